@@ -1,0 +1,40 @@
+# Two commands on a fresh machine with Python 3.11+ and make: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint typecheck unit service e2e bench docs clean install
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: the whole system on embedded defaults, replaying the Đồng Du conference (ONCE=1 exits after the summary)
+run: $(STAMP)
+	$(BIN)/dialogue up --demo $(if $(ONCE),--once,)
+
+## make test: ruff, mypy and every test layer
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+unit: $(STAMP)
+	$(BIN)/pytest -q -m unit
+
+service: $(STAMP)
+	$(BIN)/pytest -q -m service
+
+e2e: $(STAMP)
+	$(BIN)/pytest -q -m e2e
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,59 @@
+"""Operator-side NATS client: request/reply commands with clear errors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import nats
+from nats.aio.client import Client
+from nats.errors import NoRespondersError
+from nats.errors import TimeoutError as NatsTimeout
+
+from shared.settings import ServiceSettings
+
+
+class CommandFailed(Exception):
+    """A command was refused or could not be delivered; ``str()`` is the sentence to show."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+async def connect(settings: ServiceSettings | None = None) -> Client:
+    settings = settings or ServiceSettings()
+    try:
+        return await nats.connect(
+            settings.nats_servers(),
+            user=settings.nats_user,
+            password=settings.nats_password_value(),
+            user_credentials=str(settings.nats_creds) if settings.nats_creds else None,
+            connect_timeout=3,
+            max_reconnect_attempts=2,
+            allow_reconnect=False,
+        )
+    except Exception as exc:
+        raise CommandFailed(
+            "nats_unreachable",
+            f"Không kết nối được NATS tại {settings.nats_url}; hãy chạy 'dialogue up' hoặc đặt DIALOGUE_NATS_URL.",
+        ) from exc
+
+
+async def request(nc: Client, subject: str, payload: dict[str, Any], timeout: float = 10.0) -> Any:
+    """Send a command and return its data, or raise ``CommandFailed`` with the service's sentence."""
+    try:
+        reply = await nc.request(subject, json.dumps(payload, default=str).encode(), timeout=timeout)
+    except NoRespondersError as exc:
+        service = subject.split(".", 1)[0]
+        raise CommandFailed(
+            "service_unavailable", f"Dịch vụ '{service}' chưa chạy; hãy khởi động nó rồi thử lại."
+        ) from exc
+    except NatsTimeout as exc:
+        raise CommandFailed(
+            "timeout", f"Dịch vụ không trả lời lệnh '{subject}' sau {timeout:.0f} giây; thử lại sau."
+        ) from exc
+    answer = json.loads(reply.data)
+    if not answer.get("ok"):
+        raise CommandFailed(answer.get("code", "error"), answer.get("message", "Lệnh bị từ chối."))
+    return answer.get("data")

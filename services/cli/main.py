@@ -1,0 +1,92 @@
+"""The ``dialogue`` command: run the services and operate them (messages in Vietnamese)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from services.cli.stack import StackError, stack_from_env
+from shared.settings import SERVICES
+
+app = typer.Typer(help="Nền tảng hội nghị đối thoại: chạy và vận hành các dịch vụ.", no_args_is_help=True)
+console = Console()
+
+
+@app.command()
+def run(
+    service: Annotated[str, typer.Argument(help="scheduling | intake | assignment | notification")],
+) -> None:
+    """Chạy một dịch vụ (dùng trong container)."""
+    from services.cli.runner import serve
+
+    if service not in SERVICES:
+        console.print(f"[red]Không có dịch vụ '{service}'; chọn một trong: {', '.join(SERVICES)}.[/red]")
+        raise typer.Exit(2)
+    asyncio.run(serve(service))
+
+
+@app.command()
+def up(
+    demo: Annotated[bool, typer.Option(help="Phát lại kịch bản hội nghị Đồng Du sau khi khởi động.")] = False,
+    once: Annotated[bool, typer.Option(help="Thoát sau khi in tóm tắt (dùng cho script).")] = False,
+    data_dir: Annotated[Path, typer.Option(help="Thư mục dữ liệu (NATS, SQLite, nhật ký).")] = Path("var"),
+) -> None:
+    """Chạy toàn bộ hệ thống cục bộ: NATS nhúng và bốn dịch vụ."""
+    stack = stack_from_env(data_dir)
+    try:
+        stack.start()
+    except StackError as exc:
+        stack.stop()
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    try:
+        table = Table(title="Hệ thống đã sẵn sàng")
+        table.add_column("Dịch vụ")
+        table.add_column("Số liệu (Prometheus)")
+        for name, port in stack.http_ports.items():
+            table.add_row(name, f"http://127.0.0.1:{port}/metrics")
+        table.add_row(
+            "nats-server", f"{stack.nats_url} (giám sát http://127.0.0.1:{stack.nats_monitor_port})"
+        )
+        console.print(table)
+        if demo:
+            _print_demo(stack.nats_url, stack.data_dir)
+        if once:
+            return
+        console.print("Nhấn Ctrl-C để dừng.")
+        while all(child.poll() is None for child in stack.children.values()):
+            asyncio.run(asyncio.sleep(1))
+        console.print("[red]Một dịch vụ đã dừng bất thường; xem log trong thư mục dữ liệu.[/red]")
+        raise typer.Exit(1)
+    except KeyboardInterrupt:
+        console.print("Đang dừng...")
+    finally:
+        stack.stop()
+
+
+def _print_demo(nats_url: str, data_dir: Path) -> None:
+    from services.cli.demo import run_demo
+
+    summary = asyncio.run(run_demo(nats_url))
+    console.print(f"Hội nghị {summary.conference_id}: {len(summary.accepted)} ý kiến được tiếp nhận, "
+                  f"{len(summary.rejected)} bị từ chối, {len(summary.notifications)} thông báo đã gửi.")  # fmt: skip
+    for outcome in summary.accepted:
+        console.print(f"  • {outcome['external_id']}: mã theo dõi {outcome['tracking_code']}")
+    console.print(f"Thông báo ghi tại {data_dir / 'notifications.log'}")
+    if len(summary.notifications) < len(summary.accepted) or not summary.accepted:
+        raise StackError("Kịch bản chưa hoàn tất qua cả bốn dịch vụ; xem log trong thư mục dữ liệu.")
+
+
+def main() -> None:
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""Intake contracts: the external submission command, its outcome, and opinion events."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import AwareDatetime, Field
+
+from shared.contracts.base import Command, Event, Value
+from shared.subjects import Intake
+
+
+class OpinionKind(StrEnum):
+    OPINION = "opinion"
+    RECOMMENDATION = "recommendation"
+    PROPOSAL = "proposal"
+    FEEDBACK = "feedback"
+
+
+class Channel(StrEnum):
+    CONFERENCE = "conference"
+    EXTERNAL_SYSTEM = "external_system"
+    WRITTEN_PETITION = "written_petition"
+    HOTLINE = "hotline"
+
+
+class Submitter(Value):
+    """Who raised the opinion. Contact data stays inside intake unless consent is given."""
+
+    name: str = Field(min_length=1, max_length=200, description="Full name.")
+    role: str = Field(default="citizen", description="cadre, party_member, citizen, youth_member or other.")
+    residence: str = Field(default="", max_length=300, description="E.g. 'thôn An Bài 1, xã Đồng Du'.")
+    phone: str | None = Field(default=None, max_length=30, description="Phone; never leaves intake.")
+    email: str | None = Field(default=None, max_length=200, description="E-mail for answers, if consented.")
+    consent_to_contact: bool = Field(default=False, description="May the platform contact this person?")
+
+
+class SubmitOpinion(Command):
+    """An opinion published by another system on ``intake.submit.<source>`` (JetStream).
+
+    Idempotent by (source, external_id): sending it twice yields one opinion and one tracking code.
+    The outcome (accepted with tracking code, or rejected with reason) is published on
+    ``intake.outcome.<source>``.
+    """
+
+    external_id: str = Field(min_length=1, max_length=200, description="The sender's own id for it.")
+    kind: OpinionKind = Field(
+        default=OpinionKind.OPINION, description="opinion, recommendation, proposal or feedback."
+    )
+    content: str = Field(min_length=1, max_length=10_000, description="The opinion text (Vietnamese, NFC).")
+    submitter: Submitter = Field(description="Who raised it.")
+    channel: Channel = Field(default=Channel.EXTERNAL_SYSTEM, description="How it reached the platform.")
+    conference_id: str | None = Field(default=None, description="Conference it was raised at, if any.")
+    attachments: list[str] = Field(default_factory=list, max_length=20, description="Attachment references.")
+    received_at: AwareDatetime | None = Field(default=None, description="When the sender received it.")
+
+
+class SubmissionOutcome(Event):
+    """What became of one external submission; read by the sender on ``intake.outcome.<source>``."""
+
+    SUBJECT: ClassVar[str] = Intake.OUTCOME
+
+    source: str = Field(description="The sender's source name (last token of the submit subject).")
+    external_id: str | None = Field(default=None, description="The sender's id, when it could be read.")
+    accepted: bool = Field(description="True when the opinion was recorded.")
+    opinion_id: str | None = Field(default=None, description="Platform id of the opinion when accepted.")
+    tracking_code: str | None = Field(default=None, description="Code the citizen can quote.")
+    reason: str | None = Field(default=None, description="Reason code when rejected.")
+    message: str = Field(default="", description="One sentence for the sender.")
+
+    def routing_subject(self) -> str:
+        return Intake.outcome(self.source)
+
+
+class OpinionReceived(Event):
+    """An opinion was recorded and got its tracking code."""
+
+    SUBJECT: ClassVar[str] = Intake.OPINION_RECEIVED
+
+    opinion_id: str = Field(description="Platform id of the opinion.")
+    tracking_code: str = Field(description="Short code the citizen quotes.")
+    kind: OpinionKind = Field(description="Kind of opinion.")
+    channel: Channel = Field(description="How it reached the platform.")
+    conference_id: str | None = Field(default=None, description="Conference, if raised at one.")
+    content: str = Field(description="The opinion text.")
+    received_at: AwareDatetime = Field(description="When it was received.")
+
+
+class OpinionClassified(Event):
+    """An opinion was sorted into a field (lĩnh vực); assignment routes it from here."""
+
+    SUBJECT: ClassVar[str] = Intake.OPINION_CLASSIFIED
+
+    opinion_id: str = Field(description="Platform id of the opinion.")
+    tracking_code: str = Field(description="Short code the citizen quotes.")
+    field: str = Field(description="Field code, or 'unclassified' for manual triage.")
+    kind: OpinionKind = Field(description="Kind of opinion.")
+    conference_id: str | None = Field(default=None, description="Conference, if raised at one.")
+    level: str | None = Field(default=None, description="Level of the conference's host unit.")
+    unit_code: str | None = Field(default=None, description="Host unit of the conference.")
+    summary: str = Field(description="The opinion text (no contact data).")
+    received_at: AwareDatetime = Field(description="When it was received.")

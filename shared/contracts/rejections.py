@@ -1,0 +1,49 @@
+"""Rejections: what a consumer refused, why, and the raw payload, on ``deadletter.<service>.<reason>``."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field, ValidationError
+
+from shared.contracts.base import Event
+
+
+class MessageRejected(Event):
+    """A message a consumer refused for good; kept with its raw payload for operators."""
+
+    SUBJECT: ClassVar[str] = "deadletter"
+
+    service: str = Field(description="Service that refused the message.")
+    subject: str = Field(description="Subject the message arrived on.")
+    reason: str = Field(description="Machine-readable reason code, e.g. invalid_payload, unknown_conference.")
+    message: str = Field(description="One sentence: what was wrong and how to fix it.")
+    raw_payload: str = Field(description="The payload as received (UTF-8 text, or base64 when not UTF-8).")
+    raw_encoding: str = Field(default="utf-8", description="'utf-8' or 'base64'.")
+    original_msg_id: str | None = Field(default=None, description="Nats-Msg-Id of the refused message.")
+    deliveries: int = Field(default=1, description="How many times it had been delivered.")
+
+
+def describe_validation_error(exc: ValidationError, skip_parameter: bool = False) -> tuple[str, str]:
+    """One reason code and one English sentence for a pydantic validation failure."""
+    errors = exc.errors()
+    first = errors[0] if errors else {"type": "invalid", "loc": (), "msg": str(exc)}
+    kind = str(first.get("type", "invalid"))
+    parts = list(first.get("loc", ()))
+    if skip_parameter and parts:
+        parts = parts[1:]
+    loc = ".".join(str(p) for p in parts) or "payload"
+    code = {
+        "json_invalid": "invalid_json",
+        "missing": "missing_field",
+        "extra_forbidden": "unknown_field",
+        "string_unicode": "invalid_utf8",
+        "model_type": "wrong_type",
+        "model_attributes_type": "wrong_type",
+        "dict_type": "wrong_type",
+    }.get(kind, "invalid_payload")
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    return (
+        code,
+        f"Field '{loc}' is invalid: {first.get('msg', kind)}{more}; fix it and send the message again.",
+    )

@@ -1,0 +1,248 @@
+"""ServiceHost: everything a service process needs around its handlers.
+
+It owns the FastStream NATS broker (with the Prometheus and reliability middlewares), the service's
+document store, its JetStream streams, the ops HTTP server and the publish path. Services register
+thin subscribers through ``host.consumer`` (durable JetStream pull consumers with the ack policy of
+``shared.reliability``) and ``host.command`` (core request/reply for operators).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import ssl
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+from faststream import AckPolicy
+from faststream.nats import JStream, NatsBroker, PullSub
+from faststream.nats.prometheus import NatsPrometheusMiddleware
+from faststream.nats.security import NatsCredentials, NatsSecurity, NatsUserPassword
+from nats.js.api import AckPolicy as JsAckPolicy
+from nats.js.api import ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
+from nats.js.errors import BadRequestError, NotFoundError
+
+from shared.contracts.base import CommandResult, Event
+from shared.contracts.rejections import MessageRejected
+from shared.errors import DomainError, TransientError
+from shared.http import OpsServer
+from shared.metrics import CommonMetrics, new_registry
+from shared.reliability import ReliableConsumer
+from shared.settings import ServiceSettings
+from shared.storage import DocumentStore, open_store
+from shared.subjects import ACK_WAIT, STREAMS, DeadLetter, StreamSpec, stream_for
+
+log = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
+
+
+class ServiceHost:
+    """Runtime of one service: broker, store, streams, metrics and health."""
+
+    def __init__(self, settings: ServiceSettings, owned_streams: Sequence[str]) -> None:
+        self.settings = settings
+        self.name = settings.service
+        self.registry = new_registry()
+        self.metrics = CommonMetrics(self.registry)
+        self.owned = [s for s in STREAMS if s.name in owned_streams or s.name == "DEADLETTER"]
+        self.policy = ReliableConsumer(self.name, self.publish_rejection, self._count_rejection)
+        self.policy.on_retry = lambda subject: self.metrics.retried.labels(self.name, subject).inc()
+        self.broker = NatsBroker(
+            settings.nats_servers(),
+            security=self._security(),
+            name=f"dialogue-{self.name}",
+            max_reconnect_attempts=-1,
+            reconnect_time_wait=1,
+            middlewares=[NatsPrometheusMiddleware(registry=self.registry, app_name=self.name), self.policy],
+            graceful_timeout=15.0,
+            logger=logging.getLogger(f"faststream.{self.name}"),
+        )
+        self.consumed: set[str] = set()
+        self._store: DocumentStore | None = None
+        self.ops = OpsServer(settings.http_host, settings.resolved_http_port(), self.registry, self.readiness)
+        self.on_start: list[Callable[[DocumentStore], Awaitable[None]]] = []
+
+    # -- wiring ---------------------------------------------------------------------------------
+
+    def _tls(self) -> ssl.SSLContext | None:
+        if not self.settings.nats_tls_ca:
+            return None
+        ctx = ssl.create_default_context(cafile=str(self.settings.nats_tls_ca))
+        if self.settings.nats_tls_cert and self.settings.nats_tls_key:
+            ctx.load_cert_chain(str(self.settings.nats_tls_cert), str(self.settings.nats_tls_key))
+        return ctx
+
+    def _security(self) -> NatsSecurity | None:
+        tls = self._tls()
+        password = self.settings.nats_password_value()
+        if self.settings.nats_creds:
+            return NatsCredentials(str(self.settings.nats_creds), ssl_context=tls)
+        if self.settings.nats_user and password:
+            return NatsUserPassword(self.settings.nats_user, password, ssl_context=tls)
+        return NatsSecurity(ssl_context=tls) if tls else None
+
+    @property
+    def store(self) -> DocumentStore:
+        if self._store is None:
+            raise TransientError("the store is not open yet")
+        return self._store
+
+    def consumer(self, subject: str, purpose: str, *, batch_size: int = 16) -> Callable[[F], F]:
+        """Register a durable JetStream pull consumer named ``<service>-<purpose>``."""
+        spec = stream_for(subject)
+        self.consumed.add(spec.name)
+        durable = f"{self.name}-{purpose}"
+        config = ConsumerConfig(
+            durable_name=durable,
+            ack_policy=JsAckPolicy.EXPLICIT,
+            ack_wait=ACK_WAIT.total_seconds(),
+            max_deliver=-1,  # the reliability middleware dead-letters after MAX_DELIVER itself
+            deliver_policy=DeliverPolicy.ALL,
+            max_ack_pending=1000,
+        )
+
+        def decorate(func: F) -> F:
+            self.broker.subscriber(
+                subject,
+                stream=JStream(spec.name, declare=False),
+                durable=durable,
+                config=config,
+                pull_sub=PullSub(batch_size=batch_size, timeout=1.0),
+                ack_policy=AckPolicy.MANUAL,
+                title=f"{durable}:{subject}",
+            )(func)
+            return func
+
+        return decorate
+
+    def command(self, context_cmd: str, verb: str) -> Callable[[F], F]:
+        """Register an operator command on core NATS ``<context>.cmd.<verb>`` (queue group per service)."""
+        subject = f"{context_cmd}.{verb}"
+
+        def decorate(func: F) -> F:
+            @functools.wraps(func)
+            async def wrapper(*args: Any, **kwargs: Any) -> CommandResult:
+                try:
+                    result = await func(*args, **kwargs)
+                except DomainError as exc:
+                    return CommandResult(ok=False, code=exc.code, message=exc.message)
+                except TransientError as exc:
+                    log.warning("command %s failed transiently: %s", subject, exc)
+                    return CommandResult(
+                        ok=False,
+                        code="temporarily_unavailable",
+                        message="Hệ thống tạm thời bận; vui lòng thử lại sau ít phút.",
+                    )
+                return result if isinstance(result, CommandResult) else CommandResult(ok=True, data=result)
+
+            self.broker.subscriber(subject, queue=self.name, title=subject)(wrapper)
+            return func
+
+        return decorate
+
+    # -- publishing -----------------------------------------------------------------------------
+
+    async def publish(self, events: Sequence[Event]) -> None:
+        """Publish events to their streams; each carries its event id as Nats-Msg-Id."""
+        for event in events:
+            subject = event.routing_subject()
+            await self.broker.publish(
+                event.to_json(),
+                subject,
+                headers={"Nats-Msg-Id": event.event_id, "content-type": "application/json"},
+                correlation_id=event.correlation_id,
+                stream=stream_for(subject).name,
+                timeout=10.0,
+            )
+
+    async def publish_rejection(self, rejection: MessageRejected) -> None:
+        subject = DeadLetter.subject(self.name, rejection.reason)
+        await self.broker.publish(
+            rejection.to_json(),
+            subject,
+            headers={"Nats-Msg-Id": rejection.event_id},
+            stream="DEADLETTER",
+            timeout=10.0,
+        )
+
+    def _count_rejection(self, reason: str) -> None:
+        self.metrics.rejected.labels(self.name, reason).inc()
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    async def ensure_streams(self) -> None:
+        js = self.broker.connection.jetstream()
+        for spec in self.owned:
+            config = stream_config(spec, self.settings.stream_replicas)
+            try:
+                await js.add_stream(config)
+            except BadRequestError:
+                await js.update_stream(config)
+
+    async def wait_for_streams(self, timeout: float = 120.0) -> None:
+        """Wait until the streams this service consumes exist (their owners create them)."""
+        js = self.broker.connection.jetstream()
+        deadline = asyncio.get_running_loop().time() + timeout
+        for name in sorted(self.consumed):
+            while True:
+                try:
+                    await js.stream_info(name)
+                    break
+                except NotFoundError:
+                    if asyncio.get_running_loop().time() > deadline:
+                        raise
+                    log.info("waiting for stream %s to be created by its owner", name)
+                    await asyncio.sleep(0.5)
+
+    async def readiness(self) -> dict[str, bool]:
+        nats_ok = bool(self.broker._connection and self.broker.connection.is_connected)
+        try:
+            await self.store.ping()
+            store_ok = True
+        except Exception:
+            store_ok = False
+        self.metrics.ready.labels(self.name).set(1 if nats_ok and store_ok else 0)
+        return {"nats": nats_ok, "store": store_ok}
+
+    async def start(self) -> None:
+        self._store = await open_store(self.settings.resolved_store_url(), self.settings.database)
+        for hook in self.on_start:
+            await hook(self._store)
+        await self.broker.connect()
+        await self._retry_until_ready(self.ensure_streams)
+        await self.wait_for_streams()
+        await self.broker.start()
+        await self.ops.start()
+        log.info("%s ready: metrics on http://%s:%d/metrics", self.name, self.ops.host, self.ops.port)
+
+    async def stop(self) -> None:
+        await self.ops.stop()
+        await self.broker.stop()
+        if self._store is not None:
+            await self._store.close()
+            self._store = None
+
+    async def _retry_until_ready(self, step: Callable[[], Awaitable[None]], attempts: int = 30) -> None:
+        # JetStream may still be electing a leader right after a cluster starts.
+        for attempt in range(attempts):
+            try:
+                await step()
+                return
+            except (TimeoutError, NotFoundError, BadRequestError) as exc:
+                if attempt == attempts - 1:
+                    raise
+                log.info("waiting for JetStream (%s)", exc)
+                await asyncio.sleep(0.5)
+
+
+def stream_config(spec: StreamSpec, replicas: int) -> StreamConfig:
+    return StreamConfig(
+        name=spec.name,
+        description=spec.description,
+        subjects=list(spec.subjects),
+        storage=StorageType.FILE,
+        num_replicas=max(1, replicas),
+        max_age=spec.max_age.total_seconds(),
+        duplicate_window=spec.duplicate_window.total_seconds(),
+    )

@@ -1,0 +1,61 @@
+"""Structured logs (one JSON object per line) carrying the correlation id of the current message."""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import sys
+from typing import Any
+
+from shared.privacy import redact
+
+correlation_id: contextvars.ContextVar[str] = contextvars.ContextVar("correlation_id", default="")
+
+
+class JsonFormatter(logging.Formatter):
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self.service = service
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "service": self.service,
+            "logger": record.name,
+            # Phone and ID numbers never reach the logs, whatever a message carried.
+            "msg": redact(record.getMessage()),
+        }
+        cid = correlation_id.get()
+        if cid:
+            entry["correlation_id"] = cid
+        extra = getattr(record, "fields", None)
+        if isinstance(extra, dict):
+            entry.update({k: redact(v) if isinstance(v, str) else v for k, v in extra.items()})
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def configure_logging(service: str, level: str = "INFO", fmt: str = "json") -> None:
+    """Route the root logger to stderr in the chosen format."""
+    import time
+
+    handler = logging.StreamHandler(sys.stderr)
+    if fmt == "json":
+        formatter: logging.Formatter = JsonFormatter(service)
+        formatter.converter = time.gmtime
+    else:
+        formatter = logging.Formatter(f"%(asctime)s {service} %(levelname)s %(name)s: %(message)s")
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    for noisy in ("faststream", "nats", "aiosqlite", "pymongo"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+
+
+def log_fields(**fields: Any) -> dict[str, Any]:
+    """``extra=`` for structured fields: ``log.info("x", extra=log_fields(opinion=...))``."""
+    return {"fields": fields}

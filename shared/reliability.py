@@ -1,0 +1,169 @@
+"""The ack policy of every JetStream consumer, chosen once and on purpose.
+
+- success → ack, after the handler's outgoing events have been stored by JetStream;
+- invalid payload or a refused reference (``ValidationError``, ``DomainError``) → the message can
+  never succeed: it is terminated (no redelivery) and recorded on ``deadletter.<service>.<reason>``
+  with its raw payload, a reason code and a sentence, and counted;
+- transient trouble (store down, NATS timeout, optimistic-lock conflict) → nack with an exponential
+  delay, so the message comes back when the trouble has likely passed;
+- an unexpected exception (a bug) → treated as transient up to ``MAX_DELIVER`` deliveries, then
+  dead-lettered with reason ``retries_exhausted``: nothing is dropped silently.
+
+Core NATS request/reply messages (operator commands) have no ack; they pass through untouched.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from shared.contracts.rejections import MessageRejected, describe_validation_error
+from shared.errors import DomainError, TransientError
+from shared.logs import correlation_id
+from shared.storage.port import ConcurrencyConflict
+from shared.subjects import MAX_DELIVER
+
+if TYPE_CHECKING:
+    from faststream.message import StreamMessage
+
+log = logging.getLogger(__name__)
+
+TRANSIENT: tuple[type[BaseException], ...] = (
+    TransientError,
+    ConcurrencyConflict,
+    TimeoutError,
+    ConnectionError,
+)
+
+
+def retry_delay(deliveries: int) -> float:
+    """Seconds before the next delivery: 0.5 s doubling up to 60 s."""
+    return float(min(60.0, 0.5 * 2 ** max(0, deliveries - 1)))
+
+
+def is_jetstream(raw: Any) -> bool:
+    reply = getattr(raw, "reply", "") or ""
+    return bool(reply.startswith("$JS.ACK."))
+
+
+def deliveries_of(raw: Any) -> int:
+    try:
+        return int(raw.metadata.num_delivered)
+    except Exception:
+        return 1
+
+
+def classify_bad_payload(data: bytes, exc: ValidationError) -> tuple[str, str]:
+    """Say what is wrong with a payload FastStream could not turn into the handler's model."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "invalid_utf8", "Payload is not valid UTF-8; send UTF-8 encoded JSON."
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as err:
+        return (
+            "invalid_json",
+            f"Payload is not valid JSON ({err.msg} at position {err.pos}); send a JSON object.",
+        )
+    # The first location element is the handler's parameter name, not part of the payload.
+    return describe_validation_error(exc, skip_parameter=True)
+
+
+async def nack_later(msg: StreamMessage[Any], delay: float) -> None:
+    """Negative ack that asks JetStream to wait ``delay`` seconds before redelivering."""
+    from faststream.nats.message import NatsMessage
+
+    if isinstance(msg, NatsMessage):
+        await msg.nack(delay=delay)
+    else:
+        await msg.nack()
+
+
+Publish = Callable[[MessageRejected], Awaitable[None]]
+
+
+def rejection_for(service: str, raw: Any, code: str, sentence: str, deliveries: int) -> MessageRejected:
+    data: bytes = getattr(raw, "data", b"") or b""
+    headers = dict(getattr(raw, "headers", None) or {})
+    try:
+        text, encoding = data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        text, encoding = base64.b64encode(data).decode("ascii"), "base64"
+    return MessageRejected(
+        service=service,
+        subject=str(getattr(raw, "subject", "")),
+        reason=code,
+        message=sentence,
+        raw_payload=text[:1_000_000],
+        raw_encoding=encoding,
+        original_msg_id=headers.get("Nats-Msg-Id"),
+        deliveries=deliveries,
+    )
+
+
+class ReliableConsumer:
+    """Builds the FastStream middleware that applies the policy above."""
+
+    def __init__(self, service: str, publish_rejection: Publish, on_rejected: Callable[[str], None]) -> None:
+        self.service = service
+        self.publish_rejection = publish_rejection
+        self.on_rejected = on_rejected
+        self.on_retry: Callable[[str], None] = lambda subject: None
+
+    def __call__(self, msg: Any, /, *, context: Any) -> Any:
+        from faststream import BaseMiddleware
+
+        policy = self
+
+        class _Middleware(BaseMiddleware):
+            async def consume_scope(
+                self, call_next: Callable[..., Awaitable[Any]], msg: StreamMessage[Any]
+            ) -> Any:
+                return await policy.consume(call_next, msg)
+
+        return _Middleware(msg, context=context)
+
+    async def reject(self, msg: StreamMessage[Any], code: str, sentence: str) -> None:
+        raw = msg.raw_message
+        rejection = rejection_for(self.service, raw, code, sentence, deliveries_of(raw))
+        await self.publish_rejection(rejection)
+        self.on_rejected(code)
+        log.warning("rejected message on %s: %s (%s)", rejection.subject, sentence, code)
+        await msg.reject()
+
+    async def consume(self, call_next: Callable[..., Awaitable[Any]], msg: StreamMessage[Any]) -> Any:
+        raw = msg.raw_message
+        if not is_jetstream(raw):
+            return await call_next(msg)
+        correlation_id.set(msg.correlation_id or "")
+        try:
+            result = await call_next(msg)
+        except ValidationError as exc:
+            code, sentence = classify_bad_payload(getattr(raw, "data", b"") or b"", exc)
+            await self.reject(msg, code, sentence)
+            return None
+        except DomainError as exc:
+            await self.reject(msg, exc.code, exc.message)
+            return None
+        except Exception as exc:
+            deliveries = deliveries_of(raw)
+            if not isinstance(exc, TRANSIENT):
+                log.exception("handler failed on %s (delivery %d)", getattr(raw, "subject", "?"), deliveries)
+            if deliveries >= MAX_DELIVER:
+                await self.reject(
+                    msg,
+                    "retries_exhausted",
+                    f"Message could not be processed after {deliveries} attempts: {exc}",
+                )
+                return None
+            self.on_retry(str(getattr(raw, "subject", "")))
+            await nack_later(msg, retry_delay(deliveries))
+            return None
+        await msg.ack()
+        return result

@@ -1,0 +1,211 @@
+"""SQLite adapter of the storage port (aiosqlite, WAL): the embedded default.
+
+One table per collection holding the JSON document; filters compile to ``json_extract`` so the same
+Mongo-like queries work on both adapters. Indexes are expression indexes on the extracted fields.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from shared.errors import TransientError
+from shared.storage.port import ConcurrencyConflict, Doc, DuplicateKey, Filter, Index, check_filter
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
+_OPS = {"$eq": "=", "$ne": "!=", "$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
+
+
+def _table(collection: str) -> str:
+    if not _NAME.match(collection):
+        raise ValueError(f"invalid collection name {collection!r}")
+    return f'"c_{collection}"'
+
+
+def _path(field: str) -> str:
+    if not _FIELD.match(field):
+        raise ValueError(f"invalid field name {field!r}")
+    return "$." + field
+
+
+def _param(value: Any) -> Any:
+    # json_extract returns SQLite scalars: booleans come back as 0/1.
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _compile(where: Filter | None) -> tuple[str, list[Any]]:
+    check_filter(where)
+    clauses: list[str] = []
+    params: list[Any] = []
+    for field, cond in (where or {}).items():
+        expr = "_id" if field == "_id" else f"json_extract(doc, '{_path(field)}')"
+        ops = cond if isinstance(cond, Mapping) else {"$eq": cond}
+        for op, value in ops.items():
+            if op == "$exists":
+                clauses.append(f"{expr} IS {'NOT ' if value else ''}NULL")
+            elif op == "$in":
+                values = list(value)
+                if not values:
+                    clauses.append("0")
+                    continue
+                clauses.append(f"{expr} IN ({','.join('?' * len(values))})")
+                params.extend(_param(v) for v in values)
+            elif value is None and op in ("$eq", "$ne"):
+                clauses.append(f"{expr} IS {'NOT ' if op == '$ne' else ''}NULL")
+            else:
+                clauses.append(f"{expr} {_OPS[op]} ?")
+                params.append(_param(value))
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+class SqliteStore:
+    """Document store on one SQLite file (or ``:memory:``)."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._db: aiosqlite.Connection | None = None
+        self._tables: set[str] = set()
+
+    async def connect(self) -> SqliteStore:
+        if self._path != ":memory:":
+            Path(self._path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = await aiosqlite.connect(self._path, timeout=10)
+        await self._db.execute("PRAGMA journal_mode=WAL")
+        await self._db.execute("PRAGMA synchronous=NORMAL")
+        await self._db.execute("PRAGMA busy_timeout=10000")
+        return self
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise TransientError("the SQLite store is not connected")
+        return self._db
+
+    async def _ensure_table(self, collection: str) -> str:
+        table = _table(collection)
+        if table not in self._tables:
+            await self._run(
+                f"CREATE TABLE IF NOT EXISTS {table} (_id TEXT PRIMARY KEY, version INTEGER, doc TEXT NOT NULL)"
+            )
+            self._tables.add(table)
+        return table
+
+    async def _run(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
+        try:
+            cursor = await self.db.execute(sql, params)
+            await self.db.commit()
+            return cursor
+        except sqlite3.IntegrityError:
+            raise
+        except (sqlite3.OperationalError, sqlite3.DatabaseError, ValueError) as exc:
+            if isinstance(exc, ValueError) and "closed" not in str(exc):
+                raise
+            raise TransientError(f"SQLite store unavailable: {exc}") from exc
+
+    async def ensure_indexes(self, collection: str, indexes: Sequence[Index]) -> None:
+        table = await self._ensure_table(collection)
+        for index in indexes:
+            exprs = ", ".join(f"json_extract(doc, '{_path(f)}')" for f in index.fields)
+            unique = "UNIQUE " if index.unique else ""
+            name = f'"{collection}_{index.name}"'
+            await self._run(f"CREATE {unique}INDEX IF NOT EXISTS {name} ON {table} ({exprs})")
+
+    async def get(self, collection: str, key: str) -> Doc | None:
+        table = await self._ensure_table(collection)
+        cursor = await self._run(f"SELECT doc FROM {table} WHERE _id = ?", (key,))
+        row = await cursor.fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    async def insert(self, collection: str, doc: Doc) -> None:
+        table = await self._ensure_table(collection)
+        try:
+            await self._run(
+                f"INSERT INTO {table} (_id, version, doc) VALUES (?, ?, ?)",
+                (doc["_id"], doc.get("version", 1), json.dumps(doc, ensure_ascii=False)),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise DuplicateKey(doc["_id"]) from exc
+
+    async def save(self, collection: str, doc: Doc) -> None:
+        version = int(doc["version"])
+        if version == 1:
+            try:
+                await self.insert(collection, doc)
+            except DuplicateKey as exc:
+                raise ConcurrencyConflict(doc["_id"]) from exc
+            return
+        table = await self._ensure_table(collection)
+        cursor = await self._run(
+            f"UPDATE {table} SET doc = ?, version = ? WHERE _id = ? AND version = ?",
+            (json.dumps(doc, ensure_ascii=False), version, doc["_id"], version - 1),
+        )
+        if cursor.rowcount != 1:
+            raise ConcurrencyConflict(doc["_id"])
+
+    async def upsert(self, collection: str, doc: Doc) -> None:
+        table = await self._ensure_table(collection)
+        await self._run(
+            f"INSERT INTO {table} (_id, version, doc) VALUES (?, ?, ?) "
+            "ON CONFLICT(_id) DO UPDATE SET doc = excluded.doc, version = excluded.version",
+            (doc["_id"], doc.get("version", 1), json.dumps(doc, ensure_ascii=False)),
+        )
+
+    async def update_where(
+        self, collection: str, key: str, where: Filter, changes: Mapping[str, Any]
+    ) -> bool:
+        table = await self._ensure_table(collection)
+        clause, params = _compile({"_id": key, **where})
+        setters = ", ".join(f"'{_path(f)}', json(?)" for f in changes)
+        values = [json.dumps(v, ensure_ascii=False) for v in changes.values()]
+        cursor = await self._run(
+            f"UPDATE {table} SET doc = json_set(doc, {setters}){clause}", (*values, *params)
+        )
+        return cursor.rowcount == 1
+
+    async def find(
+        self,
+        collection: str,
+        where: Filter | None = None,
+        *,
+        order_by: str | None = None,
+        descending: bool = False,
+        limit: int | None = None,
+    ) -> list[Doc]:
+        table = await self._ensure_table(collection)
+        clause, params = _compile(where)
+        sql = f"SELECT doc FROM {table}{clause}"
+        if order_by:
+            sql += f" ORDER BY json_extract(doc, '{_path(order_by)}') {'DESC' if descending else 'ASC'}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        cursor = await self._run(sql, params)
+        return [dict(json.loads(row[0])) for row in await cursor.fetchall()]
+
+    async def count(self, collection: str, where: Filter | None = None) -> int:
+        table = await self._ensure_table(collection)
+        clause, params = _compile(where)
+        cursor = await self._run(f"SELECT COUNT(*) FROM {table}{clause}", params)
+        row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def delete(self, collection: str, key: str) -> bool:
+        table = await self._ensure_table(collection)
+        cursor = await self._run(f"DELETE FROM {table} WHERE _id = ?", (key,))
+        return cursor.rowcount == 1
+
+    async def ping(self) -> None:
+        await self._run("SELECT 1")
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None

@@ -1,0 +1,130 @@
+"""One contract suite for every adapter of the storage port.
+
+SQLite runs always (real SQLite, a file in a temp dir). The MongoDB adapter runs against
+mongomock-motor's async client, so its code is exercised in every CI run, and against a real server
+whenever ``MONGODB_URL`` is set (the hosted workflow, the compose stack, a developer's laptop).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from shared.storage import ConcurrencyConflict, DocumentStore, DuplicateKey, Index, open_store
+from shared.storage.mongo import MongoStore
+
+pytestmark = pytest.mark.service
+
+BACKENDS = ["sqlite", "mongomock"] + (["mongodb"] if os.environ.get("MONGODB_URL") else [])
+
+
+@pytest.fixture(params=BACKENDS)
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DocumentStore]:
+    backend = request.param
+    if backend == "sqlite":
+        s: DocumentStore = await open_store(f"sqlite:///{tmp_path}/contract.db", "contract")
+    elif backend == "mongomock":
+        from mongomock_motor import AsyncMongoMockClient
+
+        client = AsyncMongoMockClient()
+        s = MongoStore(client[f"contract_{uuid.uuid4().hex[:8]}"])
+    else:
+        s = await open_store(os.environ["MONGODB_URL"], f"contract_{uuid.uuid4().hex[:8]}")
+    await s.ensure_indexes("things", [Index(("kind",)), Index(("ref",), unique=False)])
+    yield s
+    await s.close()
+
+
+async def test_an_inserted_document_reads_back_equal(store: DocumentStore) -> None:
+    doc = {"_id": "a", "version": 1, "kind": "x", "nested": {"n": 1}, "text": "Đồng Du"}
+    await store.insert("things", doc)
+    assert await store.get("things", "a") == doc
+    assert await store.get("things", "missing") is None
+
+
+async def test_inserting_the_same_id_twice_is_refused(store: DocumentStore) -> None:
+    await store.insert("things", {"_id": "a", "version": 1})
+    with pytest.raises(DuplicateKey):
+        await store.insert("things", {"_id": "a", "version": 1})
+
+
+async def test_save_is_optimistic_by_version(store: DocumentStore) -> None:
+    await store.save("things", {"_id": "a", "version": 1, "n": 1})
+    await store.save("things", {"_id": "a", "version": 2, "n": 2})
+    with pytest.raises(ConcurrencyConflict):
+        await store.save("things", {"_id": "a", "version": 2, "n": 3})
+    with pytest.raises(ConcurrencyConflict):
+        await store.save("things", {"_id": "a", "version": 1, "n": 4})
+    got = await store.get("things", "a")
+    assert got is not None
+    assert got["n"] == 2
+
+
+async def test_find_filters_sorts_and_limits(store: DocumentStore) -> None:
+    for i in range(6):
+        await store.insert(
+            "things",
+            {"_id": f"t{i}", "version": 1, "kind": "even" if i % 2 == 0 else "odd", "n": i, "meta": {"d": i}},
+        )
+    evens = await store.find("things", {"kind": "even"}, order_by="n", descending=True)
+    assert [d["_id"] for d in evens] == ["t4", "t2", "t0"]
+    assert [d["_id"] for d in await store.find("things", {"n": {"$gte": 2, "$lt": 4}}, order_by="n")] == [
+        "t2",
+        "t3",
+    ]
+    assert [d["_id"] for d in await store.find("things", {"meta.d": {"$in": [1, 5]}}, order_by="n")] == [
+        "t1",
+        "t5",
+    ]
+    assert len(await store.find("things", order_by="n", limit=2)) == 2
+    assert await store.count("things", {"kind": "odd"}) == 3
+    assert await store.count("things", {"kind": {"$ne": "odd"}}) == 3
+
+
+async def test_missing_and_null_fields_are_found_with_exists_and_none(store: DocumentStore) -> None:
+    await store.insert("things", {"_id": "a", "version": 1, "sent": None})
+    await store.insert("things", {"_id": "b", "version": 1, "sent": "2026-11-27"})
+    await store.insert("things", {"_id": "c", "version": 1})
+    unsent = await store.find("things", {"sent": None}, order_by="_id")
+    assert [d["_id"] for d in unsent] == ["a", "c"]
+    sent = await store.find("things", {"sent": {"$exists": True, "$ne": None}})
+    assert [d["_id"] for d in sent] == ["b"]
+
+
+async def test_booleans_compare_as_booleans(store: DocumentStore) -> None:
+    await store.insert("things", {"_id": "a", "version": 1, "flag": True})
+    await store.insert("things", {"_id": "b", "version": 1, "flag": False})
+    assert [d["_id"] for d in await store.find("things", {"flag": True})] == ["a"]
+
+
+async def test_update_where_claims_only_once(store: DocumentStore) -> None:
+    await store.insert("things", {"_id": "a", "version": 1, "claimed_by": None})
+    first = await store.update_where("things", "a", {"claimed_by": None}, {"claimed_by": "replica-1"})
+    second = await store.update_where("things", "a", {"claimed_by": None}, {"claimed_by": "replica-2"})
+    assert (first, second) == (True, False)
+    got = await store.get("things", "a")
+    assert got is not None
+    assert got["claimed_by"] == "replica-1"
+
+
+async def test_upsert_and_delete(store: DocumentStore) -> None:
+    await store.upsert("things", {"_id": "a", "version": 1, "n": 1})
+    await store.upsert("things", {"_id": "a", "version": 1, "n": 2})
+    got = await store.get("things", "a")
+    assert got is not None
+    assert got["n"] == 2
+    assert await store.delete("things", "a") is True
+    assert await store.delete("things", "a") is False
+
+
+async def test_unsupported_operators_are_refused(store: DocumentStore) -> None:
+    with pytest.raises(ValueError, match="unsupported"):
+        await store.find("things", {"n": {"$regex": "x"}})
+
+
+async def test_ping_succeeds_on_a_reachable_store(store: DocumentStore) -> None:
+    await store.ping()

@@ -1,0 +1,63 @@
+"""End to end: `dialogue up --demo --once` starts nats-server and the four services as processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from shared.nats_server import free_port
+from shared.settings import SERVICES
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
+
+
+def stack_env(data_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["DIALOGUE_NATS_PORT"] = str(free_port())
+    env["DIALOGUE_NATS_MONITOR_PORT"] = str(free_port())
+    for name in SERVICES:
+        env[f"DIALOGUE_{name.upper()}_HTTP_PORT"] = str(free_port())
+    env["DIALOGUE_STORE_URL"] = f"sqlite:///{data_dir}/{{database}}.db"
+    return env
+
+
+def test_the_demo_slice_runs_through_all_four_services_and_exits_cleanly(tmp_path: Path) -> None:
+    data_dir = tmp_path / "var"
+    result = subprocess.run(
+        [sys.executable, "-m", "services.cli.main", "up", "--demo", "--once", "--data-dir", str(data_dir)],
+        env=stack_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ý kiến được tiếp nhận" in result.stdout
+    notices = [json.loads(line) for line in (data_dir / "notifications.log").read_text().splitlines()]
+    assert notices, "the notification service recorded no notice"
+    assert all(n["subject"] and n["body"] for n in notices)
+    for name in SERVICES:
+        assert (data_dir / f"dialogue_{name}.db").exists()
+
+
+def test_a_port_in_use_is_refused_with_the_setting_that_changes_it(tmp_path: Path) -> None:
+    import socket
+
+    env = stack_env(tmp_path / "var")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        env["DIALOGUE_NATS_PORT"] = str(busy.getsockname()[1])
+        result = subprocess.run(
+            [sys.executable, "-m", "services.cli.main", "up", "--once", "--data-dir", str(tmp_path / "var")],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert "DIALOGUE_NATS_PORT" in result.stdout
