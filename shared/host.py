@@ -62,6 +62,8 @@ class ServiceHost:
         self._store: DocumentStore | None = None
         self.ops = OpsServer(settings.http_host, settings.resolved_http_port(), self.registry, self.readiness)
         self.on_start: list[Callable[[DocumentStore], Awaitable[None]]] = []
+        self.periodic: list[tuple[float, Callable[[], Awaitable[None]]]] = []
+        self._tasks: list[asyncio.Task[None]] = []
 
     # -- wiring ---------------------------------------------------------------------------------
 
@@ -214,9 +216,32 @@ class ServiceHost:
         await self.wait_for_streams()
         await self.broker.start()
         await self.ops.start()
+        for interval, job in self.periodic:
+            self._tasks.append(asyncio.create_task(self._every(interval, job)))
         log.info("%s ready: metrics on http://%s:%d/metrics", self.name, self.ops.host, self.ops.port)
 
+    def every(self, seconds: float) -> Callable[[Callable[[], Awaitable[None]]], Callable[[], Awaitable[None]]]:
+        """Run a job periodically while the service runs (sweeps); failures are logged, never fatal."""
+
+        def decorate(job: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+            self.periodic.append((seconds, job))
+            return job
+
+        return decorate
+
+    async def _every(self, interval: float, job: Callable[[], Awaitable[None]]) -> None:
+        while True:
+            try:
+                await job()
+            except Exception:
+                log.exception("periodic job %s failed; it runs again in %.0fs", job.__name__, interval)
+            await asyncio.sleep(interval)
+
     async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
         await self.ops.stop()
         await self.broker.stop()
         if self._store is not None:

@@ -11,10 +11,21 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from services.cli.agency import assignment_app, conclusion_app
+from services.cli.conference import conference_app
+from services.cli.notifications import notifications_app
+from services.cli.opinion import opinion_app
+from services.cli.report import report_app
 from services.cli.stack import StackError, stack_from_env
 from shared.settings import SERVICES
 
 app = typer.Typer(help="Nền tảng hội nghị đối thoại: chạy và vận hành các dịch vụ.", no_args_is_help=True)
+app.add_typer(conference_app, name="conference")
+app.add_typer(opinion_app, name="opinion")
+app.add_typer(assignment_app, name="assignment")
+app.add_typer(conclusion_app, name="conclusion")
+app.add_typer(notifications_app, name="notifications")
+app.add_typer(report_app, name="report")
 console = Console()
 
 

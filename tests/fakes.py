@@ -1,0 +1,124 @@
+"""Hand-written fakes of the ports, for unit tests of handlers (no mocks of our own code)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from shared.errors import TransientError
+from shared.storage.port import ConcurrencyConflict, Doc, DuplicateKey, Filter, Index, check_filter
+
+_MISSING = object()
+
+
+def _get(doc: Mapping[str, Any], dotted: str) -> Any:
+    value: Any = doc
+    for part in dotted.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return _MISSING
+        value = value[part]
+    return value
+
+
+def _matches(doc: Mapping[str, Any], where: Filter | None) -> bool:
+    for field, cond in (where or {}).items():
+        value = _get(doc, field)
+        ops = cond if isinstance(cond, Mapping) else {"$eq": cond}
+        for op, expected in ops.items():
+            present = value is not _MISSING and value is not None
+            if op == "$exists":
+                ok = present == bool(expected)
+            elif op == "$eq":
+                ok = (not present) if expected is None else value == expected
+            elif op == "$ne":
+                ok = present if expected is None else value != expected
+            elif op == "$in":
+                ok = value in list(expected)
+            elif not present:
+                ok = False
+            else:
+                ok = {"$lt": value < expected, "$lte": value <= expected,
+                      "$gt": value > expected, "$gte": value >= expected}[op]  # fmt: skip
+            if not ok:
+                return False
+    return True
+
+
+class InMemoryStore:
+    """A DocumentStore in a dict; ``fail_next`` simulates an unavailable store."""
+
+    def __init__(self) -> None:
+        self.collections: dict[str, dict[str, Doc]] = {}
+        self.fail_next = 0
+        self.indexes: dict[str, list[Index]] = {}
+
+    def _coll(self, name: str) -> dict[str, Doc]:
+        if self.fail_next:
+            self.fail_next -= 1
+            raise TransientError("fake store unavailable")
+        return self.collections.setdefault(name, {})
+
+    async def ensure_indexes(self, collection: str, indexes: Sequence[Index]) -> None:
+        self.indexes.setdefault(collection, []).extend(indexes)
+
+    async def get(self, collection: str, key: str) -> Doc | None:
+        doc = self._coll(collection).get(key)
+        return copy.deepcopy(doc) if doc is not None else None
+
+    async def insert(self, collection: str, doc: Doc) -> None:
+        coll = self._coll(collection)
+        if doc["_id"] in coll:
+            raise DuplicateKey(doc["_id"])
+        coll[doc["_id"]] = copy.deepcopy(doc)
+
+    async def save(self, collection: str, doc: Doc) -> None:
+        coll = self._coll(collection)
+        current = coll.get(doc["_id"])
+        expected = int(doc["version"]) - 1
+        if (current is None and expected != 0) or (current is not None and current.get("version") != expected):
+            raise ConcurrencyConflict(doc["_id"])
+        coll[doc["_id"]] = copy.deepcopy(doc)
+
+    async def upsert(self, collection: str, doc: Doc) -> None:
+        self._coll(collection)[doc["_id"]] = copy.deepcopy(doc)
+
+    async def update_where(self, collection: str, key: str, where: Filter, changes: Mapping[str, Any]) -> bool:
+        check_filter(where)
+        doc = self._coll(collection).get(key)
+        if doc is None or not _matches(doc, where):
+            return False
+        for dotted, value in changes.items():
+            target = doc
+            *parents, last = dotted.split(".")
+            for part in parents:
+                target = target.setdefault(part, {})
+            target[last] = copy.deepcopy(value)
+        return True
+
+    async def find(
+        self,
+        collection: str,
+        where: Filter | None = None,
+        *,
+        order_by: str | None = None,
+        descending: bool = False,
+        limit: int | None = None,
+    ) -> list[Doc]:
+        check_filter(where)
+        docs = [copy.deepcopy(d) for d in self._coll(collection).values() if _matches(d, where)]
+        if order_by:
+            docs.sort(key=lambda d: (_get(d, order_by) is _MISSING, str(_get(d, order_by))), reverse=descending)
+        return docs[:limit] if limit is not None else docs
+
+    async def count(self, collection: str, where: Filter | None = None) -> int:
+        return len(await self.find(collection, where))
+
+    async def delete(self, collection: str, key: str) -> bool:
+        return self._coll(collection).pop(key, None) is not None
+
+    async def ping(self) -> None:
+        self._coll("__ping__")
+
+    async def close(self) -> None:
+        return None
