@@ -34,6 +34,8 @@ class Scheduling:
     CONFERENCE_CONCLUDED = "scheduling.conference.concluded"
     CONFERENCE_CLOSED = "scheduling.conference.closed"
     CONFERENCE_CANCELLED = "scheduling.conference.cancelled"
+    CONFERENCE_REMINDER_DUE = "scheduling.conference.reminder-due"
+    CONCLUSION_REMINDER_DUE = "scheduling.conference.conclusion-reminder-due"
     CONFERENCE_ALL = "scheduling.conference.>"
     CMD = "scheduling.cmd"  # + ".<verb>", request/reply
 
