@@ -1,0 +1,51 @@
+# syntax=docker/dockerfile:1
+# One image for the four services: `docker run IMAGE scheduling` (or intake, assignment, notification).
+# No credential is baked in: every secret comes from the environment or a mounted file at run time
+# (DIALOGUE_NATS_PASSWORD_FILE, DIALOGUE_STORE_URL_FILE...). See deploy/README.md.
+
+ARG PYTHON_IMAGE=python:3.11-slim
+
+# ---- builder: resolve and install the project and its dependencies into a virtualenv ----
+FROM ${PYTHON_IMAGE} AS builder
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONDONTWRITEBYTECODE=1
+WORKDIR /src
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+# Dependencies first, so that a code change does not re-download them: build wheels for the declared
+# requirements from pyproject.toml alone, then install the project itself without touching the index.
+COPY pyproject.toml README.md* ./
+RUN python - <<'PY' > /tmp/requirements.txt
+import tomllib
+print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))
+PY
+RUN pip wheel --wheel-dir /wheels -r /tmp/requirements.txt \
+ && pip install --no-index --find-links /wheels -r /tmp/requirements.txt
+COPY shared ./shared
+COPY services ./services
+RUN pip install --no-deps . \
+ && dialogue --help > /dev/null
+
+# ---- runtime: the virtualenv, a non-root user, nothing else ----
+FROM ${PYTHON_IMAGE} AS runtime
+LABEL org.opencontainers.image.title="dialogue-platform" \
+      org.opencontainers.image.description="Dialogue conferences: scheduling, intake, assignment and notification services" \
+      org.opencontainers.image.licenses="Apache-2.0"
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1
+RUN groupadd --system --gid 10001 dialogue \
+ && useradd --system --uid 10001 --gid dialogue --home-dir /var/lib/dialogue --create-home \
+            --shell /usr/sbin/nologin dialogue
+COPY --from=builder /opt/venv /opt/venv
+COPY deploy/docker/healthcheck.py /usr/local/bin/dialogue-healthcheck
+WORKDIR /var/lib/dialogue
+USER 10001:10001
+# scheduling 8101, intake 8102, assignment 8103, notification 8104 (DIALOGUE_HTTP_PORT overrides).
+EXPOSE 8101 8102 8103 8104
+# /readyz: NATS connected and store reachable. Python's urllib, so the image needs no curl.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["python", "/usr/local/bin/dialogue-healthcheck"]
+ENTRYPOINT ["dialogue", "run"]
+CMD ["scheduling"]

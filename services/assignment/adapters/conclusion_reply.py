@@ -1,0 +1,52 @@
+"""Turn the service's ``conclusion`` reply into what the renderers take (used by the CLI)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from services.assignment.domain.conclusion import ConclusionItem, ConferenceInfo, Person, Signer
+from services.assignment.domain.routing import Outcome
+
+KIND_WORDS = ("tỉnh ", "thành phố ", "huyện ", "thị xã ", "xã ", "phường ", "thị trấn ")
+
+
+def place_of(unit_name: str) -> str:
+    """'tỉnh Hà Nam' → 'Hà Nam' (the place line of a notice names the place without its kind)."""
+    for word in KIND_WORDS:
+        if unit_name.lower().startswith(word):
+            return unit_name[len(word) :]
+    return unit_name
+
+
+def items_of(data: dict[str, Any]) -> list[ConclusionItem]:
+    return [
+        ConclusionItem(**{**row, "outcome": Outcome(row["outcome"]),
+                          "deadline": dt.date.fromisoformat(row["deadline"]) if row.get("deadline") else None})
+        for row in data["items"]
+    ]  # fmt: skip
+
+
+def info_of(
+    data: dict[str, Any], number: str, issued_on: dt.date, issuing_body: str | None = None
+) -> ConferenceInfo:
+    """The notice's header data: the conference's first chair signs and concludes unless told otherwise."""
+    conf = data["conference"]
+    unit_name = conf.get("unit_name") or conf.get("unit_code") or ""
+    chairs = tuple(Person(c["name"], c["title"]) for c in conf.get("chairs", []))
+    first = chairs[0] if chairs else Person("", "Chủ tịch")
+    held = dt.datetime.fromisoformat(conf["starts_at"]).date() if conf.get("starts_at") else issued_on
+    return ConferenceInfo(
+        title=(conf.get("title") or f"hội nghị {conf['conference_id']}"),
+        unit_name=unit_name,
+        level=conf.get("level", ""),
+        held_on=held,
+        chairs=chairs,
+        issuing_body=issuing_body or f"Ủy ban nhân dân {unit_name}",
+        document_number=number,
+        place=place_of(unit_name),
+        issued_on=issued_on,
+        signer=Signer(first.name, first.title.upper()),
+        concluded_by=f"đồng chí {first.title}" if first.name else "Chủ tịch",
+        venue=conf.get("venue", ""),
+    )

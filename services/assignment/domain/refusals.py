@@ -1,0 +1,149 @@
+"""Every refusal of the assignment domain: a stable code and one Vietnamese sentence.
+
+Kept in one place so the wording stays consistent and reviewers can read all of it at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from shared.errors import Conflict, DomainError, NotFound
+
+
+def _d(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def unknown_agency(code: str) -> NotFound:
+    return NotFound(
+        "unknown_agency",
+        f"Không tìm thấy cơ quan có mã «{code}»; hãy kiểm tra lại mã trong bảng phân công (routing.toml).",
+    )
+
+
+def unknown_unit(code: str) -> NotFound:
+    return NotFound(
+        "unknown_unit",
+        f"Không tìm thấy đơn vị hành chính có mã «{code}»; hãy kiểm tra lại mã đơn vị của hội nghị.",
+    )
+
+
+def not_assigned_agency(agency_code: str, holder: str | None) -> Conflict:
+    held = f"cơ quan «{holder}» đang giữ" if holder else "ý kiến chưa được giao"
+    return Conflict(
+        "not_assigned_agency",
+        f"Cơ quan «{agency_code}» không được giao ý kiến này ({held}); "
+        "hãy kiểm tra mã theo dõi hoặc đề nghị lãnh đạo giao lại.",
+    )
+
+
+def opinion_closed(status: str) -> Conflict:
+    return Conflict(
+        "opinion_closed",
+        f"Ý kiến đã kết thúc xử lý (trạng thái «{status}») nên không thể thay đổi; "
+        "nếu cần xử lý lại, hãy tiếp nhận thành một ý kiến mới.",
+    )
+
+
+def wrong_status(action: str, status: str) -> Conflict:
+    return Conflict(
+        "invalid_transition",
+        f"Không thể {action} khi ý kiến đang ở trạng thái «{status}»; hãy xem lịch sử xử lý rồi thử lại.",
+    )
+
+
+def missing_text(what: str) -> DomainError:
+    return DomainError("missing_text", f"Thiếu {what}; hãy nhập nội dung rồi gửi lại.")
+
+
+def same_agency(code: str) -> Conflict:
+    return Conflict(
+        "same_agency",
+        f"Ý kiến đang do cơ quan «{code}» giữ; hãy chọn một cơ quan khác để giao lại.",
+    )
+
+
+def extension_not_later(new: dt.date, deadline: dt.date) -> DomainError:
+    return DomainError(
+        "extension_not_later",
+        f"Ngày gia hạn {_d(new)} không sau hạn hiện tại {_d(deadline)}; hãy chọn một ngày muộn hơn.",
+    )
+
+
+def extension_too_long(new: dt.date, latest: dt.date, days: int) -> DomainError:
+    return DomainError(
+        "extension_too_long",
+        f"Ngày gia hạn {_d(new)} vượt quá giới hạn {days} ngày làm việc (muộn nhất {_d(latest)}); "
+        "hãy chọn ngày sớm hơn.",
+    )
+
+
+def too_many_extensions(limit: int) -> DomainError:
+    return DomainError(
+        "too_many_extensions",
+        f"Ý kiến đã được gia hạn tối đa {limit} lần; hãy trả lời hoặc đề nghị giao lại cho cơ quan khác.",
+    )
+
+
+def no_pending_request(what: str) -> Conflict:
+    return Conflict(
+        "no_pending_request",
+        f"Không có đề nghị {what} nào đang chờ quyết định; hãy kiểm tra lại ý kiến.",
+    )
+
+
+def request_pending(what: str) -> Conflict:
+    return Conflict(
+        "request_pending",
+        f"Đã có một đề nghị {what} đang chờ quyết định; hãy chờ lãnh đạo phê duyệt hoặc từ chối.",
+    )
+
+
+def rating_out_of_range(stars: int) -> DomainError:
+    return DomainError(
+        "rating_out_of_range",
+        f"Mức đánh giá {stars} không hợp lệ; hãy chọn một số nguyên từ 1 đến 5.",
+    )
+
+
+def rating_before_publication() -> Conflict:
+    return Conflict(
+        "rating_before_publication",
+        "Câu trả lời chưa được công bố nên chưa thể đánh giá; hãy chờ đến khi câu trả lời được công bố.",
+    )
+
+
+def already_rated() -> Conflict:
+    return Conflict(
+        "already_rated",
+        "Câu trả lời này đã được đánh giá; mỗi ý kiến chỉ đánh giá một lần, "
+        "hãy liên hệ cơ quan nếu cần góp ý thêm.",
+    )
+
+
+def not_in_triage(status: str) -> Conflict:
+    return Conflict(
+        "not_in_triage",
+        f"Ý kiến không nằm trong hàng chờ phân loại (trạng thái «{status}»); hãy dùng chức năng giao lại.",
+    )
+
+
+def unclassified_needs_triage() -> DomainError:
+    return DomainError(
+        "unclassified_field",
+        "Ý kiến chưa được phân loại lĩnh vực nên không thể tự động giao; hãy phân loại hoặc giao thủ công.",
+    )
+
+
+def invalid_period(text: str) -> DomainError:
+    return DomainError(
+        "invalid_period",
+        f"Kỳ báo cáo «{text}» không hợp lệ; hãy dùng dạng 2026-11, 2026-Q3, 2026-H1, 2026-9M hoặc 2026.",
+    )
+
+
+def naive_datetime(name: str) -> DomainError:
+    return DomainError(
+        "naive_datetime",
+        f"Thời điểm «{name}» thiếu múi giờ; hãy gửi thời điểm kèm múi giờ (UTC).",
+    )

@@ -1,0 +1,143 @@
+"""Per-agency reports over a period (month, quarter, 6 and 9 months, year: Conclusion 215-KL/TW).
+
+On-time rate = answered on time ÷ (answered in the period + open and overdue at its end), the 311
+programmes' formula: an opinion left unanswered past its deadline counts against the agency even
+though it has no answer yet. With nothing to count the rate is ``None`` (shown as "—"), never 0 or 1,
+because neither would be true.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.assignment.domain import refusals
+from services.assignment.domain.assignment import Assignment
+from shared.timeutil import local_date
+from shared.workdays import WorkCalendar
+
+_PERIOD = re.compile(r"^(\d{4})(?:-(?:(\d{1,2})|Q([1-4])|H([12])|(6|9)M))?$")
+
+
+@dataclass(frozen=True)
+class Period:
+    """Inclusive range of Vietnamese calendar dates."""
+
+    label: str
+    start: dt.date
+    end: dt.date
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    if month == 12:
+        return dt.date(year, 12, 31)
+    return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+
+
+def parse_period(text: str) -> Period:
+    """Parse "2026-11", "2026-Q3", "2026-H1", "2026-H2", "2026-6M", "2026-9M" or "2026"."""
+    label = text.strip().upper()
+    match = _PERIOD.match(label)
+    if not match:
+        raise refusals.invalid_period(text)
+    year_text, month, quarter, half, months = match.groups()
+    year = int(year_text)
+    if month is not None:
+        first, last = int(month), int(month)
+        if not 1 <= first <= 12:
+            raise refusals.invalid_period(text)
+    elif quarter is not None:
+        last = int(quarter) * 3
+        first = last - 2
+    elif half is not None:
+        last = int(half) * 6
+        first = last - 5
+    elif months is not None:
+        first, last = 1, int(months)
+    else:
+        first, last = 1, 12
+    return Period(label, dt.date(year, first, 1), _month_end(year, last))
+
+
+def format_rate(rate: float | None) -> str:
+    """Percent with one decimal, or "—" when there is nothing to measure."""
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+@dataclass(frozen=True)
+class AgencyReport:
+    agency_code: str
+    agency_name: str
+    assigned: int = 0
+    answered_on_time: int = 0
+    answered_late: int = 0
+    open_overdue: int = 0
+    median_working_days: float | None = None
+
+    @property
+    def answered(self) -> int:
+        return self.answered_on_time + self.answered_late
+
+    @property
+    def on_time_rate(self) -> float | None:
+        denominator = self.answered + self.open_overdue
+        return None if denominator == 0 else self.answered_on_time / denominator
+
+
+@dataclass
+class _Tally:
+    name: str
+    assigned: int = 0
+    on_time: int = 0
+    late: int = 0
+    open_overdue: int = 0
+    days: list[int] = field(default_factory=list)
+
+    def report(self, code: str) -> AgencyReport:
+        median = float(statistics.median(self.days)) if self.days else None
+        return AgencyReport(
+            code, self.name, self.assigned, self.on_time, self.late, self.open_overdue, median
+        )
+
+
+def agency_reports(
+    docs: Iterable[dict[str, Any]],
+    period: Period,
+    calendar: WorkCalendar,
+    as_of: dt.date | None = None,
+) -> list[AgencyReport]:
+    """One row per agency holding opinions, sorted by agency code.
+
+    ``as_of`` cuts a period that has not ended yet (pass today); "open and overdue" is judged at the
+    earlier of the period's end and ``as_of``. Opinions count for the agency holding them now, and
+    an answer counts on the day the agency submitted its latest (not returned) answer.
+    """
+    cutoff = min(period.end, as_of) if as_of else period.end
+    tallies: dict[str, _Tally] = {}
+    for doc in docs:
+        item = Assignment.from_doc(doc)
+        if item.agency is None or item.assigned_at is None or item.deadline is None:
+            continue
+        tally = tallies.setdefault(item.agency.code, _Tally(item.agency.name))
+        assigned_on = local_date(item.assigned_at)
+        if period.contains(assigned_on):
+            tally.assigned += 1
+        answered_on = local_date(item.answered_at) if item.answered_at else None
+        if answered_on is not None and period.contains(answered_on) and answered_on <= cutoff:
+            if answered_on <= item.deadline:
+                tally.on_time += 1
+            else:
+                tally.late += 1
+            tally.days.append(calendar.working_days_between(assigned_on, answered_on))
+        elif (
+            assigned_on <= cutoff and item.deadline < cutoff and (answered_on is None or answered_on > cutoff)
+        ):
+            tally.open_overdue += 1
+    return [tally.report(code) for code, tally in sorted(tallies.items())]

@@ -1,0 +1,85 @@
+"""Where intake keeps opinions and its projection of conferences, over the DocumentStore port."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.intake.domain import Opinion
+from shared.contracts.base import Event
+from shared.outbox import record, replay
+from shared.storage import DocumentStore
+from shared.storage.port import Index
+
+__all__ = ["CONFERENCES", "INDEXES", "OPINIONS", "OpinionRepository", "Stored", "ensure_indexes"]
+
+OPINIONS = "opinions"
+CONFERENCES = "conferences"
+INDEXES = (
+    Index(("tracking_code",), unique=True),
+    Index(("conference_id",)),
+    Index(("field",)),
+    Index(("received_at",)),
+)
+
+
+async def ensure_indexes(store: DocumentStore) -> None:
+    """Create intake's indexes; the unique tracking code index backs the clash retry."""
+    await store.ensure_indexes(OPINIONS, INDEXES)
+
+
+@dataclass
+class Stored:
+    """An opinion with the outbox of its document (the events each command produced)."""
+
+    opinion: Opinion
+    outbox: dict[str, Any] = field(default_factory=dict)
+
+    def replay(self, cause_id: str) -> list[Event] | None:
+        """The events already published for ``cause_id``, or None when it was never applied."""
+        return replay({"outbox": self.outbox}, cause_id)
+
+
+def _doc(stored: Stored, cause_id: str, events: Sequence[Event]) -> dict[str, Any]:
+    doc = stored.opinion.to_doc()
+    doc["outbox"] = dict(stored.outbox)
+    record(doc, cause_id, events)
+    return doc
+
+
+def _stored(doc: dict[str, Any]) -> Stored:
+    return Stored(Opinion.from_doc(doc), dict(doc.get("outbox", {})))
+
+
+class OpinionRepository:
+    """Opinions as aggregate documents; conferences as a projection of scheduling's events."""
+
+    def __init__(self, store: DocumentStore) -> None:
+        self.store = store
+
+    async def get(self, opinion_id: str) -> Stored | None:
+        doc = await self.store.get(OPINIONS, opinion_id)
+        return _stored(doc) if doc is not None else None
+
+    async def by_tracking_code(self, code: str) -> Stored | None:
+        docs = await self.store.find(OPINIONS, {"tracking_code": code}, limit=1)
+        return _stored(docs[0]) if docs else None
+
+    async def add(self, opinion: Opinion, cause_id: str, events: Sequence[Event]) -> None:
+        """Insert a new opinion with its events; raises ``DuplicateKey`` on an id or code clash."""
+        await self.store.insert(OPINIONS, _doc(Stored(opinion), cause_id, events))
+
+    async def save(self, stored: Stored, cause_id: str, events: Sequence[Event]) -> None:
+        """Optimistic save of a changed opinion (the domain bumped its version) with its events."""
+        await self.store.save(OPINIONS, _doc(stored, cause_id, events))
+
+    async def find(self, where: dict[str, Any] | None = None, limit: int | None = None) -> list[Opinion]:
+        docs = await self.store.find(OPINIONS, where, order_by="received_at", limit=limit)
+        return [Opinion.from_doc(doc) for doc in docs]
+
+    async def conference(self, conference_id: str) -> dict[str, Any] | None:
+        return await self.store.get(CONFERENCES, conference_id)
+
+    async def keep_conference(self, conference: dict[str, Any]) -> None:
+        await self.store.upsert(CONFERENCES, {"version": 1, **conference})

@@ -1,0 +1,71 @@
+"""Recording a new opinion: tracking code, field, acknowledgement deadline, first history entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from shared.workdays import WorkCalendar
+
+from .acknowledgement import ACKNOWLEDGEMENT_RULE, DeadlineRule, acknowledgement_due
+from .classification import RuleSet, classify
+from .events import DomainEvent
+from .model import HistoryEntry, SubmitOpinion
+from .opinion import RULES_ACTOR, Opinion
+from .submission import DEFAULT_MAX_CONTENT, check_content
+from .tracking import tracking_code_for
+
+__all__ = ["IntakePolicy", "receive_opinion"]
+
+
+@dataclass(frozen=True)
+class IntakePolicy:
+    """The configurable numbers of intake."""
+
+    max_content: int = DEFAULT_MAX_CONTENT
+    acknowledgement: DeadlineRule = ACKNOWLEDGEMENT_RULE
+
+
+def receive_opinion(
+    command: SubmitOpinion,
+    *,
+    now: dt.datetime,
+    rules: RuleSet,
+    calendar: WorkCalendar,
+    policy: IntakePolicy = IntakePolicy(),
+    tracking_code: str | None = None,
+) -> tuple[Opinion, list[DomainEvent]]:
+    """A new opinion and its intake events (received, classified, acknowledgement due).
+
+    The handler looks the opinion id up first: an existing opinion means a redelivery, answered with
+    ``existing.intake_events()``. ``tracking_code`` is only passed when the derived code is taken.
+    """
+    if now.tzinfo is None or (command.received_at is not None and command.received_at.tzinfo is None):
+        raise ValueError("instants must be timezone aware")
+    now = now.astimezone(dt.UTC)
+    received_at = command.received_at.astimezone(dt.UTC) if command.received_at else now
+    content = check_content(command.content, policy.max_content)
+    opinion_id = command.opinion_id
+    found = classify(content, rules)
+    opinion = Opinion(
+        id=opinion_id,
+        tracking_code=tracking_code or tracking_code_for(opinion_id),
+        kind=command.kind,
+        content=content,
+        submitter=command.submitter,
+        channel=command.channel,
+        source=command.source,
+        external_id=command.external_id,
+        received_at=received_at,
+        acknowledgement_due=acknowledgement_due(received_at, calendar, policy.acknowledgement),
+        acknowledgement_rule=policy.acknowledgement.source,
+        field=found.field,
+        conference_id=command.conference_id,
+        unit_id=command.unit_id,
+        attachments=command.attachments,
+        applied=[command.command_id],
+        history=[
+            HistoryEntry(now, RULES_ACTOR, "classified", found.reason, found.field, matched=found.matched)
+        ],
+    )
+    return opinion, opinion.intake_events()

@@ -1,0 +1,117 @@
+"""Agency reports: period parsing and the on-time rate with worked numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from assignment_support import OpenFactory, vn
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.assignment.domain.assignment import Assignment
+from services.assignment.domain.reports import AgencyReport, agency_reports, format_rate, parse_period
+from shared.errors import DomainError
+from shared.workdays import WorkCalendar
+
+pytestmark = pytest.mark.unit
+
+D = dt.date
+AGENCY = "hn-sgddt"
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("2026-11", D(2026, 11, 1), D(2026, 11, 30)),
+        ("2026-02", D(2026, 2, 1), D(2026, 2, 28)),
+        ("2026-Q3", D(2026, 7, 1), D(2026, 9, 30)),
+        ("2026-q1", D(2026, 1, 1), D(2026, 3, 31)),
+        ("2026-H1", D(2026, 1, 1), D(2026, 6, 30)),
+        ("2026-H2", D(2026, 7, 1), D(2026, 12, 31)),
+        ("2026-6M", D(2026, 1, 1), D(2026, 6, 30)),
+        ("2026-9M", D(2026, 1, 1), D(2026, 9, 30)),
+        ("2026", D(2026, 1, 1), D(2026, 12, 31)),
+    ],
+)
+def test_report_periods_cover_the_months_conclusion_215_asks_for(
+    text: str, start: dt.date, end: dt.date
+) -> None:
+    period = parse_period(text)
+    assert (period.start, period.end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    "text", ["2026-13", "2026-00", "2026-Q5", "2026-H3", "2026-7M", "26-Q1", "", "Q3-2026"]
+)
+def test_a_malformed_period_is_refused_with_the_accepted_forms(text: str) -> None:
+    with pytest.raises(DomainError) as caught:
+        parse_period(text)
+    assert caught.value.code == "invalid_period"
+    assert "2026-Q3" in caught.value.message
+
+
+@given(year=st.integers(min_value=2000, max_value=2100), month=st.integers(min_value=1, max_value=12))
+def test_a_month_period_ends_the_day_before_the_next_month_starts(year: int, month: int) -> None:
+    period = parse_period(f"{year}-{month:02d}")
+    assert period.start == D(year, month, 1)
+    assert (period.end + dt.timedelta(days=1)).day == 1
+    assert period.end.month == month
+
+
+def _answered(a: Assignment, day: dt.datetime, cid: str) -> Assignment:
+    a.submit_answer(AGENCY, f"{cid}/SGDĐT", day.date(), "Đã trả lời.", day, cid)
+    return a
+
+
+def test_the_on_time_rate_counts_open_overdue_opinions_against_the_agency(
+    open_assignment: OpenFactory, calendar: WorkCalendar
+) -> None:
+    july = vn(2026, 7, 1)  # deadline 22/07/2026: no holiday in July
+    docs = [
+        _answered(open_assignment("education", at=july), vn(2026, 7, 10), "a"),  # on time, 7 working days
+        _answered(open_assignment("education", at=july), vn(2026, 7, 15), "b"),  # on time, 10 working days
+        _answered(open_assignment("education", at=july), vn(2026, 8, 20), "c"),  # late, 36 working days
+        open_assignment("education", at=vn(2026, 8, 3)),  # open, overdue since 24/08
+        open_assignment("education", at=vn(2026, 9, 25)),  # open, due in October: not overdue
+        _answered(open_assignment("education", at=vn(2026, 6, 1)), vn(2026, 6, 10), "f"),  # other period
+    ]
+    (row,) = agency_reports([d.to_doc() for d in docs], parse_period("2026-Q3"), calendar)
+    assert (row.assigned, row.answered_on_time, row.answered_late, row.open_overdue) == (5, 2, 1, 1)
+    assert row.median_working_days == 10.0
+    # 2 on time ÷ (3 answered + 1 open and overdue)
+    assert row.on_time_rate == 0.5
+    assert format_rate(row.on_time_rate) == "50.0%"
+
+
+def test_an_opinion_answered_after_the_period_counts_as_open_and_overdue_at_its_end(
+    open_assignment: OpenFactory, calendar: WorkCalendar
+) -> None:
+    late = _answered(open_assignment("education", at=vn(2026, 9, 1)), vn(2026, 10, 5), "late")
+    (september,) = agency_reports([late.to_doc()], parse_period("2026-09"), calendar)
+    (october,) = agency_reports([late.to_doc()], parse_period("2026-10"), calendar)
+    assert (september.open_overdue, september.answered) == (1, 0)
+    assert (october.answered_late, october.open_overdue) == (1, 0)
+
+
+def test_an_unfinished_period_is_judged_at_the_as_of_date(
+    open_assignment: OpenFactory, calendar: WorkCalendar
+) -> None:
+    doc = open_assignment("education", at=vn(2026, 7, 1)).to_doc()  # deadline 22/07
+    (early,) = agency_reports([doc], parse_period("2026-Q3"), calendar, as_of=D(2026, 7, 20))
+    (later,) = agency_reports([doc], parse_period("2026-Q3"), calendar, as_of=D(2026, 7, 23))
+    assert (early.open_overdue, later.open_overdue) == (0, 1)
+
+
+def test_with_nothing_answered_and_nothing_overdue_the_rate_is_none_shown_as_a_dash() -> None:
+    row = AgencyReport(AGENCY, "Sở Giáo dục và Đào tạo tỉnh Hà Nam", assigned=3)
+    assert row.on_time_rate is None
+    assert format_rate(row.on_time_rate) == "—"
+    assert AgencyReport(AGENCY, "x", open_overdue=2).on_time_rate == 0.0
+
+
+def test_transferred_and_directly_answered_opinions_belong_to_no_agency_row(
+    open_assignment: OpenFactory, calendar: WorkCalendar
+) -> None:
+    transferred = open_assignment("planning", unit="dong-du", level="commune", at=vn(2026, 7, 1))
+    assert agency_reports([transferred.to_doc()], parse_period("2026"), calendar) == []
