@@ -220,7 +220,9 @@ class ServiceHost:
             self._tasks.append(asyncio.create_task(self._every(interval, job)))
         log.info("%s ready: metrics on http://%s:%d/metrics", self.name, self.ops.host, self.ops.port)
 
-    def every(self, seconds: float) -> Callable[[Callable[[], Awaitable[None]]], Callable[[], Awaitable[None]]]:
+    def every(
+        self, seconds: float
+    ) -> Callable[[Callable[[], Awaitable[None]]], Callable[[], Awaitable[None]]]:
         """Run a job periodically while the service runs (sweeps); failures are logged, never fatal."""
 
         def decorate(job: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:

@@ -76,14 +76,18 @@ class InMemoryStore:
         coll = self._coll(collection)
         current = coll.get(doc["_id"])
         expected = int(doc["version"]) - 1
-        if (current is None and expected != 0) or (current is not None and current.get("version") != expected):
+        if (current is None and expected != 0) or (
+            current is not None and current.get("version") != expected
+        ):
             raise ConcurrencyConflict(doc["_id"])
         coll[doc["_id"]] = copy.deepcopy(doc)
 
     async def upsert(self, collection: str, doc: Doc) -> None:
         self._coll(collection)[doc["_id"]] = copy.deepcopy(doc)
 
-    async def update_where(self, collection: str, key: str, where: Filter, changes: Mapping[str, Any]) -> bool:
+    async def update_where(
+        self, collection: str, key: str, where: Filter, changes: Mapping[str, Any]
+    ) -> bool:
         check_filter(where)
         doc = self._coll(collection).get(key)
         if doc is None or not _matches(doc, where):
@@ -108,7 +112,9 @@ class InMemoryStore:
         check_filter(where)
         docs = [copy.deepcopy(d) for d in self._coll(collection).values() if _matches(d, where)]
         if order_by:
-            docs.sort(key=lambda d: (_get(d, order_by) is _MISSING, str(_get(d, order_by))), reverse=descending)
+            docs.sort(
+                key=lambda d: (_get(d, order_by) is _MISSING, str(_get(d, order_by))), reverse=descending
+            )
         return docs[:limit] if limit is not None else docs
 
     async def count(self, collection: str, where: Filter | None = None) -> int:

@@ -1,30 +1,39 @@
-"""The Đồng Du scenario from the seed, replayed through the running services."""
+"""The Đồng Du conference from the seed, replayed through the running services.
+
+The provincial heads' dialogue with the cadres, Party members and citizens of Đồng Du commune (late
+2023) is back-recorded in scheduling with the dates it really had; its 16 opinions are published by a
+stand-in for the provincial feedback portal through the external intake path; assignment routes them
+to the provincial departments; the heads' direct answers and a few written answers are recorded; the
+conclusion notice is rendered into the data directory; the notices land in the log channel.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import nats
 from nats.aio.client import Client
 
 from services.cli.client import request
-from shared.subjects import Intake, Notification, Scheduling, cmd
+from services.intake.adapters.rules_file import load_demo
+from shared.subjects import Assignment, Intake, Notification, Scheduling, cmd
 
 SOURCE = "demo-portal"
 CONFERENCE_ID = "hn-2023-dong-du"
-
-OPINIONS = [
-    ("dd-01", "Nguyễn Văn Được", "thôn An Bài 1, xã Đồng Du",
-     "Đề nghị tỉnh nâng mức hỗ trợ xây dựng, sửa chữa nhà văn hóa thôn sau sáp nhập để giảm phần đóng góp của nhân dân."),
-    ("dd-02", "Trần Thị Hoa", "thôn Đồng Du, xã Đồng Du",
-     "Đề nghị sớm có văn bản hướng dẫn quy trình đấu giá đất nông nghiệp sử dụng vào mục đích công ích."),
-    ("dd-03", "Phạm Văn Nam", "thôn Đô Quan, xã Đồng Du",
-     "Đề nghị có chính sách đào tạo nghề, giải quyết việc làm cho lao động nông thôn."),
-]  # fmt: skip
+HEADS = [
+    {"name": "Lê Thị Thủy", "title": "Bí thư Tỉnh ủy"},
+    {"name": "Trương Quốc Huy", "title": "Chủ tịch UBND tỉnh"},
+]
+# Fields the heads answered on the spot; the rest went to the departments for a written answer.
+ANSWERED_AT_CONFERENCE = {"culture_relics": "Tỉnh đã ban hành cơ chế hỗ trợ xây dựng nhà văn hóa thôn sau sáp nhập; "
+                          "Sở Văn hóa, Thể thao và Du lịch nghiên cứu nâng mức hỗ trợ trong năm 2024."}  # fmt: skip
+WRITTEN_ANSWERS = 3
 
 
 @dataclass
@@ -32,29 +41,60 @@ class DemoSummary:
     conference_id: str
     accepted: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
+    topics_sentence: str = ""
+    assignments: list[dict[str, Any]] = field(default_factory=list)
     notifications: list[dict[str, Any]] = field(default_factory=list)
+    conclusion_docx: Path | None = None
+    conclusion_markdown: Path | None = None
+    conference_state: str = ""
 
 
-async def run_demo(nats_url: str, timeout: float = 60.0) -> DemoSummary:
+def _scheduling(verb: str, payload: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return cmd(Scheduling.CMD, verb), {
+        "conference_id": CONFERENCE_ID,
+        "command_id": f"demo-{verb}-dong-du",
+        **payload,
+    }
+
+
+async def run_demo(nats_url: str, data_dir: Path, timeout: float = 120.0) -> DemoSummary:
     nc = await nats.connect(nats_url)
     try:
-        return await _scenario(nc, timeout)
+        return await _scenario(nc, data_dir, time.monotonic() + timeout)
     finally:
         await nc.drain()
 
 
-async def _scenario(nc: Client, timeout: float) -> DemoSummary:
+async def _scenario(nc: Client, data_dir: Path, deadline: float) -> DemoSummary:
     summary = DemoSummary(CONFERENCE_ID)
-    await request(nc, cmd(Scheduling.CMD, "plan"), {
-        "command_id": "demo-plan-dong-du",
-        "conference_id": CONFERENCE_ID,
-        "title": "Hội nghị đối thoại giữa người đứng đầu cấp ủy, chính quyền tỉnh với CBĐV, nhân dân xã Đồng Du",
-        "unit_code": "xa-dong-du", "unit_name": "xã Đồng Du", "level": "commune",
-        "starts_at": "2023-12-20T08:00:00+07:00", "ends_at": "2023-12-20T11:30:00+07:00",
-        "chairs": [{"name": "Lê Thị Thủy", "title": "Bí thư Tỉnh ủy"},
-                   {"name": "Trương Quốc Huy", "title": "Chủ tịch UBND tỉnh"}],
-        "participant_groups": ["cadres_party_members", "citizens"], "venue": "Hội trường UBND xã Đồng Du",
-    })  # fmt: skip
+    demo = load_demo("dong_du")
+    await request(nc, *_scheduling("plan", {
+        "effective_at": "2023-11-20T09:00:00+07:00", "title": demo.name, "unit_code": "ha-nam",
+        "starts_at": "2023-12-20T08:00:00+07:00", "ends_at": "2023-12-20T11:30:00+07:00", "chairs": HEADS,
+        "participant_groups": ["cadres_party_members", "citizens"], "venue": "Hội trường UBND xã Đồng Du, huyện Bình Lục",
+        "co_organisers": ["Ủy ban MTTQ Việt Nam tỉnh Hà Nam"], "expected_attendance": 200,
+    }))  # fmt: skip
+    await request(nc, *_scheduling("announce", {"effective_at": "2023-12-01T09:00:00+07:00"}))
+    await _submit_opinions(nc, demo.opinions, summary, deadline)
+    await request(nc, *_scheduling("hold", {
+        "attendee_count": 200, "opinion_count": len(demo.opinions), "effective_at": "2023-12-20T11:30:00+07:00"}))  # fmt: skip
+    report = await request(nc, cmd(Intake.CMD, "report"), {"conference_id": CONFERENCE_ID})
+    summary.topics_sentence = str(report.get("sentence", ""))
+    rows = await _wait_for_assignments(nc, len(summary.accepted), deadline)
+    await _answer(nc, rows)
+    await request(nc, *_scheduling("conclude", {
+        "summary": "Giao các sở, ngành trả lời bằng văn bản theo từng lĩnh vực; chuyển cấp có thẩm quyền các nội dung vượt thẩm quyền.",
+        "document": f"Thông báo kết luận, {data_dir / 'ket-luan-hn-2023-dong-du.docx'}",
+        "effective_at": "2023-12-28T09:00:00+07:00"}))  # fmt: skip
+    shown = await request(nc, cmd(Scheduling.CMD, "show"), {"conference_id": CONFERENCE_ID})
+    summary.conference_state = str(shown.get("state", ""))
+    summary.assignments = await request(nc, cmd(Assignment.CMD, "list"), {"conference_id": CONFERENCE_ID})
+    summary.conclusion_docx, summary.conclusion_markdown = await _render_conclusion(nc, data_dir)
+    summary.notifications = await _wait_for_notifications(nc, len(summary.assignments), deadline)
+    return summary
+
+
+async def _submit_opinions(nc: Client, opinions: Any, summary: DemoSummary, deadline: float) -> None:
     outcomes: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
 
     async def on_outcome(msg: Any) -> None:
@@ -62,29 +102,83 @@ async def _scenario(nc: Client, timeout: float) -> DemoSummary:
 
     sub = await nc.subscribe(Intake.outcome(SOURCE), cb=on_outcome)
     js = nc.jetstream()
-    for external_id, name, residence, content in OPINIONS:
+    for o in opinions:
         payload = {
-            "external_id": external_id, "kind": "recommendation", "content": content,
-            "submitter": {"name": name, "role": "citizen", "residence": residence},
-            "channel": "conference", "conference_id": CONFERENCE_ID,
+            "external_id": o.external_id, "kind": o.kind, "content": o.content, "channel": "conference",
+            "submitter": {"name": o.name, "role": o.role, "residence": o.residence}, "conference_id": CONFERENCE_ID,
         }  # fmt: skip
         await js.publish(Intake.submit(SOURCE), json.dumps(payload, ensure_ascii=False).encode(),
-                         headers={"Nats-Msg-Id": f"{SOURCE}:{external_id}"})  # fmt: skip
-    deadline = time.monotonic() + timeout
+                         headers={"Nats-Msg-Id": f"{SOURCE}:{o.external_id}"})  # fmt: skip
     seen: set[str] = set()
-    while len(seen) < len(OPINIONS) and time.monotonic() < deadline:
+    while len(seen) < len(opinions) and time.monotonic() < deadline:
         try:
             outcome = await asyncio.wait_for(outcomes.get(), timeout=max(0.1, deadline - time.monotonic()))
         except TimeoutError:
             break
         if outcome.get("external_id") in seen:
             continue
-        seen.add(outcome.get("external_id", ""))
+        seen.add(str(outcome.get("external_id")))
         (summary.accepted if outcome.get("accepted") else summary.rejected).append(outcome)
     await sub.unsubscribe()
+
+
+async def _wait_for_assignments(nc: Client, expected: int, deadline: float) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
     while time.monotonic() < deadline:
-        summary.notifications = await request(nc, cmd(Notification.CMD, "list"), {})
-        if len(summary.notifications) >= len(summary.accepted):
+        rows = await request(nc, cmd(Assignment.CMD, "list"), {"conference_id": CONFERENCE_ID})
+        if len(rows) >= expected:
             break
         await asyncio.sleep(0.2)
-    return summary
+    return rows
+
+
+async def _answer(nc: Client, rows: list[dict[str, Any]]) -> None:
+    """The heads' direct answers, then written answers from the departments, approved and published."""
+    written = 0
+    for row in sorted(rows, key=lambda r: str(r["tracking_code"])):
+        opinion, agency = row["opinion_id"], row.get("agency_code")
+        if row["field"] in ANSWERED_AT_CONFERENCE:
+            await request(nc, cmd(Assignment.CMD, "answer-directly"), {
+                "command_id": f"demo-direct-{opinion}", "opinion_id": opinion,
+                "answer": ANSWERED_AT_CONFERENCE[row["field"]], "answered_by": HEADS[1]["name"]})  # fmt: skip
+        elif row["status"] == "assigned" and agency and written < WRITTEN_ANSWERS:
+            written += 1
+            base = {"opinion_id": opinion, "agency_code": agency}
+            await request(nc, cmd(Assignment.CMD, "accept"), {**base, "command_id": f"demo-accept-{opinion}"})
+            await request(nc, cmd(Assignment.CMD, "answer"), {
+                **base, "command_id": f"demo-answer-{opinion}", "document_number": f"{100 + written}/{agency}",
+                "document_date": dt.date.today().isoformat(),
+                "summary": "Cơ quan đã nghiên cứu và trả lời cụ thể nội dung kiến nghị, nêu rõ lộ trình thực hiện."})  # fmt: skip
+            await request(nc, cmd(Assignment.CMD, "publish"), {
+                "command_id": f"demo-publish-{opinion}", "opinion_id": opinion, "by": HEADS[1]["name"]})  # fmt: skip
+            if written == 1:
+                await request(nc, cmd(Assignment.CMD, "rate"), {
+                    "command_id": f"demo-rate-{opinion}", "opinion_id": opinion, "stars": 4,
+                    "comment": "Trả lời rõ ràng, mong sớm thực hiện."})  # fmt: skip
+
+
+async def _render_conclusion(nc: Client, data_dir: Path) -> tuple[Path, Path]:
+    from services.assignment.adapters.conclusion_docx import render_docx
+    from services.assignment.adapters.conclusion_markdown import render_markdown
+    from services.assignment.adapters.conclusion_reply import info_of, items_of
+
+    data = await request(nc, cmd(Assignment.CMD, "conclusion"), {"conference_id": CONFERENCE_ID})
+    info = info_of(data, "125-TB/TU", dt.date(2023, 12, 28), "TỈNH ỦY HÀ NAM")
+    items = items_of(data)
+    docx, markdown = data_dir / "ket-luan-hn-2023-dong-du.docx", data_dir / "ket-luan-hn-2023-dong-du.md"
+    await asyncio.to_thread(render_docx, info, items, docx)
+    markdown.write_text(render_markdown(info, items), encoding="utf-8")
+    return docx, markdown
+
+
+async def _wait_for_notifications(nc: Client, expected: int, deadline: float) -> list[dict[str, Any]]:
+    notices: list[dict[str, Any]] = []
+    stable_since = time.monotonic()
+    while time.monotonic() < deadline:
+        latest = await request(nc, cmd(Notification.CMD, "list"), {})
+        if len(latest) != len(notices):
+            notices, stable_since = latest, time.monotonic()
+        elif len(notices) >= expected and time.monotonic() - stable_since > 1.0:
+            break
+        await asyncio.sleep(0.2)
+    return notices

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from services.cli.agency import assignment_app, conclusion_app
+from services.cli.client import CommandFailed
 from services.cli.conference import conference_app
 from services.cli.notifications import notifications_app
 from services.cli.opinion import opinion_app
@@ -67,7 +68,11 @@ def up(
         )
         console.print(table)
         if demo:
-            _print_demo(stack.nats_url, stack.data_dir)
+            try:
+                _print_demo(stack.nats_url, stack.data_dir)
+            except (StackError, CommandFailed) as exc:
+                console.print(f"[red]{exc}[/red]")
+                raise typer.Exit(1) from exc
         if once:
             return
         console.print("Nhấn Ctrl-C để dừng.")
@@ -82,16 +87,25 @@ def up(
 
 
 def _print_demo(nats_url: str, data_dir: Path) -> None:
+    from collections import Counter
+
+    from services.cli.agency_render import STATUS
     from services.cli.demo import run_demo
 
-    summary = asyncio.run(run_demo(nats_url))
-    console.print(f"Hội nghị {summary.conference_id}: {len(summary.accepted)} ý kiến được tiếp nhận, "
-                  f"{len(summary.rejected)} bị từ chối, {len(summary.notifications)} thông báo đã gửi.")  # fmt: skip
-    for outcome in summary.accepted:
-        console.print(f"  • {outcome['external_id']}: mã theo dõi {outcome['tracking_code']}")
-    console.print(f"Thông báo ghi tại {data_dir / 'notifications.log'}")
-    if len(summary.notifications) < len(summary.accepted) or not summary.accepted:
+    summary = asyncio.run(run_demo(nats_url, data_dir))
+    console.print(f"[bold]Hội nghị {summary.conference_id}[/bold] — trạng thái: {summary.conference_state}")
+    console.print(f"Tiếp nhận {len(summary.accepted)} ý kiến qua cổng thông tin, {len(summary.rejected)} bị từ chối; "
+                  f"{summary.topics_sentence}.")  # fmt: skip
+    by_status = Counter(STATUS.get(a["status"], a["status"]) for a in summary.assignments)
+    console.print(
+        "Xử lý: " + "; ".join(f"{name}: {count}" for name, count in sorted(by_status.items())) + "."
+    )
+    console.print(f"{len(summary.notifications)} thông báo đã gửi, ghi tại {data_dir / 'notifications.log'}.")
+    console.print(f"Văn bản kết luận: {summary.conclusion_docx} và {summary.conclusion_markdown}.")
+    if not summary.accepted or summary.rejected or len(summary.assignments) < len(summary.accepted):
         raise StackError("Kịch bản chưa hoàn tất qua cả bốn dịch vụ; xem log trong thư mục dữ liệu.")
+    if not summary.notifications:
+        raise StackError("Dịch vụ thông báo chưa gửi thông báo nào; xem log trong thư mục dữ liệu.")
 
 
 def main() -> None:

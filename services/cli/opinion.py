@@ -1,7 +1,193 @@
-"""``dialogue opinion ...`` and ``dialogue report opinions`` (intake)."""
+"""``dialogue opinion ...`` and ``dialogue report opinions`` (intake); phone and ID numbers masked."""
 
 from __future__ import annotations
 
-import typer
+import asyncio
+import csv
+import io
+import uuid
+from typing import Annotated, Any
 
-opinion_app = typer.Typer(help="Ý kiến, kiến nghị của nhân dân: tiếp nhận, tra cứu, phân loại.", no_args_is_help=True)
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from services.cli.client import CommandFailed, connect, request
+from services.cli.report import report_app
+from shared.privacy import mask_phone, redact
+from shared.subjects import Intake
+
+opinion_app = typer.Typer(
+    help="Ý kiến, kiến nghị của nhân dân: tiếp nhận, tra cứu, phân loại.", no_args_is_help=True
+)
+console = Console()
+
+Key = Annotated[str, typer.Argument(help="Mã ý kiến hoặc mã theo dõi (ví dụ DT-7K3M-9QX2).")]
+STATUS = {"classified": "đã phân loại", "reclassified": "đã phân loại lại", "unclassified": "chờ phân loại"}
+KINDS = {"opinion": "ý kiến", "recommendation": "kiến nghị", "proposal": "đề xuất", "feedback": "phản ánh"}
+
+
+def call(verb: str, payload: dict[str, Any]) -> Any:
+    """Send one command; a refusal is printed as the service's sentence and exits with code 1."""
+
+    async def go() -> Any:
+        nc = await connect()
+        try:
+            return await request(nc, f"{Intake.CMD}.{verb}", payload)
+        finally:
+            await nc.drain()
+
+    try:
+        return asyncio.run(go())
+    except CommandFailed as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+
+
+@opinion_app.command()
+def submit(
+    content: Annotated[str, typer.Option("--content", help="Nội dung ý kiến (tiếng Việt).")],
+    name: Annotated[str, typer.Option("--name", help="Họ tên người nêu ý kiến.")],
+    conference: Annotated[
+        str | None, typer.Option("--conference", help="Mã hội nghị, nếu nêu tại hội nghị.")
+    ] = None,
+    kind: Annotated[str, typer.Option(help="opinion | recommendation | proposal | feedback")] = "opinion",
+    channel: Annotated[str, typer.Option(help="conference | written_petition | hotline")] = "conference",
+    role: Annotated[
+        str, typer.Option(help="cadre | party_member | citizen | youth_member | other")
+    ] = "citizen",
+    residence: Annotated[str, typer.Option(help="Nơi cư trú, ví dụ 'thôn An Bài 1, xã Đồng Du'.")] = "",
+    phone: Annotated[str | None, typer.Option(help="Số điện thoại (chỉ lưu tại bộ phận tiếp nhận).")] = None,
+    email: Annotated[str | None, typer.Option(help="Thư điện tử để nhận trả lời.")] = None,
+    consent: Annotated[bool, typer.Option(help="Người nêu ý kiến đồng ý được liên hệ.")] = False,
+    external_id: Annotated[
+        str | None, typer.Option(help="Mã phiếu; gửi lại cùng mã không tạo ý kiến mới.")
+    ] = None,
+) -> None:
+    """Tiếp nhận một ý kiến tại bàn tiếp nhận của hội nghị, đơn thư hoặc đường dây nóng."""
+    submitter: dict[str, Any] = {
+        "name": name,
+        "role": role,
+        "residence": residence,
+        "consent_to_contact": consent,
+    }
+    submitter.update({k: v for k, v in (("phone", phone), ("email", email)) if v})
+    body: dict[str, Any] = {"external_id": external_id or f"desk-{uuid.uuid4()}", "kind": kind,
+                            "content": content, "submitter": submitter, "channel": channel}  # fmt: skip
+    if conference:
+        body["conference_id"] = conference
+    data = call("submit", body)
+    again = " (đã tiếp nhận trước đó)" if data.get("duplicate") else ""
+    console.print(f"[green]Đã tiếp nhận ý kiến{again}: mã theo dõi [bold]{data['tracking_code']}[/bold], "
+                  f"lĩnh vực “{data['field_name']}”, hạn thông báo tiếp nhận {data['acknowledgement_due']}.[/green]")  # fmt: skip
+
+
+@opinion_app.command("list")
+def list_opinions(
+    conference: Annotated[str | None, typer.Option("--conference", help="Mã hội nghị.")] = None,
+    field: Annotated[str | None, typer.Option("--field", help="Mã lĩnh vực, ví dụ land.")] = None,
+    status: Annotated[str | None, typer.Option(help="classified | reclassified | unclassified")] = None,
+) -> None:
+    """Danh sách ý kiến theo hội nghị, lĩnh vực, trạng thái."""
+    body = {k: v for k, v in (("conference_id", conference), ("field", field), ("status", status)) if v}
+    rows = call("list", body)
+    table = Table(title=f"{len(rows)} ý kiến")
+    for column in ("Mã theo dõi", "Loại", "Lĩnh vực", "Trạng thái", "Người nêu", "Nội dung"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["tracking_code"], KINDS.get(row["kind"], row["kind"]), row["field_name"],
+                      STATUS.get(row["status"], row["status"]), row["submitter_name"],
+                      redact(row["content"])[:80])  # fmt: skip
+    console.print(table)
+
+
+@opinion_app.command()
+def show(key: Key) -> None:
+    """Chi tiết một ý kiến và lịch sử phân loại."""
+    data = call("show", {"id": key})
+    who = data["submitter"]
+    table = Table(title=f"Ý kiến {data['tracking_code']}", show_header=False)
+    table.add_column("Mục")
+    table.add_column("Giá trị")
+    rows = [
+        ("Loại", KINDS.get(data["kind"], data["kind"])),
+        ("Nội dung", redact(data["content"])),
+        ("Người nêu", f"{who['name']} ({who['residence'] or 'không rõ nơi cư trú'})"),
+        ("Điện thoại", mask_phone(who["phone"]) if who.get("phone") else "—"),
+        ("Đồng ý liên hệ", "có" if who.get("consent_to_contact") else "không"),
+        ("Hội nghị", data.get("conference_id") or "—"),
+        ("Lĩnh vực", f"{data['field_name']} ({STATUS.get(data['status'], data['status'])})"),
+        ("Nhóm vấn đề", data.get("topic_group_id") or "—"),
+        ("Tiếp nhận lúc", data["received_at"]),
+        ("Hạn thông báo tiếp nhận", f"{data['acknowledgement_due']} ({data['acknowledgement_rule']})"),
+    ]
+    for label, value in rows:
+        table.add_row(label, str(value))
+    console.print(table)
+    history = Table(title="Lịch sử")
+    for column in ("Thời điểm", "Người thực hiện", "Thao tác", "Lĩnh vực / nhóm", "Lý do"):
+        history.add_column(column)
+    for entry in data["history"]:
+        target = entry.get("field") or entry.get("group_id") or ""
+        history.add_row(entry["at"], entry["by"], entry["action"], target, redact(entry["reason"]))
+    console.print(history)
+
+
+@opinion_app.command()
+def reclassify(
+    key: Key,
+    field: Annotated[str, typer.Option("--field", help="Mã lĩnh vực mới.")],
+    by: Annotated[str, typer.Option("--by", help="Người phân loại lại.")],
+    reason: Annotated[str, typer.Option("--reason", help="Lý do phân loại lại.")],
+    command_id: Annotated[str | None, typer.Option(help="Mã lệnh; gửi lại cùng mã không đổi gì.")] = None,
+) -> None:
+    """Chuyển ý kiến sang lĩnh vực khác (được ghi vào lịch sử)."""
+    body = {
+        "id": key,
+        "field": field,
+        "by": by,
+        "reason": reason,
+        "command_id": command_id or str(uuid.uuid4()),
+    }
+    data = call("reclassify", body)
+    console.print(
+        f"[green]Ý kiến {data['tracking_code']} đã chuyển sang lĩnh vực “{data['field_name']}”.[/green]"
+    )
+
+
+@opinion_app.command()
+def track(code: Annotated[str, typer.Argument(help="Mã theo dõi, ví dụ DT-7K3M-9QX2.")]) -> None:
+    """Tra cứu tình trạng ý kiến theo mã theo dõi (thông tin công khai)."""
+    data = call("track", {"tracking_code": code})
+    console.print(f"[bold]{data['tracking_code']}[/bold]: {data['message']}")
+
+
+def report_csv(data: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["nhom_van_de", "linh_vuc", "so_y_kien", "ma_theo_doi", "noi_dung_tieu_bieu"])
+    for group in data["groups"]:
+        writer.writerow([group["group_id"], group["field_name"], group["opinions"],
+                         " ".join(group["tracking_codes"]), group["sample"]])  # fmt: skip
+    return out.getvalue()
+
+
+@report_app.command("opinions")
+def report_opinions(
+    conference: Annotated[str | None, typer.Option("--conference", help="Mã hội nghị.")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Từ ngày (YYYY-MM-DD).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Đến ngày (YYYY-MM-DD).")] = None,
+    output: Annotated[str, typer.Option("--format", help="table | csv")] = "table",
+) -> None:
+    """Ý kiến theo lĩnh vực và nhóm vấn đề, của một hội nghị hoặc một khoảng thời gian."""
+    body = {"conference_id": conference} if conference else {"from": start or "", "to": end or ""}
+    data = call("report", body)
+    if output == "csv":
+        typer.echo(report_csv(data), nl=False)
+        return
+    table = Table(title=data["sentence"])
+    for column in ("Lĩnh vực", "Số ý kiến", "Số nhóm vấn đề"):
+        table.add_column(column)
+    for row in data["fields"]:
+        table.add_row(row["field_name"], str(row["opinions"]), str(row["topics"]))
+    console.print(table)

@@ -1,53 +1,118 @@
-"""Intake service entrypoint: thin subscribers over the handlers."""
+"""Intake service entrypoint: thin subscribers and commands over the handlers."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from faststream.nats import NatsMessage
 
 from services.intake import handlers
+from services.intake.adapters.repository import OpinionRepository, ensure_indexes
+from services.intake.adapters.rules_file import load_rules
+from services.intake.domain import GroupingPolicy
+from services.intake.handlers import IntakeContext, Submitted
+from services.intake.handlers.context import KeyedLocks
+from services.intake.metrics import IntakeMetrics
+from services.intake.settings import IntakeSettings
+from shared.contracts.base import CommandResult
 from shared.contracts.scheduling import ConferencePlanned
 from shared.errors import TransientError
 from shared.host import ServiceHost
 from shared.settings import ServiceSettings
 from shared.subjects import Intake, Scheduling, cmd
 from shared.timeutil import utcnow
+from shared.workdays import default_calendar
+
+log = logging.getLogger(__name__)
 
 
 def build(settings: ServiceSettings | None = None) -> ServiceHost:
     """Wire the intake service (nothing connects until ``host.start()``)."""
-    settings = settings or ServiceSettings(service="intake")
-    host = ServiceHost(settings, owned_streams=["INTAKE"])
+    config = IntakeSettings.from_base(settings or ServiceSettings(service="intake"))
+    host = ServiceHost(config, owned_streams=["INTAKE"])
+    metrics = IntakeMetrics(host.registry)
+    rules = load_rules()
 
-    async def lookup_conference(conference_id: str) -> dict[str, Any] | None:
-        known = await host.store.get(handlers.CONFERENCES, conference_id)
-        if known is not None:
-            return known
-        # The projection may lag behind scheduling by a few milliseconds: ask the owner.
+    async def ask_scheduling(conference_id: str) -> dict[str, Any] | None:
         try:
             reply = await host.broker.request(
                 {"conference_id": conference_id}, cmd(Scheduling.CMD, "show"), timeout=5
             )
+            answer = await reply.decode()
         except Exception as exc:
             raise TransientError(f"scheduling did not answer: {exc}") from exc
-        answer = await reply.decode()
-        if isinstance(answer, dict) and answer.get("ok"):
-            data = answer["data"]
-            return {"_id": conference_id, "level": data.get("level"), "unit_code": data.get("unit_code")}
-        return None
+        if not isinstance(answer, dict) or answer.get("code") == "temporarily_unavailable":
+            raise TransientError("scheduling could not look the conference up")
+        data = answer.get("data")
+        if not answer.get("ok") or not isinstance(data, dict):
+            return None
+        return {"level": data.get("level"), "unit_code": data.get("unit_code"), "title": data.get("title")}
 
-    @host.consumer(Scheduling.CONFERENCE_PLANNED, "conferences")
-    async def on_conference_planned(event: ConferencePlanned) -> None:
-        await handlers.record_conference(host.store, event)
+    locks = KeyedLocks()  # one set per process, shared by every message's context
 
-    @host.consumer(Intake.SUBMIT_ALL, "submissions")
-    async def on_submission(msg: NatsMessage) -> None:
-        source = msg.raw_message.subject.split(".", 2)[2]
-        result = await handlers.submit_external(host.store, source, msg.body, utcnow(), lookup_conference)
+    def context() -> IntakeContext:
+        repo = OpinionRepository(host.store)
+        return IntakeContext(
+            repo=repo, rules=rules, calendar=default_calendar(), known_sources=config.known_sources(),
+            conferences=handlers.with_projection(repo, ask_scheduling),
+            grouping=GroupingPolicy(threshold=config.intake_grouping_threshold), conference_lock=locks,
+        )  # fmt: skip
+
+    async def settle(result: Submitted) -> None:
+        """Publish what a submission produced; count a new opinion or a refusal."""
         await host.publish(result.events)
         if result.rejection is not None:
             await host.publish_rejection(result.rejection)
             host.metrics.rejected.labels("intake", result.rejection.reason).inc()
+            log.info("submission refused: %s", result.rejection.reason)
+        elif result.new and result.opinion is not None:
+            metrics.recorded(result.opinion)
+
+    host.on_start.append(ensure_indexes)
+
+    @host.consumer(Scheduling.CONFERENCE_PLANNED, "conferences")
+    async def on_conference_planned(event: ConferencePlanned) -> None:
+        await handlers.record_conference(OpinionRepository(host.store), event)
+
+    @host.consumer(Intake.SUBMIT_ALL, "submissions")
+    async def on_submission(msg: NatsMessage) -> None:
+        raw = msg.raw_message
+        source = raw.subject.split(".", 2)[2]
+        meta = raw.metadata
+        result = await handlers.submit_external(
+            context(), source, msg.body, key=f"{meta.stream}:{meta.sequence.stream}", now=utcnow(),
+            msg_id=(raw.headers or {}).get("Nats-Msg-Id"), deliveries=meta.num_delivered,
+        )  # fmt: skip
+        await settle(result)
+
+    @host.command(Intake.CMD, "submit")
+    async def submit(body: dict[str, Any]) -> Any:
+        result, data = await handlers.submit_desk(context(), body, utcnow())
+        await settle(result)
+        return data
+
+    @host.command(Intake.CMD, "list")
+    async def list_opinions(body: dict[str, Any]) -> Any:
+        return await handlers.list_opinions(context(), body)
+
+    @host.command(Intake.CMD, "show")
+    async def show(body: dict[str, Any]) -> Any:
+        return await handlers.show(context(), body)
+
+    @host.command(Intake.CMD, "reclassify")
+    async def reclassify(body: dict[str, Any]) -> Any:
+        events, data = await handlers.reclassify(context(), body, utcnow())
+        await host.publish(events)
+        return data
+
+    @host.command(Intake.CMD, "track")
+    async def track(body: dict[str, Any]) -> Any:
+        return await handlers.track(context(), body)
+
+    @host.command(Intake.CMD, "report")
+    async def report(body: dict[str, Any]) -> CommandResult:
+        data = await handlers.report(context(), body)
+        return CommandResult(ok=True, message=str(data["sentence"]), data=data)
 
     return host

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from typing import ClassVar
 
@@ -83,8 +84,16 @@ class OpinionReceived(Event):
     kind: OpinionKind = Field(description="Kind of opinion.")
     channel: Channel = Field(description="How it reached the platform.")
     conference_id: str | None = Field(default=None, description="Conference, if raised at one.")
-    content: str = Field(description="The opinion text.")
+    content: str = Field(description="The opinion text (phone and ID numbers masked).")
     received_at: AwareDatetime = Field(description="When it was received.")
+    unit_code: str | None = Field(default=None, description="Host unit of the conference, if any.")
+    source: str | None = Field(default=None, description="Source system ('desk' for operator entries).")
+    external_id: str | None = Field(default=None, description="The sender's id for it.")
+    submitter_name: str | None = Field(default=None, description="Who raised it (no contact data).")
+    submitter_role: str | None = Field(default=None, description="cadre, party_member, citizen, ...")
+    residence: str | None = Field(default=None, description="Residence of the submitter.")
+    attachments: list[str] = Field(default_factory=list, description="Attachment references.")
+    acknowledgement_due: dt.date | None = Field(default=None, description="Acknowledgement deadline.")
 
 
 class OpinionClassified(Event):
@@ -101,3 +110,71 @@ class OpinionClassified(Event):
     unit_code: str | None = Field(default=None, description="Host unit of the conference.")
     summary: str = Field(description="The opinion text (no contact data).")
     received_at: AwareDatetime = Field(description="When it was received.")
+
+
+class OpinionReclassified(Event):
+    """An operator moved an opinion to another field; assignment re-routes it from here."""
+
+    SUBJECT: ClassVar[str] = Intake.OPINION_RECLASSIFIED
+
+    opinion_id: str = Field(description="Platform id of the opinion.")
+    tracking_code: str = Field(description="Short code the citizen quotes.")
+    field: str = Field(description="The new field code.")
+    previous_field: str = Field(description="The field it was in before.")
+    kind: OpinionKind = Field(description="Kind of opinion.")
+    conference_id: str | None = Field(default=None, description="Conference, if raised at one.")
+    level: str | None = Field(default=None, description="Level of the conference's host unit.")
+    unit_code: str | None = Field(default=None, description="Host unit of the conference.")
+    summary: str = Field(description="The opinion text (phone and ID numbers masked).")
+    by: str = Field(description="Who reclassified it (operator name or account).")
+    reason: str = Field(description="Why it was reclassified.")
+    received_at: AwareDatetime = Field(description="When it was received.")
+
+
+class OpinionGrouped(Event):
+    """An opinion joined (or started) a topic group (nhóm vấn đề) of its conference."""
+
+    SUBJECT: ClassVar[str] = Intake.OPINION_GROUPED
+
+    opinion_id: str = Field(description="Platform id of the opinion.")
+    tracking_code: str = Field(description="Short code the citizen quotes.")
+    conference_id: str | None = Field(default=None, description="Conference whose topics these are.")
+    field: str = Field(description="Field code of the opinion when it was grouped.")
+    group_id: str = Field(description="Topic id: the opinion id of the topic's first member.")
+    previous_group_id: str | None = Field(default=None, description="The topic it left, if any.")
+
+
+class OpinionRejected(Event):
+    """A submission was refused for good; the raw payload is kept on the dead-letter subject."""
+
+    SUBJECT: ClassVar[str] = Intake.OPINION_REJECTED
+
+    source: str = Field(description="The sender's source name (last token of the submit subject).")
+    external_id: str | None = Field(default=None, description="The sender's id, when it could be read.")
+    reason: str = Field(description="Machine-readable reason code, e.g. unknown_conference.")
+    message: str = Field(description="One Vietnamese sentence: what was wrong and how to fix it.")
+    payload_ref: str = Field(
+        description="Where the raw payload is kept: '<dead-letter subject>#<Nats-Msg-Id of the record>'."
+    )
+
+
+class AcknowledgementDue(Event):
+    """The petitioner must be told by ``due_on`` that the opinion was accepted or transferred.
+
+    Contact data is present only when the submitter consented to be contacted.
+    """
+
+    SUBJECT: ClassVar[str] = Intake.OPINION_ACKNOWLEDGEMENT_DUE
+
+    opinion_id: str = Field(description="Platform id of the opinion.")
+    tracking_code: str = Field(description="Short code the citizen quotes.")
+    kind: OpinionKind = Field(description="Kind of opinion.")
+    conference_id: str | None = Field(default=None, description="Conference, if raised at one.")
+    unit_code: str | None = Field(default=None, description="Host unit of the conference.")
+    submitter_name: str = Field(description="Name of the petitioner, to address the acknowledgement.")
+    residence: str = Field(default="", description="Residence of the petitioner.")
+    received_at: AwareDatetime = Field(description="When it was received.")
+    due_on: dt.date = Field(description="Last day (Vietnam date) to acknowledge it (10 working days).")
+    rule: str = Field(description="The regulation the deadline comes from.")
+    contact_email: str | None = Field(default=None, description="E-mail, only with consent to contact.")
+    contact_phone: str | None = Field(default=None, description="Phone, only with consent to contact.")

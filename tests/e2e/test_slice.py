@@ -26,7 +26,7 @@ def stack_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def test_the_demo_slice_runs_through_all_four_services_and_exits_cleanly(tmp_path: Path) -> None:
+def test_the_dong_du_demo_runs_through_all_four_services_and_exits_cleanly(tmp_path: Path) -> None:
     data_dir = tmp_path / "var"
     result = subprocess.run(
         [sys.executable, "-m", "services.cli.main", "up", "--demo", "--once", "--data-dir", str(data_dir)],
@@ -36,12 +36,22 @@ def test_the_demo_slice_runs_through_all_four_services_and_exits_cleanly(tmp_pat
         timeout=240,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "ý kiến được tiếp nhận" in result.stdout
+    out = " ".join(result.stdout.split())
+    assert "Tiếp nhận 16 ý kiến qua cổng thông tin, 0 bị từ chối" in out
+    assert "16 ý kiến trong 11 nhóm vấn đề" in out
+    assert "trạng thái: concluded" in out
     notices = [json.loads(line) for line in (data_dir / "notifications.log").read_text().splitlines()]
     assert notices, "the notification service recorded no notice"
-    assert all(n["subject"] and n["body"] for n in notices)
     for name in SERVICES:
         assert (data_dir / f"dialogue_{name}.db").exists()
+    import docx
+
+    document = docx.Document(str(data_dir / "ket-luan-hn-2023-dong-du.docx"))
+    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert text.count("DT-") >= 16
 
 
 def test_a_port_in_use_is_refused_with_the_setting_that_changes_it(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from handler_support import Bed, classified
+from assignment_handler_support import Bed, classified
 
 from services.assignment import commands, handlers, queries
 from shared.contracts.assignment import AnswerPublished, DeadlineApproaching, OpinionOverdue

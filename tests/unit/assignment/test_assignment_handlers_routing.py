@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from handler_support import Bed, classified
+from assignment_handler_support import Bed, classified
 
 from services.assignment import commands, handlers
 from shared.contracts.assignment import OpinionAnsweredDirectly, OpinionAssigned, OpinionTriageQueued

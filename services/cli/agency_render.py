@@ -1,0 +1,74 @@
+"""Rich tables and CSV for the assignment commands (Vietnamese headings)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+STATUS = {
+    "triage": "Chờ phân loại", "assigned": "Đã giao", "accepted": "Đã tiếp nhận", "answered": "Đã trả lời",
+    "returned": "Bị trả lại", "published": "Đã công bố", "answered_directly": "Trả lời tại hội nghị",
+    "transferred": "Chuyển cấp có thẩm quyền",
+}  # fmt: skip
+REPORT_COLUMNS = [
+    ("agency_code", "Mã cơ quan"), ("agency_name", "Cơ quan"), ("assigned", "Được giao"),
+    ("answered_on_time", "Trả lời đúng hạn"), ("answered_late", "Trả lời quá hạn"),
+    ("open_overdue", "Chưa trả lời, quá hạn"), ("median_working_days", "Trung vị ngày làm việc"),
+    ("on_time_rate_text", "Tỷ lệ đúng hạn"),
+]  # fmt: skip
+
+
+def print_rows(console: Console, title: str, rows: list[dict[str, Any]]) -> None:
+    table = Table(title=title)
+    for heading in ("Mã theo dõi", "Trạng thái", "Lĩnh vực", "Cơ quan", "Hạn", "Tóm tắt"):
+        table.add_column(heading)
+    for r in rows:
+        deadline = (r.get("deadline") or "") + (" [red](quá hạn)[/red]" if r.get("overdue") else "")
+        table.add_row(r["tracking_code"], STATUS.get(r["status"], r["status"]), r["field"],
+                      r.get("agency_name") or r.get("triage_reason") or "", deadline, r["summary"][:80])  # fmt: skip
+    console.print(table)
+    console.print(f"{len(rows)} ý kiến.")
+
+
+def print_detail(console: Console, d: dict[str, Any]) -> None:
+    console.print(
+        f"[bold]{d['tracking_code']}[/bold] ({d['opinion_id']}) — {STATUS.get(d['status'], d['status'])}"
+    )
+    console.print(d["summary"])
+    console.print(f"Cơ quan: {d.get('agency_name') or '—'}; hạn: {d.get('deadline') or '—'}")
+    if d.get("answer"):
+        console.print(f"Văn bản trả lời {d['answer']['document_number']}: {d['answer']['summary']}")
+    if d.get("direct_answer"):
+        console.print(f"Trả lời tại hội nghị: {d['direct_answer']['text']}")
+    if d.get("rating"):
+        console.print(f"Đánh giá: {d['rating']['stars']}/5 {d['rating']['comment']}")
+    table = Table(title="Lịch sử xử lý")
+    for heading in ("Thời điểm", "Thao tác", "Người thực hiện", "Trạng thái"):
+        table.add_column(heading)
+    for h in d.get("history", []):
+        table.add_row(h["at"], h["action"], h["by"], STATUS.get(h["status"], h["status"]))
+    console.print(table)
+
+
+def print_report(console: Console, data: dict[str, Any]) -> None:
+    table = Table(
+        title=f"Kết quả trả lời theo cơ quan, kỳ {data['period']} ({data['start']} – {data['end']})"
+    )
+    for _, heading in REPORT_COLUMNS:
+        table.add_column(heading)
+    for row in data["rows"]:
+        table.add_row(*("" if row[k] is None else str(row[k]) for k, _ in REPORT_COLUMNS))
+    console.print(table)
+
+
+def report_csv(data: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([heading for _, heading in REPORT_COLUMNS])
+    for row in data["rows"]:
+        writer.writerow(["" if row[k] is None else row[k] for k, _ in REPORT_COLUMNS])
+    return out.getvalue()

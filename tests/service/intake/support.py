@@ -1,0 +1,98 @@
+"""An intake host against a real nats-server, with a scheduling stand-in that owns its stream."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+
+from services.intake.app import build
+from services.intake.settings import IntakeSettings
+from shared.contracts.base import CommandResult
+from shared.host import ServiceHost
+from shared.settings import ServiceSettings
+from shared.subjects import Intake, Scheduling
+
+CONFERENCE = "hn-2023-dong-du"
+SOURCE = "cong-thong-tin-tinh"
+
+
+async def wait_until(predicate: Callable[[], bool], timeout: float = 20.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.05)
+
+
+def scheduling_stand_in(settings: ServiceSettings) -> ServiceHost:
+    """Owns the SCHEDULING stream and answers ``scheduling.cmd.show`` for one known conference."""
+    host = ServiceHost(settings, owned_streams=["SCHEDULING"])
+
+    @host.command(Scheduling.CMD, "show")
+    async def show(body: dict[str, Any]) -> CommandResult:
+        if body.get("conference_id") == CONFERENCE:
+            return CommandResult(
+                ok=True, data={"conference_id": CONFERENCE, "level": "commune", "unit_code": "xa-dong-du"}
+            )
+        return CommandResult(ok=False, code="unknown_conference", message="Không tìm thấy hội nghị.")
+
+    return host
+
+
+@dataclass
+class Outcomes:
+    """Every outcome published on ``intake.outcome.>``, as a sender subscribed to it sees them."""
+
+    received: list[dict[str, Any]] = field(default_factory=list)
+
+    async def on_message(self, msg: Msg) -> None:
+        self.received.append(json.loads(msg.data))
+
+    def of(self, external_id: str) -> list[dict[str, Any]]:
+        return [o for o in self.received if o.get("external_id") == external_id]
+
+
+def intake_settings(settings_for: Callable[[str], ServiceSettings]) -> IntakeSettings:
+    base = settings_for("intake")
+    return IntakeSettings(**{**base.model_dump(), "intake_sources": f"{SOURCE},demo-portal"})
+
+
+@asynccontextmanager
+async def running_intake(
+    settings_for: Callable[[str], ServiceSettings], nc: Client
+) -> AsyncIterator[tuple[ServiceHost, Outcomes]]:
+    """Scheduling stand-in and intake started, outcomes collected; both stopped afterwards."""
+    scheduling = scheduling_stand_in(settings_for("scheduling"))
+    intake = build(intake_settings(settings_for))
+    outcomes = Outcomes()
+    await scheduling.start()
+    await intake.start()
+    sub = await nc.subscribe(Intake.OUTCOME_ALL, cb=outcomes.on_message)
+    try:
+        yield intake, outcomes
+    finally:
+        await sub.unsubscribe()
+        await intake.stop()
+        await scheduling.stop()
+
+
+def submission(external_id: str, **changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "external_id": external_id,
+        "kind": "recommendation",
+        "content": "Đề nghị có chính sách đào tạo nghề, giải quyết việc làm cho lao động nông thôn.",
+        "submitter": {"name": "Phạm Văn Nam", "role": "citizen", "residence": "thôn Đô Quan, xã Đồng Du"},
+        "channel": "external_system",
+        "conference_id": CONFERENCE,
+    }
+    body.update(changes)
+    return body
+
+
+def encode(body: Any) -> bytes:
+    return json.dumps(body, ensure_ascii=False).encode()
