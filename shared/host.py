@@ -143,6 +143,17 @@ class ServiceHost:
 
         return decorate
 
+    def emits(self, *event_types: type[Event], subject: str | None = None) -> None:
+        """Declare what this service publishes, so its AsyncAPI document shows it (no runtime effect)."""
+        for event_type in event_types:
+            channel = subject or str(getattr(event_type, "SUBJECT", ""))
+            self.broker.publisher(
+                channel,
+                title=f"{channel}:{event_type.__name__}",
+                description=(event_type.__doc__ or "").strip(),
+                schema=event_type,
+            )
+
     # -- publishing -----------------------------------------------------------------------------
 
     async def publish(self, events: Sequence[Event]) -> None:

@@ -10,7 +10,9 @@ from services.assignment.adapters.routing_file import load_routing
 from services.assignment.metrics import AssignmentMetrics
 from services.assignment.service import Clock, Deps
 from services.assignment.settings import AssignmentSettings
+from shared.contracts import assignment as assignment_contracts
 from shared.contracts.intake import OpinionClassified
+from shared.contracts.registry import events_of
 from shared.contracts.scheduling import ConferencePlanned
 from shared.host import ServiceHost
 from shared.settings import ServiceSettings
@@ -30,6 +32,7 @@ def build(settings: ServiceSettings | None = None, *, clock: Clock = utcnow) -> 
     """
     settings = AssignmentSettings(**(settings.model_dump() if settings else {}))
     host = ServiceHost(settings, owned_streams=["ASSIGNMENT"])
+    host.emits(*[e for e in events_of(assignment_contracts) if e.__name__ != "SubmissionOutcome"])
     config = load_routing(settings.routing_file)
     metrics = AssignmentMetrics(host.registry)
     holder: dict[str, Deps] = {}

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from services.cli.agency import assignment_app, conclusion_app
+from services.cli.asyncapi import asyncapi as asyncapi_command
 from services.cli.client import CommandFailed
 from services.cli.conference import conference_app
 from services.cli.notifications import notifications_app
@@ -27,6 +28,7 @@ app.add_typer(assignment_app, name="assignment")
 app.add_typer(conclusion_app, name="conclusion")
 app.add_typer(notifications_app, name="notifications")
 app.add_typer(report_app, name="report")
+app.command(name="asyncapi")(asyncapi_command)
 console = Console()
 
 

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from faststream.nats import NatsMessage
+from pydantic import SkipValidation
 
 from services.intake import handlers
 from services.intake.adapters.repository import OpinionRepository, ensure_indexes
@@ -15,7 +16,10 @@ from services.intake.handlers import IntakeContext, Submitted
 from services.intake.handlers.context import KeyedLocks
 from services.intake.metrics import IntakeMetrics
 from services.intake.settings import IntakeSettings
+from shared.contracts import intake as intake_contracts
 from shared.contracts.base import CommandResult
+from shared.contracts.intake import SubmissionOutcome, SubmitOpinion
+from shared.contracts.registry import events_of
 from shared.contracts.scheduling import ConferencePlanned
 from shared.errors import TransientError
 from shared.host import ServiceHost
@@ -31,6 +35,8 @@ def build(settings: ServiceSettings | None = None) -> ServiceHost:
     """Wire the intake service (nothing connects until ``host.start()``)."""
     config = IntakeSettings.from_base(settings or ServiceSettings(service="intake"))
     host = ServiceHost(config, owned_streams=["INTAKE"])
+    host.emits(*[e for e in events_of(intake_contracts) if e.__name__ != "SubmissionOutcome"])
+    host.emits(SubmissionOutcome, subject=Intake.outcome("{source}"))
     metrics = IntakeMetrics(host.registry)
     rules = load_rules()
 
@@ -76,7 +82,9 @@ def build(settings: ServiceSettings | None = None) -> ServiceHost:
         await handlers.record_conference(OpinionRepository(host.store), event)
 
     @host.consumer(Intake.SUBMIT_ALL, "submissions")
-    async def on_submission(msg: NatsMessage) -> None:
+    async def on_submission(body: SkipValidation[SubmitOpinion], msg: NatsMessage) -> None:
+        # The annotation documents the command in AsyncAPI; validation happens in the handler on the
+        # raw bytes, so a refused submission still gets its outcome on intake.outcome.<source>.
         raw = msg.raw_message
         source = raw.subject.split(".", 2)[2]
         meta = raw.metadata

@@ -13,7 +13,9 @@ from services.scheduling.adapters.units_file import load_units
 from services.scheduling.messages import done_message
 from services.scheduling.metrics import SchedulingMetrics
 from services.scheduling.settings import SchedulingSettings
+from shared.contracts import scheduling as scheduling_contracts
 from shared.contracts.base import CommandResult
+from shared.contracts.registry import events_of
 from shared.host import ServiceHost
 from shared.settings import ServiceSettings
 from shared.storage import DocumentStore
@@ -27,6 +29,7 @@ def build(settings: ServiceSettings | None = None, clock: Callable[[], dt.dateti
     """Wire the scheduling service (nothing connects until ``host.start()``)."""
     config = SchedulingSettings.from_base(settings or SchedulingSettings())
     host = ServiceHost(config, owned_streams=["SCHEDULING"])
+    host.emits(*[e for e in events_of(scheduling_contracts) if e.__name__ != "SubmissionOutcome"])
     units = load_units(config.units_file)
     rules = config.rules()
     policy = reminders.ReminderPolicy(grace=dt.timedelta(hours=config.reminder_grace_hours))

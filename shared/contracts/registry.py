@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from types import ModuleType
 from typing import Any
 
 from shared.contracts.base import Event
@@ -31,3 +32,12 @@ def load_events(stored: Iterable[dict[str, Any]]) -> list[Event]:
     """The events ``dump_events`` stored, with their original ids and timestamps."""
     classes = _all_event_classes()
     return [classes[item["type"]].model_validate(item["data"]) for item in stored]
+
+
+def events_of(module: ModuleType) -> list[type[Event]]:
+    """Every event class a contracts module defines, in definition order (for AsyncAPI docs)."""
+    return [
+        obj
+        for obj in vars(module).values()
+        if isinstance(obj, type) and issubclass(obj, Event) and obj.__module__ == module.__name__
+    ]
