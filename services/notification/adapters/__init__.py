@@ -1,0 +1,1 @@
+"""Notification adapters: channels, template catalog, directory loader, retry and rate limiting."""

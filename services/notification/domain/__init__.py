@@ -1,0 +1,1 @@
+"""Notification domain: triggers, recipients, the delivery ledger; pure Python, no I/O."""

@@ -1,0 +1,57 @@
+"""The embedded default channel: one JSON line per notice in a file, and a log record."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from shared.timeutil import utcnow
+
+from ...domain.errors import TransientChannelError
+from ...domain.messages import Message, SendResult
+from ...domain.triggers import Channel
+
+DEFAULT_LOG_PATH = Path("var/notifications.log")
+logger = logging.getLogger("services.notification.log_channel")
+
+
+class LogFileChannel:
+    channel = Channel.LOG
+
+    def __init__(self, path: Path = DEFAULT_LOG_PATH, clock: Callable[[], Any] = utcnow) -> None:
+        self._path = path
+        self._clock = clock
+        # Concurrent sends must not interleave half lines.
+        self._lock = asyncio.Lock()
+
+    def _append(self, line: str) -> None:
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        with self._path.open("a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+
+    async def send(self, message: Message) -> SendResult:
+        record = {
+            "at": self._clock().isoformat(),
+            "delivery_id": message.delivery_id,
+            "key": message.key,
+            "trigger": message.trigger.value,
+            "channel": message.channel.value,
+            "to": message.to,
+            "recipient": message.recipient_name,
+            "subject": message.content.subject,
+            "text": message.content.text.strip(),
+        }
+        line = json.dumps(record, ensure_ascii=False)
+        async with self._lock:
+            try:
+                await asyncio.to_thread(self._append, line)
+            except OSError as exc:
+                raise TransientChannelError(
+                    "file_error", f"Không ghi được tệp nhật ký thông báo ({exc})."
+                ) from exc
+        logger.info("notice %s to %s: %s", message.trigger.value, message.recipient_name, record["text"])
+        return SendResult(provider_id=message.key, detail=str(self._path))
