@@ -1,7 +1,96 @@
-"""``dialogue notifications ...`` (notification)."""
+"""``dialogue notifications list|show|resend`` (notification)."""
 
 from __future__ import annotations
 
+import asyncio
+from typing import Annotated, Any
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from services.cli.client import CommandFailed, connect, request
+from shared.privacy import redact
+from shared.subjects import Notification
 
 notifications_app = typer.Typer(help="Thông báo đã gửi, lỗi gửi và gửi lại.", no_args_is_help=True)
+console = Console()
+
+STATUS = {
+    "intended": "Chờ gửi", "sending": "Đang gửi", "sent": "Đã gửi",
+    "failed_transient": "Lỗi tạm thời, sẽ gửi lại", "failed_permanent": "Thất bại",
+}  # fmt: skip
+CHANNEL = {"email": "Thư điện tử", "sms": "Tin nhắn", "webhook": "Webhook", "log": "Nhật ký", None: "—"}
+DeliveryId = Annotated[str, typer.Argument(help="Mã thông báo (cột 'Mã' của lệnh list).")]
+
+
+def call(verb: str, payload: dict[str, Any]) -> Any:
+    """Send one command; a refusal is printed as the service's sentence and exits with code 1."""
+
+    async def go() -> Any:
+        nc = await connect()
+        try:
+            return await request(nc, f"{Notification.CMD}.{verb}", payload)
+        finally:
+            await nc.drain()
+
+    try:
+        return asyncio.run(go())
+    except CommandFailed as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+
+
+def _status(row: dict[str, Any]) -> str:
+    text = str(STATUS.get(row["status"], row["status"]))
+    if row.get("failure_code"):
+        text += f" ({row['failure_code']})"
+    return text
+
+
+def print_rows(rows: list[dict[str, Any]]) -> None:
+    table = Table(title="Thông báo")
+    for heading in ("Mã", "Sự kiện", "Kênh", "Người nhận", "Địa chỉ", "Trạng thái", "Lần thử", "Gửi lúc"):
+        table.add_column(heading)
+    for r in rows:
+        table.add_row(
+            r["id"], r["trigger"], CHANNEL.get(r.get("channel"), str(r.get("channel"))),
+            f"{r['recipient_name']} ({r['recipient_id']})", redact(r.get("address") or "—"),
+            _status(r), str(r.get("attempts", 0)), r.get("sent_at") or "",
+        )  # fmt: skip
+    console.print(table)
+    console.print(f"{len(rows)} thông báo.")
+
+
+@notifications_app.command("list")
+def list_notifications(
+    status: Annotated[
+        str | None, typer.Option(help="failed, sent, intended, sending, failed_transient, failed_permanent.")
+    ] = None,
+    recipient: Annotated[str | None, typer.Option(help="Mã người nhận, ví dụ agency:hn-snv.")] = None,
+    trigger: Annotated[str | None, typer.Option(help="Loại thông báo, ví dụ opinion_assigned.")] = None,
+    limit: Annotated[int, typer.Option(help="Số dòng tối đa.")] = 200,
+) -> None:
+    """Liệt kê thông báo (lọc theo trạng thái, người nhận, loại)."""
+    payload = {"status": status, "recipient": recipient, "trigger": trigger, "limit": limit}
+    print_rows(call("list", {k: v for k, v in payload.items() if v is not None}))
+
+
+@notifications_app.command("show")
+def show(delivery_id: DeliveryId) -> None:
+    """Xem chi tiết một thông báo và các lần gửi."""
+    d = call("show", {"delivery_id": delivery_id})
+    print_rows([d])
+    if d.get("failure_message"):
+        console.print(f"Lý do: {redact(d['failure_message'])}")
+    for h in d.get("history", []):
+        console.print(f"Lần {h['number']}: {h['started_at']} — {h.get('outcome') or 'chưa có kết quả'}"
+                      f"{' (' + h['code'] + ')' if h.get('code') else ''}")  # fmt: skip
+
+
+@notifications_app.command("resend")
+def resend(delivery_id: DeliveryId) -> None:
+    """Gửi lại một thông báo (một thông báo mới, mã chống trùng mới)."""
+    d = call("resend", {"delivery_id": delivery_id})
+    colour = "green" if d["status"] == "sent" else "yellow"
+    console.print(f"[{colour}]{_status(d)}[/{colour}]: thông báo {d['id']} tới {d['recipient_name']}.")

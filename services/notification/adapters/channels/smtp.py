@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import email.utils
+import io
 from dataclasses import dataclass
+from email.generator import BytesGenerator
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import SMTP
 
 import aiosmtplib
 
@@ -47,6 +50,18 @@ def build_email(message: Message, settings: EmailSettings) -> EmailMessage:
     return mail
 
 
+# CPython 3.11 drops the space between two encoded words when it folds a long non-ASCII Subject
+# ("kiến nghị mã số" arrives as "kiến nghịmã số"). Not folding avoids it; 998 is RFC 5322's hard limit.
+_WIRE_POLICY = SMTP.clone(max_line_length=998)
+
+
+def flatten(mail: EmailMessage) -> bytes:
+    """The message as sent: CRLF line ends, headers unfolded up to 998 characters."""
+    with io.BytesIO() as out:
+        BytesGenerator(out, policy=_WIRE_POLICY).flatten(mail)
+        return out.getvalue()
+
+
 def _classify(exc: aiosmtplib.SMTPException) -> Exception:
     if isinstance(exc, aiosmtplib.SMTPTimeoutError):
         return TransientChannelError("timeout", f"Máy chủ thư không phản hồi kịp thời ({exc}).")
@@ -83,7 +98,9 @@ class EmailChannel:
         mail = build_email(message, s)
         try:
             await aiosmtplib.send(
-                mail,
+                flatten(mail),
+                sender=s.from_address,
+                recipients=[message.to],
                 hostname=s.host,
                 port=s.port,
                 username=s.username,

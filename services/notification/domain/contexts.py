@@ -1,0 +1,97 @@
+"""Render contexts built from the triggering events; keys match ``adapters.template_samples``.
+
+Values are JSON-compatible (instants as ISO 8601 with offset, dates as ISO dates) because the ledger
+keeps the context to re-render on a retry after a restart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+FIELD_LABELS: dict[str, str] = {
+    "party_building": "Xây dựng Đảng",
+    "organisation_staff": "Tổ chức bộ máy, cán bộ",
+    "labour_jobs": "Lao động, việc làm",
+    "land": "Đất đai",
+    "planning": "Quy hoạch",
+    "agriculture": "Nông nghiệp",
+    "education": "Giáo dục",
+    "health_insurance": "Bảo hiểm y tế",
+    "culture_relics": "Văn hóa, di tích",
+    "youth_military": "Thanh niên, nghĩa vụ quân sự",
+    "cyber_security": "An ninh mạng",
+    "transport": "Giao thông",
+    "environment": "Môi trường",
+    "social_policy": "Chính sách xã hội",
+    "unclassified": "Chưa phân loại",
+}
+COMPETENT_BODY = "cơ quan có thẩm quyền"
+
+
+def iso(value: dt.datetime | dt.date | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def field_label(code: str | None) -> str:
+    return FIELD_LABELS.get(code or "", code or "")
+
+
+def participation(fmt: str, venue: str | None, link: str | None) -> str:
+    """How to take part, in Vietnamese, from the conference format."""
+    in_person = f"trực tiếp tại {venue}" if venue else "trực tiếp"
+    online = f"trực tuyến qua {link}" if link else "trực tuyến"
+    return {"online": online, "hybrid": f"{in_person} hoặc {online}"}.get(fmt, in_person)
+
+
+def conference(
+    *,
+    title: str,
+    unit_name: str,
+    starts_at: dt.datetime,
+    held_at: dt.datetime | None,
+    venue: str | None,
+    fmt: str,
+    link: str | None,
+    content: str = "",
+) -> dict[str, Any]:
+    place = venue or (f"trực tuyến ({link})" if link else "trực tuyến")
+    return {
+        "title": title,
+        "host_name": f"Cấp ủy, chính quyền {unit_name}",
+        "starts_at": iso(starts_at),
+        "held_at": iso(held_at or starts_at),
+        "place": place,
+        "content": content or "đối thoại, lắng nghe và giải đáp ý kiến, kiến nghị của Nhân dân",
+        "participation": participation(fmt, venue, link),
+    }
+
+
+def opinion(
+    *,
+    tracking_code: str,
+    summary: str = "",
+    field: str | None = None,
+    received_at: dt.datetime,
+    deadline: dt.date | None = None,
+    handled_by: str | None = None,
+    transferred: bool = False,
+) -> dict[str, Any]:
+    return {
+        "tracking_code": tracking_code,
+        "summary": summary,
+        "field": field_label(field),
+        "received_at": iso(received_at),
+        "deadline": iso(deadline),
+        "handled_by": handled_by or COMPETENT_BODY,
+        "transferred": transferred,
+    }
+
+
+def base(recipient_name: str, unit_name: str, **extra: Any) -> dict[str, Any]:
+    return {"recipient_name": recipient_name, "unit_name": unit_name, **extra}
+
+
+def with_recipient(context: Mapping[str, Any], recipient_name: str) -> dict[str, Any]:
+    return {**context, "recipient_name": recipient_name}

@@ -1,0 +1,65 @@
+"""Contract events for the notification handler tests, with the unit-test directory's codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from shared.contracts.assignment import AnswerPublished, DeadlineApproaching, OpinionAssigned, OpinionOverdue
+from shared.contracts.intake import AcknowledgementDue
+from shared.contracts.scheduling import ConclusionReminderDue, ConferenceAnnounced
+
+AT = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC)
+OPINION: dict[str, Any] = {
+    "opinion_id": "op-1", "tracking_code": "DD-2026-0001", "field": "culture_relics", "unit_code": "dong-du",
+    "summary": "Đề nghị sửa chữa nhà văn hóa thôn An Bài", "received_at": AT, "occurred_at": AT,
+}  # fmt: skip
+CONFERENCE: dict[str, Any] = {
+    "conference_id": "hn-1", "title": "Hội nghị đối thoại xã Đồng Du năm 2026", "unit_code": "dong-du",
+    "unit_name": "xã Đồng Du", "level": "commune", "starts_at": AT + dt.timedelta(days=10),
+    "ends_at": AT + dt.timedelta(days=10, hours=3), "venue": "Nhà văn hóa xã", "occurred_at": AT,
+}  # fmt: skip
+
+
+def assigned(event_id: str = "ev-assigned-1", **over: Any) -> OpinionAssigned:
+    fields = {**OPINION, "agency_code": "so-xd", "agency_name": "Sở Xây dựng", "deadline": dt.date(2026, 12, 22),
+              "assigned_at": AT, "correlation_id": "op-1", **over}  # fmt: skip
+    return OpinionAssigned(event_id=event_id, **fields)
+
+
+def approaching() -> DeadlineApproaching:
+    base = assigned().model_dump(exclude={"event_id", "assigned_at", "reassigned_from"})
+    return DeadlineApproaching(event_id="ev-approaching-1", working_days_left=2, **base)
+
+
+def overdue(**over: Any) -> OpinionOverdue:
+    fields = {**OPINION, "agency_code": "so-xd", "agency_name": "Sở Xây dựng", "deadline": dt.date(2026, 11, 20),
+              "head_name": "Nguyễn Văn Bình", "head_title": "Giám đốc", "head_email": "giamdoc@so.example",
+              "occurred_at": dt.datetime(2026, 11, 27, 1, 0, tzinfo=dt.UTC), **over}  # fmt: skip
+    return OpinionOverdue(event_id="ev-overdue-1", **fields)
+
+
+def acknowledgement(**over: Any) -> AcknowledgementDue:
+    fields = {"opinion_id": "op-1", "tracking_code": "DD-2026-0001", "kind": "recommendation",
+              "unit_code": "dong-du", "submitter_name": "Ông Trần Văn Cường", "received_at": AT,
+              "due_on": dt.date(2026, 12, 15), "rule": "Quy định 11-QĐi/TW", "occurred_at": AT,
+              "contact_email": "cuong@dan.example", "correlation_id": "op-1", **over}  # fmt: skip
+    return AcknowledgementDue(event_id="ev-ack-1", **fields)
+
+
+def published(**over: Any) -> AnswerPublished:
+    fields = {**OPINION, "agency_code": "so-xd", "agency_name": "Sở Xây dựng", "document_number": "125/SXD-QH",
+              "document_date": dt.date(2026, 12, 10), "answer_summary": "Năm 2027 sửa chữa nhà văn hóa thôn",
+              "on_time": True, "published_at": AT + dt.timedelta(days=12), **over}  # fmt: skip
+    return AnswerPublished(event_id="ev-published-1", **fields)
+
+
+def announced(**over: Any) -> ConferenceAnnounced:
+    return ConferenceAnnounced(event_id="ev-announced-1", announced_at=AT, **{**CONFERENCE, **over})
+
+
+def conclusion_reminder(days_after: int) -> ConclusionReminderDue:
+    return ConclusionReminderDue(
+        event_id=f"ev-conclusion-{days_after}", held_at=AT + dt.timedelta(days=10),
+        conclusion_due=dt.date(2026, 12, 21), days_after=days_after, **CONFERENCE,
+    )  # fmt: skip

@@ -1,0 +1,163 @@
+"""Delivery outcomes over fakes: retries, the sweep, crash recovery, claims, templates, commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from notification_events import approaching, assigned
+from notification_handler_fakes import World, make_world
+
+from services.notification import commands, handlers, service
+from services.notification.adapters import repository as repo
+from services.notification.domain.directory import Directory
+from services.notification.domain.errors import PermanentChannelError, TransientChannelError
+from services.notification.domain.ledger import DeliveryState, start_attempt
+from shared.contracts.notification import NotificationFailed, NotificationSent
+from shared.errors import DomainError
+
+pytestmark = pytest.mark.unit
+
+
+def timeout() -> TransientChannelError:
+    return TransientChannelError("timeout", "Máy chủ thư không phản hồi kịp thời.")
+
+
+async def only(world: World) -> repo.Stored:
+    [stored] = await repo.find(world.deps.store, {})
+    return stored
+
+
+async def test_a_transient_failure_after_the_in_process_retries_is_left_for_the_sweep(
+    directory: Directory, now: dt.datetime
+) -> None:
+    world = make_world(directory, now, email_errors=[timeout(), timeout()])
+    await handlers.opinion_assigned(world.deps, assigned())
+
+    stored = await only(world)
+    assert stored.delivery.state is DeliveryState.FAILED_TRANSIENT
+    assert stored.delivery.next_attempt_at == now + dt.timedelta(seconds=30)
+    assert world.email.attempts == 2
+    assert not world.published
+
+    assert await service.sweep(world.deps) == 0  # not due yet
+    world.clock.advance(seconds=31)
+    assert await service.sweep(world.deps) == 1
+    [message] = world.email.sent
+    assert message.key == stored.delivery.id  # same idempotency key as the failed attempts
+    assert isinstance(world.published[0], NotificationSent)
+
+
+async def test_a_permanent_refusal_is_recorded_with_its_reason_and_published(
+    directory: Directory, now: dt.datetime
+) -> None:
+    refused = PermanentChannelError("smtp_5xx", "Máy chủ thư từ chối người nhận (550).")
+    world = make_world(directory, now, email_errors=[refused])
+    await handlers.opinion_assigned(world.deps, assigned())
+
+    stored = await only(world)
+    assert (stored.delivery.state, stored.delivery.failure_code) == (
+        DeliveryState.FAILED_PERMANENT,
+        "smtp_5xx",
+    )
+    assert world.email.attempts == 1
+    [failed] = world.published
+    assert isinstance(failed, NotificationFailed)
+    assert failed.reason == "smtp_5xx"
+    assert world.sample("dialogue_notifications_failed_total", channel="email", trigger="opinion_assigned",
+                        reason="smtp_5xx") == 1  # fmt: skip
+
+
+async def test_a_missing_template_variable_fails_the_delivery_and_the_next_event_still_goes_out(
+    directory: Directory, now: dt.datetime, tmp_path: Path
+) -> None:
+    (tmp_path / "email").mkdir()
+    (tmp_path / "email" / "opinion_assigned.subject.j2").write_text("Giao {{ khong_co }}", encoding="utf-8")
+    world = make_world(directory, now, templates=tmp_path)
+    await handlers.opinion_assigned(world.deps, assigned())
+    await handlers.deadline_approaching(world.deps, approaching())
+
+    failed = [e for e in world.published if isinstance(e, NotificationFailed)]
+    assert [f.reason for f in failed] == ["template_variable_missing"]
+    assert [m.trigger.value for m in world.email.sent] == ["deadline_approaching"]
+
+
+async def test_a_recipient_without_a_usable_address_is_failed_permanently_without_fallback(
+    directory: Directory, now: dt.datetime
+) -> None:
+    world = make_world(directory, now, fallback=None)
+    await handlers.opinion_assigned(
+        world.deps, assigned(agency_code="x", agency_name="Sở X", agency_email="bad")
+    )
+
+    stored = await only(world)
+    assert (stored.delivery.state, stored.delivery.failure_code) == (
+        DeliveryState.FAILED_PERMANENT,
+        "no_usable_address",
+    )
+    assert isinstance(world.published[0], NotificationFailed)
+
+
+async def test_a_delivery_stuck_in_sending_after_a_crash_is_resent_with_the_same_key_after_the_grace(
+    directory: Directory, now: dt.datetime
+) -> None:
+    world = make_world(directory, now)
+    await handlers.opinion_assigned(world.deps, assigned())
+    stored = await only(world)
+    # Simulate the crash: the record was saved in `sending`, the outcome never was.
+    crashed = start_attempt(replace(stored.delivery, state=DeliveryState.INTENDED, sent_at=None), now)
+    await repo.save(world.deps.store, stored, crashed)
+    world.email.sent.clear()
+
+    await handlers.opinion_assigned(world.deps, assigned())  # redelivery must not send during the grace
+    assert await service.sweep(world.deps) == 0
+    assert not world.email.sent
+    world.clock.advance(minutes=3)
+    assert await service.sweep(world.deps) == 1
+    [message] = world.email.sent
+    assert message.key == stored.delivery.id
+
+
+async def test_two_processes_claiming_the_same_delivery_send_it_once(
+    directory: Directory, now: dt.datetime
+) -> None:
+    world = make_world(directory, now, email_errors=[timeout(), timeout()])
+    await handlers.opinion_assigned(world.deps, assigned())
+    world.clock.advance(minutes=5)
+    stale = await only(world)
+
+    await service.deliver(world.deps, stale)
+    await service.deliver(world.deps, stale)  # the second replica loaded the same version
+
+    assert len(world.email.sent) == 1
+
+
+async def test_operators_list_failures_and_resend_them_with_a_new_key(
+    directory: Directory, now: dt.datetime
+) -> None:
+    refused = PermanentChannelError("smtp_5xx", "Máy chủ thư từ chối người nhận (550).")
+    world = make_world(directory, now, email_errors=[refused])
+    await handlers.opinion_assigned(world.deps, assigned())
+
+    rows = await commands.list_deliveries(world.deps, {"status": "failed"})
+    assert [r["failure_code"] for r in rows] == ["smtp_5xx"]
+    assert await commands.list_deliveries(world.deps, {"status": "sent"}) == []
+    again = await commands.resend(world.deps, {"delivery_id": rows[0]["id"]})
+
+    assert again["status"] == "sent"
+    assert world.email.sent[0].key == f"{rows[0]['id']}-r1"
+    shown = await commands.show(world.deps, {"delivery_id": rows[0]["id"]})
+    assert [h["outcome"] for h in shown["history"]] == ["failed_permanent", "sent"]
+
+
+async def test_unknown_delivery_and_bad_status_are_refused_with_a_sentence(
+    directory: Directory, now: dt.datetime
+) -> None:
+    world = make_world(directory, now)
+    with pytest.raises(DomainError, match="dialogue notifications list"):
+        await commands.resend(world.deps, {"delivery_id": "nope"})
+    with pytest.raises(DomainError) as bad:
+        await commands.list_deliveries(world.deps, {"status": "lost"})
+    assert bad.value.code == "invalid_status"
