@@ -39,3 +39,7 @@ e2e: $(STAMP)
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
+
+## make bench: throughput and latency against a raw nats-py baseline → docs/benchmarks.md (not part of `make test`)
+bench: $(STAMP)
+	$(BIN)/python -m bench

@@ -12,6 +12,7 @@ import asyncio
 import functools
 import logging
 import ssl
+import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
@@ -35,6 +36,7 @@ from shared.subjects import ACK_WAIT, STREAMS, DeadLetter, StreamSpec, stream_fo
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
+SWITCH_INTERVAL = 0.0005  # seconds; see ServiceHost.start
 
 
 class ServiceHost:
@@ -157,17 +159,30 @@ class ServiceHost:
     # -- publishing -----------------------------------------------------------------------------
 
     async def publish(self, events: Sequence[Event]) -> None:
-        """Publish events to their streams; each carries its event id as Nats-Msg-Id."""
-        for event in events:
-            subject = event.routing_subject()
-            await self.broker.publish(
-                event.to_json(),
-                subject,
-                headers={"Nats-Msg-Id": event.event_id, "content-type": "application/json"},
-                correlation_id=event.correlation_id,
-                stream=stream_for(subject).name,
-                timeout=10.0,
-            )
+        """Publish events to their streams; each carries its event id as Nats-Msg-Id.
+
+        The messages go out in order and their PubAcks are awaited together (one round trip instead
+        of one per event); this returns only when JetStream stored every one, and raises the first
+        failure otherwise, so the caller's ack still follows stored events only.
+        """
+        if len(events) == 1:
+            await self._publish_one(events[0])
+            return
+        outcomes = await asyncio.gather(*(self._publish_one(e) for e in events), return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+
+    async def _publish_one(self, event: Event) -> None:
+        subject = event.routing_subject()
+        await self.broker.publish(
+            event.to_json(),
+            subject,
+            headers={"Nats-Msg-Id": event.event_id, "content-type": "application/json"},
+            correlation_id=event.correlation_id,
+            stream=stream_for(subject).name,
+            timeout=10.0,
+        )
 
     async def publish_rejection(self, rejection: MessageRejected) -> None:
         subject = DeadLetter.subject(self.name, rejection.reason)
@@ -219,6 +234,9 @@ class ServiceHost:
         return {"nats": nats_ok, "store": store_ok}
 
     async def start(self) -> None:
+        # The store's worker thread hands every query result back to the event loop; with the default
+        # 5 ms GIL switch interval each hand-over can wait that long behind a busy loop.
+        sys.setswitchinterval(SWITCH_INTERVAL)
         self._store = await open_store(self.settings.resolved_store_url(), self.settings.database)
         for hook in self.on_start:
             await hook(self._store)

@@ -137,10 +137,25 @@ class ReliableConsumer:
         log.warning("rejected message on %s: %s (%s)", rejection.subject, sentence, code)
         await msg.reject()
 
+    async def answer_request(self, call_next: Callable[..., Awaitable[Any]], msg: StreamMessage[Any]) -> Any:
+        """Core request/reply (operator commands): a payload that cannot even be parsed still gets
+        an answer with a reason code and a sentence, instead of leaving the requester to time out."""
+        raw = msg.raw_message
+        try:
+            return await call_next(msg)
+        except ValidationError as exc:
+            code, sentence = classify_bad_payload(getattr(raw, "data", b"") or b"", exc)
+            self.on_rejected(code)
+            reply = getattr(raw, "reply", "") or ""
+            if reply:
+                answer = {"ok": False, "code": code, "message": sentence, "data": None}
+                await raw.respond(json.dumps(answer, ensure_ascii=False).encode())
+            return None
+
     async def consume(self, call_next: Callable[..., Awaitable[Any]], msg: StreamMessage[Any]) -> Any:
         raw = msg.raw_message
         if not is_jetstream(raw):
-            return await call_next(msg)
+            return await self.answer_request(call_next, msg)
         correlation_id.set(msg.correlation_id or "")
         try:
             result = await call_next(msg)

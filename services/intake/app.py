@@ -14,6 +14,7 @@ from services.intake.adapters.rules_file import load_rules
 from services.intake.domain import GroupingPolicy
 from services.intake.handlers import IntakeContext, Submitted
 from services.intake.handlers.context import KeyedLocks
+from services.intake.handlers.topics_cache import TopicsCache
 from services.intake.metrics import IntakeMetrics
 from services.intake.settings import IntakeSettings
 from shared.contracts import intake as intake_contracts
@@ -56,13 +57,14 @@ def build(settings: ServiceSettings | None = None) -> ServiceHost:
         return {"level": data.get("level"), "unit_code": data.get("unit_code"), "title": data.get("title")}
 
     locks = KeyedLocks()  # one set per process, shared by every message's context
+    topics = TopicsCache()
 
     def context() -> IntakeContext:
         repo = OpinionRepository(host.store)
         return IntakeContext(
             repo=repo, rules=rules, calendar=default_calendar(), known_sources=config.known_sources(),
             conferences=handlers.with_projection(repo, ask_scheduling),
-            grouping=GroupingPolicy(threshold=config.intake_grouping_threshold), conference_lock=locks,
+            grouping=GroupingPolicy(threshold=config.intake_grouping_threshold), conference_lock=locks, topics=topics,
         )  # fmt: skip
 
     async def settle(result: Submitted) -> None:

@@ -67,6 +67,13 @@ def _compile(where: Filter | None) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+def _unavailable(exc: Exception) -> Exception:
+    """The store is down or closed: transient. A ValueError not about a closed store is a bug."""
+    if isinstance(exc, ValueError) and "closed" not in str(exc):
+        return exc
+    return TransientError(f"SQLite store unavailable: {exc}")
+
+
 class SqliteStore:
     """Document store on one SQLite file (or ``:memory:``)."""
 
@@ -78,7 +85,9 @@ class SqliteStore:
     async def connect(self) -> SqliteStore:
         if self._path != ":memory:":
             Path(self._path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = await aiosqlite.connect(self._path, timeout=10)
+        # Autocommit: every statement is its own transaction, committed when ``execute`` returns, so a
+        # write is as durable as with an explicit commit and costs one trip to the worker thread.
+        self._db = await aiosqlite.connect(self._path, timeout=10, isolation_level=None)
         await self._db.execute("PRAGMA journal_mode=WAL")
         await self._db.execute("PRAGMA synchronous=NORMAL")
         await self._db.execute("PRAGMA busy_timeout=10000")
@@ -100,16 +109,26 @@ class SqliteStore:
         return table
 
     async def _run(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
+        """Execute one statement (committed on return: the connection is in autocommit mode)."""
         try:
-            cursor = await self.db.execute(sql, params)
-            await self.db.commit()
-            return cursor
+            return await self.db.execute(sql, params)
         except sqlite3.IntegrityError:
             raise
         except (sqlite3.OperationalError, sqlite3.DatabaseError, ValueError) as exc:
-            if isinstance(exc, ValueError) and "closed" not in str(exc):
+            error = _unavailable(exc)
+            if error is exc:
                 raise
-            raise TransientError(f"SQLite store unavailable: {exc}") from exc
+            raise error from exc
+
+    async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Run a query and fetch its rows in one trip to the worker thread."""
+        try:
+            return list(await self.db.execute_fetchall(sql, params))
+        except (sqlite3.OperationalError, sqlite3.DatabaseError, ValueError) as exc:
+            error = _unavailable(exc)
+            if error is exc:
+                raise
+            raise error from exc
 
     async def ensure_indexes(self, collection: str, indexes: Sequence[Index]) -> None:
         table = await self._ensure_table(collection)
@@ -121,9 +140,8 @@ class SqliteStore:
 
     async def get(self, collection: str, key: str) -> Doc | None:
         table = await self._ensure_table(collection)
-        cursor = await self._run(f"SELECT doc FROM {table} WHERE _id = ?", (key,))
-        row = await cursor.fetchone()
-        return None if row is None else dict(json.loads(row[0]))
+        rows = await self._rows(f"SELECT doc FROM {table} WHERE _id = ?", (key,))
+        return dict(json.loads(rows[0][0])) if rows else None
 
     async def insert(self, collection: str, doc: Doc) -> None:
         table = await self._ensure_table(collection)
@@ -187,15 +205,13 @@ class SqliteStore:
             sql += f" ORDER BY json_extract(doc, '{_path(order_by)}') {'DESC' if descending else 'ASC'}"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        cursor = await self._run(sql, params)
-        return [dict(json.loads(row[0])) for row in await cursor.fetchall()]
+        return [dict(json.loads(row[0])) for row in await self._rows(sql, params)]
 
     async def count(self, collection: str, where: Filter | None = None) -> int:
         table = await self._ensure_table(collection)
         clause, params = _compile(where)
-        cursor = await self._run(f"SELECT COUNT(*) FROM {table}{clause}", params)
-        row = await cursor.fetchone()
-        return int(row[0]) if row else 0
+        rows = await self._rows(f"SELECT COUNT(*) FROM {table}{clause}", params)
+        return int(rows[0][0]) if rows else 0
 
     async def delete(self, collection: str, key: str) -> bool:
         table = await self._ensure_table(collection)
@@ -203,7 +219,7 @@ class SqliteStore:
         return cursor.rowcount == 1
 
     async def ping(self) -> None:
-        await self._run("SELECT 1")
+        await self._rows("SELECT 1")
 
     async def close(self) -> None:
         if self._db is not None:

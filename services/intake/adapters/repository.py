@@ -78,6 +78,9 @@ class OpinionRepository:
         docs = await self.store.find(OPINIONS, where, order_by="received_at", limit=limit)
         return [Opinion.from_doc(doc) for doc in docs]
 
+    async def count(self, where: dict[str, Any] | None = None) -> int:
+        return await self.store.count(OPINIONS, where)
+
     async def conference(self, conference_id: str) -> dict[str, Any] | None:
         return await self.store.get(CONFERENCES, conference_id)
 

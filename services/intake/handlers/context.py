@@ -9,6 +9,7 @@ from typing import Any
 
 from services.intake.adapters.repository import OpinionRepository
 from services.intake.domain import GroupingPolicy, IntakePolicy, RuleSet
+from services.intake.handlers.topics_cache import TopicsCache
 from services.intake.validation import MAX_PAYLOAD_BYTES
 from shared.workdays import WorkCalendar
 
@@ -41,3 +42,4 @@ class IntakeContext:
     grouping: GroupingPolicy = field(default_factory=GroupingPolicy)
     max_payload: int = MAX_PAYLOAD_BYTES
     conference_lock: KeyedLocks = field(default_factory=KeyedLocks)
+    topics: TopicsCache = field(default_factory=TopicsCache)

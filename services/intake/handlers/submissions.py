@@ -20,7 +20,7 @@ from services.intake import domain as d
 from services.intake import mapping
 from services.intake.domain import refusals
 from services.intake.handlers.context import IntakeContext
-from services.intake.handlers.grouping import group_new
+from services.intake.handlers.grouping import group_new, remember
 from services.intake.validation import decode_payload, reason_for_validation_error
 from shared.contracts.base import Event, derived_id
 from shared.contracts.intake import SubmissionOutcome, SubmitOpinion
@@ -110,6 +110,7 @@ async def record(
                 await ctx.repo.add(opinion, cause, events)
             except DuplicateKey:
                 continue  # a concurrent delivery won, or the code was taken meanwhile: look again
+            remember(ctx, opinion)
         return Submitted(True, events, opinion, new=True)
     raise TransientError(f"no free tracking code for opinion {command.opinion_id}")
 

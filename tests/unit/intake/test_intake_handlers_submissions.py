@@ -142,3 +142,21 @@ async def test_the_sixteen_dong_du_opinions_fall_into_the_expected_fields_and_to
         assert result.opinion.field == item.field, item.external_id
     topics = {o.topic_group_id for o in await ctx.repo.find({"conference_id": CONFERENCE})}
     assert len(topics) == len({item.topic for item in dong_du.opinions})
+
+
+async def test_two_replicas_with_their_own_topic_caches_group_like_one(dong_du) -> None:  # type: ignore[no-untyped-def]
+    store = InMemoryStore()
+    replicas = [make_context(store), make_context(store)]
+    for n, item in enumerate(dong_du.opinions):
+        body = payload(item.external_id, content=item.content, kind=item.kind,
+                       submitter={"name": item.name, "role": item.role, "residence": item.residence})  # fmt: skip
+        # Alternate replicas: each must notice the opinions the other recorded since its last look.
+        await submit_external(replicas[n % 2], "demo-portal", raw(body), key=f"r:{n}", now=NOW)
+    stored = await replicas[0].repo.find({"conference_id": CONFERENCE})
+    by_topic: dict[str, set[str]] = {}
+    for opinion, item in zip(
+        sorted(stored, key=lambda o: o.external_id or ""), dong_du.opinions, strict=True
+    ):
+        by_topic.setdefault(item.topic, set()).add(opinion.topic_group_id or "")
+    assert all(len(groups) == 1 for groups in by_topic.values())
+    assert len({o.topic_group_id for o in stored}) == len(by_topic)

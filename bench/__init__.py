@@ -1,0 +1,1 @@
+"""``make bench``: throughput and latency of the opinion pipeline against a raw nats-py baseline."""

@@ -1,0 +1,135 @@
+"""``python -m bench``: run the pipeline and the baseline, write docs/benchmarks.md and the plot."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.baseline import running_baseline
+from bench.load import Phase, burst, open_loop, summarise
+from bench.pipeline import Pipeline, resources, running_stack
+from bench.procstat import Usage, machine
+from bench.report import write_plot, write_report
+from shared.nats_server import server_binary
+
+
+@dataclass
+class Results:
+    machine: dict[str, str]
+    params: dict[str, str]
+    pipeline: list[Phase] = field(default_factory=list)
+    baseline: list[Phase] = field(default_factory=list)
+    usage: dict[str, Usage] = field(default_factory=dict)
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def arguments() -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument(
+        "--opinions", type=int, default=int(_env("BENCH_OPINIONS", "3000")), help="closed burst size"
+    )
+    p.add_argument(
+        "--step-opinions", type=int, default=int(_env("BENCH_STEP_OPINIONS", "1000")), help="per load step"
+    )
+    p.add_argument(
+        "--loads", default=_env("BENCH_LOADS", "0.1,0.25,0.5,0.75"), help="fractions of the burst maximum"
+    )
+    p.add_argument(
+        "--window", type=int, default=int(_env("BENCH_WINDOW", "500")), help="burst: publications in flight"
+    )
+    p.add_argument(
+        "--per-conference",
+        type=int,
+        default=int(_env("BENCH_PER_CONFERENCE", "100")),
+        help="opinions per planned conference (0: one conference per phase)",
+    )
+    p.add_argument("--batch", type=int, default=int(_env("BENCH_BATCH", "16")), help="baseline fetch batch")
+    p.add_argument("--warmup", type=int, default=int(_env("BENCH_WARMUP", "50")))
+    p.add_argument("--report", type=Path, default=Path(_env("BENCH_REPORT", "docs/benchmarks.md")))
+    p.add_argument("--plot", type=Path, default=Path(_env("BENCH_PLOT", "docs/benchmarks-latency.png")))
+    return p.parse_args()
+
+
+async def run_pipeline(args: argparse.Namespace, data_dir: Path, results: Results) -> dict[str, bytes]:
+    run = f"b{int(time.time())}"
+    with running_stack(data_dir) as stack:
+        print(f"stack up: {stack.nats_url}, data in {data_dir}", flush=True)
+        client = await Pipeline.connect(stack.nats_url)
+        try:
+            warm = await client.opinions(f"{run}-warmup", args.warmup, args.per_conference)
+            await burst(warm, client.publish, client.arrivals, window=args.window, timeout=60)
+            print(f"warm-up: {len(client.arrivals.done)}/{len(warm)} notified", flush=True)
+
+            keys = await client.opinions(f"{run}-max", args.opinions, args.per_conference)
+            await burst(
+                keys, client.publish, client.arrivals, window=args.window, timeout=60 + args.opinions / 10
+            )
+            top = summarise("burst", None, client.arrivals)
+            results.pipeline.append(top)
+            print(top, flush=True)
+            for i, fraction in enumerate(args.loads):
+                rate = max(1.0, fraction * top.throughput)
+                keys = await client.opinions(f"{run}-load{i}", args.step_opinions, args.per_conference)
+                await open_loop(
+                    keys, client.publish, client.arrivals, rate=rate, timeout=60 + 3 * len(keys) / rate
+                )
+                phase = summarise(f"{fraction:.0%} of max", rate, client.arrivals)
+                results.pipeline.append(phase)
+                print(phase, flush=True)
+            results.usage = resources(stack)
+            bodies = {k: client.bodies[k] for k in keys}
+        finally:
+            await client.close()
+    return bodies
+
+
+async def run_baseline(
+    args: argparse.Namespace, data_dir: Path, results: Results, bodies: dict[str, bytes]
+) -> None:
+    samples = list(bodies.values())
+    payloads = {f"k{i:07d}": samples[i % len(samples)] for i in range(args.warmup + args.opinions)}
+    keys = list(payloads)
+    async with running_baseline(data_dir, payloads, args.batch, limit=900) as base:
+        await asyncio.sleep(1.0)  # the relay processes start and bind their pull subscriptions
+        await burst(keys[: args.warmup], base.publish, base.arrivals, window=args.window, timeout=60)
+        await burst(keys[args.warmup :], base.publish, base.arrivals, window=args.window, timeout=120)
+        phase = summarise("burst", None, base.arrivals)
+        results.baseline.append(phase)
+        print("baseline", phase, flush=True)
+
+
+async def main() -> None:
+    args = arguments()
+    args.loads = [float(x) for x in args.loads.split(",") if x.strip()]
+    results = Results(
+        machine(server_binary()),
+        {"burst opinions": str(args.opinions), "opinions per load step": str(args.step_opinions),
+         "burst window (publications in flight)": str(args.window), "baseline fetch batch": str(args.batch),
+         "opinions per conference": str(args.per_conference or "all of a phase")},
+    )  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="dialogue-bench-") as tmp:
+        bodies = await run_pipeline(args, Path(tmp) / "pipeline", results)
+        await run_baseline(args, Path(tmp) / "baseline", results, bodies)
+    write_report(
+        args.report,
+        args.plot,
+        results.machine,
+        results.params,
+        results.pipeline,
+        results.baseline,
+        results.usage,
+    )
+    write_plot(args.plot, results.pipeline)
+    print(f"wrote {args.report} and {args.plot}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,102 @@
+"""The raw baseline: the pipeline's JetStream hops with handlers that only republish.
+
+Same shape as the pipeline: four file-backed streams (submission, intake, assignment, notification),
+three durable pull consumers in three processes, each fetching batches and republishing with a
+``Nats-Msg-Id``, and a core subscription on the last subject. Its own nats-server, so the two runs do
+not share a store.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import nats
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
+
+from bench.load import Arrivals
+from shared.nats_server import NatsServer
+from shared.subjects import ACK_WAIT, DUPLICATE_WINDOW
+
+HOPS = 4
+
+
+def subject(hop: int) -> str:
+    return f"bench.hop.{hop}"
+
+
+@dataclass
+class Baseline:
+    nc: Client
+    arrivals: Arrivals
+    bodies: dict[str, bytes]
+
+    async def publish(self, key: str) -> None:
+        await self.nc.jetstream().publish(
+            subject(0),
+            self.bodies[key],
+            headers={"Nats-Msg-Id": f"{subject(0)}:{key}", "Bench-Key": key},
+            timeout=30,
+        )
+
+
+def _spawn(args: list[str], log_path: Path) -> subprocess.Popen[bytes]:
+    log = open(log_path, "ab")  # noqa: SIM115 - owned by the child
+    return subprocess.Popen([sys.executable, "-m", "bench.relay", *args], stdout=log, stderr=log)
+
+
+@asynccontextmanager
+async def running_baseline(
+    data_dir: Path, bodies: dict[str, bytes], batch: int, limit: float
+) -> AsyncIterator[Baseline]:
+    """nats-server, streams, consumers and relay processes; all stopped on exit."""
+    server = NatsServer(store_dir=data_dir / "nats", log_file=data_dir / "nats-server.log").start()
+    relays: list[subprocess.Popen[bytes]] = []
+    nc = await nats.connect(server.url)
+    try:
+        js = nc.jetstream()
+        for hop in range(HOPS):
+            await js.add_stream(StreamConfig(
+                name=f"BENCH_{hop}", subjects=[subject(hop)], storage=StorageType.FILE,
+                duplicate_window=DUPLICATE_WINDOW.total_seconds(),
+            ))  # fmt: skip
+        for hop in range(HOPS - 1):
+            durable = f"relay-{hop}"
+            await js.add_consumer(f"BENCH_{hop}", ConsumerConfig(
+                durable_name=durable, ack_policy=AckPolicy.EXPLICIT, ack_wait=ACK_WAIT.total_seconds(),
+                deliver_policy=DeliverPolicy.ALL, max_ack_pending=1000,
+            ))  # fmt: skip
+            args = [
+                server.url,
+                f"BENCH_{hop}",
+                subject(hop),
+                subject(hop + 1),
+                durable,
+                str(batch),
+                str(limit),
+            ]
+            relays.append(_spawn(args, data_dir / f"relay-{hop}.log"))
+        baseline = Baseline(nc, Arrivals(), bodies)
+
+        async def on_last(msg: Msg) -> None:
+            baseline.arrivals.arrived((msg.headers or {}).get("Bench-Key", ""))
+
+        await nc.subscribe(subject(HOPS - 1), cb=on_last)
+        yield baseline
+    finally:
+        await nc.drain()
+        for relay in relays:
+            relay.terminate()
+        for relay in relays:
+            try:
+                relay.wait(10)
+            except subprocess.TimeoutExpired:
+                relay.kill()
+                relay.wait()
+        server.stop()
