@@ -58,12 +58,13 @@ def build(settings: ServiceSettings | None = None) -> ServiceHost:
 
     locks = KeyedLocks()  # one set per process, shared by every message's context
     topics = TopicsCache()
+    known_conferences: dict[str, dict[str, Any]] = {}
 
     def context() -> IntakeContext:
         repo = OpinionRepository(host.store)
         return IntakeContext(
             repo=repo, rules=rules, calendar=default_calendar(), known_sources=config.known_sources(),
-            conferences=handlers.with_projection(repo, ask_scheduling),
+            conferences=handlers.with_projection(repo, ask_scheduling, known_conferences),
             grouping=GroupingPolicy(threshold=config.intake_grouping_threshold), conference_lock=locks, topics=topics,
         )  # fmt: skip
 

@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -60,6 +61,7 @@ class TopicGroup:
     members: list[GroupCandidate] = dc_field(default_factory=list)
 
 
+@lru_cache(maxsize=8192)
 def _core(text: str) -> str:
     padded = f" {fold(text)} "
     for phrase in _STOP_PHRASES:

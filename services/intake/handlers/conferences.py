@@ -23,16 +23,28 @@ async def record_conference(repo: OpinionRepository, event: ConferencePlanned) -
     )
 
 
-def with_projection(repo: OpinionRepository, ask_owner: ConferenceLookup) -> ConferenceLookup:
-    """A lookup that reads the projection first and asks scheduling when it lags behind."""
+def with_projection(
+    repo: OpinionRepository, ask_owner: ConferenceLookup, known: dict[str, dict[str, Any]] | None = None
+) -> ConferenceLookup:
+    """A lookup that reads the projection first and asks scheduling when it lags behind.
+
+    ``known`` is a per-process memo of conferences already found: what intake reads of a conference
+    (its unit and level) never changes once planned, and every opinion of a conference needs it.
+    """
+    memo = known if known is not None else {}
 
     async def lookup(conference_id: str) -> dict[str, Any] | None:
-        known = await repo.conference(conference_id)
-        if known is not None:
-            return known
-        found = await ask_owner(conference_id)
+        if conference_id in memo:
+            return memo[conference_id]
+        found = await repo.conference(conference_id)
+        if found is None:
+            found = await ask_owner(conference_id)
+            if found is not None:
+                await repo.keep_conference({**found, "_id": conference_id})
         if found is not None:
-            await repo.keep_conference({**found, "_id": conference_id})
+            if len(memo) >= 1024:
+                memo.pop(next(iter(memo)))
+            memo[conference_id] = found
         return found
 
     return lookup
