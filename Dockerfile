@@ -18,7 +18,9 @@ ENV PATH=/opt/venv/bin:$PATH
 COPY pyproject.toml README.md* ./
 RUN python - <<'PY' > /tmp/requirements.txt
 import tomllib
-print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))
+project = tomllib.load(open("pyproject.toml", "rb"))["project"]
+# The tracing extra is included so operators can switch DIALOGUE_TRACING on without rebuilding.
+print("\n".join(project["dependencies"] + project["optional-dependencies"]["tracing"]))
 PY
 RUN pip wheel --wheel-dir /wheels -r /tmp/requirements.txt \
  && pip install --no-index --find-links /wheels -r /tmp/requirements.txt

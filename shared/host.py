@@ -14,7 +14,7 @@ import logging
 import ssl
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from faststream import AckPolicy
 from faststream.nats import JStream, NatsBroker, PullSub
@@ -33,6 +33,10 @@ from shared.reliability import ReliableConsumer
 from shared.settings import ServiceSettings
 from shared.storage import DocumentStore, open_store
 from shared.subjects import ACK_WAIT, STREAMS, DeadLetter, StreamSpec, stream_for
+from shared.tracing import telemetry_middleware, tracer_provider_for
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
@@ -42,7 +46,12 @@ SWITCH_INTERVAL = 0.0005  # seconds; see ServiceHost.start
 class ServiceHost:
     """Runtime of one service: broker, store, streams, metrics and health."""
 
-    def __init__(self, settings: ServiceSettings, owned_streams: Sequence[str]) -> None:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        owned_streams: Sequence[str],
+        tracer_provider: TracerProvider | None = None,
+    ) -> None:
         self.settings = settings
         self.name = settings.service
         self.registry = new_registry()
@@ -56,7 +65,7 @@ class ServiceHost:
             name=f"dialogue-{self.name}",
             max_reconnect_attempts=-1,
             reconnect_time_wait=1,
-            middlewares=[NatsPrometheusMiddleware(registry=self.registry, app_name=self.name), self.policy],
+            middlewares=self._middlewares(tracer_provider or tracer_provider_for(settings)),
             graceful_timeout=15.0,
             logger=logging.getLogger(f"faststream.{self.name}"),
         )
@@ -66,6 +75,11 @@ class ServiceHost:
         self.on_start: list[Callable[[DocumentStore], Awaitable[None]]] = []
         self.periodic: list[tuple[float, Callable[[], Awaitable[None]]]] = []
         self._tasks: list[asyncio.Task[None]] = []
+
+    def _middlewares(self, tracer_provider: TracerProvider | None) -> list[Any]:
+        # Telemetry outermost, so a message's span covers the metrics and the ack policy too.
+        chain: list[Any] = [] if tracer_provider is None else [telemetry_middleware(tracer_provider)]
+        return [*chain, NatsPrometheusMiddleware(registry=self.registry, app_name=self.name), self.policy]
 
     # -- wiring ---------------------------------------------------------------------------------
 

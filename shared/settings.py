@@ -34,6 +34,7 @@ class ServiceSettings(BaseSettings):
     log_format: str = "json"
     data_dir: Path = Path("var")
     tracing: bool = False
+    tracing_exporter: str = "otlp"  # or "console"
     instance: str = ""
 
     @property
