@@ -6,6 +6,7 @@ ports with temporary stores (as the nats.py test suite does).
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -95,6 +96,8 @@ class NatsServer:
             "-sd", str(self.store_dir),
             "-n", self.server_name,
         ]  # fmt: skip
+        if os.environ.get("DIALOGUE_NATS_TRACE"):  # protocol trace in the log, for debugging tests
+            args += ["-DV"]
         if self.config_file:
             args += ["-c", str(self.config_file)]
         if self.cluster_name:

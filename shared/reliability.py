@@ -58,6 +58,16 @@ def deliveries_of(raw: Any) -> int:
         return 1
 
 
+async def tolerant_decoder(msg: StreamMessage[Any], original_decoder: Callable[..., Awaitable[Any]]) -> Any:
+    """FastStream's decoder, except that a body it cannot decode (labelled JSON but not JSON, nested
+    too deeply) is handed on as raw bytes: validation then fails and the policy answers with a
+    reason, instead of the decoder's exception escaping the handler and leaving the sender without one."""
+    try:
+        return await original_decoder(msg)
+    except (ValueError, RecursionError):
+        return msg.body
+
+
 def classify_bad_payload(data: bytes, exc: ValidationError) -> tuple[str, str]:
     """Say what is wrong with a payload FastStream could not turn into the handler's model."""
     try:
@@ -71,6 +81,8 @@ def classify_bad_payload(data: bytes, exc: ValidationError) -> tuple[str, str]:
             "invalid_json",
             f"Payload is not valid JSON ({err.msg} at position {err.pos}); send a JSON object.",
         )
+    except RecursionError:
+        return "invalid_json", "Payload is nested too deeply to be read; send a flat JSON object."
     # The first location element is the handler's parameter name, not part of the payload.
     return describe_validation_error(exc, skip_parameter=True)
 

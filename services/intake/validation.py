@@ -45,6 +45,8 @@ def decode_payload(raw: bytes, max_bytes: int = MAX_PAYLOAD_BYTES) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise refusals.invalid_json(exc.pos) from None
+    except RecursionError:  # nested deeper than the parser's recursion limit: not JSON we can read
+        raise refusals.invalid_json() from None
 
 
 def _path(loc: Sequence[Any]) -> str:
