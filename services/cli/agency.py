@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import uuid
 from pathlib import Path
@@ -12,7 +11,7 @@ import typer
 from rich.console import Console
 
 from services.cli.agency_render import print_detail, print_report, print_rows, report_csv
-from services.cli.client import CommandFailed, connect, request
+from services.cli.client import send_or_exit
 from services.cli.report import report_app
 from shared.subjects import Assignment
 
@@ -28,19 +27,7 @@ CommandId = Annotated[str | None, typer.Option("--command-id", help="Mã lệnh;
 
 def call(verb: str, payload: dict[str, Any]) -> Any:
     """Send one command; a refusal is printed as the service's sentence and exits with code 1."""
-
-    async def go() -> Any:
-        nc = await connect()
-        try:
-            return await request(nc, f"{Assignment.CMD}.{verb}", payload)
-        finally:
-            await nc.drain()
-
-    try:
-        return asyncio.run(go())
-    except CommandFailed as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
+    return send_or_exit(f"{Assignment.CMD}.{verb}", payload, console)
 
 
 def change(verb: str, opinion: str, command_id: str | None, **fields: Any) -> None:

@@ -57,3 +57,23 @@ async def request(nc: Client, subject: str, payload: dict[str, Any], timeout: fl
     if not answer.get("ok"):
         raise CommandFailed(answer.get("code", "error"), answer.get("message", "Lệnh bị từ chối."))
     return answer.get("data")
+
+
+def send_or_exit(subject: str, payload: dict[str, Any], console: Any) -> Any:
+    """One command from the CLI: its data, or the service's sentence printed and exit code 1."""
+    import asyncio
+
+    import typer
+
+    async def go() -> Any:
+        nc = await connect()
+        try:
+            return await request(nc, subject, payload)
+        finally:
+            await nc.drain()
+
+    try:
+        return asyncio.run(go())
+    except CommandFailed as exc:
+        console.print(f"[red]{exc}[/red] ({exc.code})")
+        raise typer.Exit(1) from exc

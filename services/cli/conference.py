@@ -6,7 +6,6 @@ unless ``--command-id`` repeats one (a repeat replays the first answer instead o
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import datetime as dt
 import sys
@@ -17,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from services.cli.client import CommandFailed, connect, request
+from services.cli.client import send_or_exit
 from services.cli.report import report_app
 from shared.subjects import Scheduling, cmd
 from shared.timeutil import VN_TZ
@@ -46,18 +45,7 @@ def _when(text: str, option: str) -> str:
 
 
 def _send(verb: str, payload: dict[str, Any]) -> Any:
-    async def go() -> Any:
-        nc = await connect()
-        try:
-            return await request(nc, cmd(Scheduling.CMD, verb), payload)
-        finally:
-            await nc.drain()
-
-    try:
-        return asyncio.run(go())
-    except CommandFailed as exc:
-        console.print(f"[red]{exc}[/red] ({exc.code})")
-        raise typer.Exit(1) from exc
+    return send_or_exit(cmd(Scheduling.CMD, verb), payload, console)
 
 
 def _act(verb: str, conference_id: str | None, at: str | None, command_id: str | None, **fields: Any) -> None:

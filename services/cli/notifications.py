@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from services.cli.client import CommandFailed, connect, request
+from services.cli.client import send_or_exit
 from shared.privacy import redact
 from shared.subjects import Notification
 
@@ -26,19 +25,7 @@ DeliveryId = Annotated[str, typer.Argument(help="Mã thông báo (cột 'Mã' c�
 
 def call(verb: str, payload: dict[str, Any]) -> Any:
     """Send one command; a refusal is printed as the service's sentence and exits with code 1."""
-
-    async def go() -> Any:
-        nc = await connect()
-        try:
-            return await request(nc, f"{Notification.CMD}.{verb}", payload)
-        finally:
-            await nc.drain()
-
-    try:
-        return asyncio.run(go())
-    except CommandFailed as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
+    return send_or_exit(f"{Notification.CMD}.{verb}", payload, console)
 
 
 def _status(row: dict[str, Any]) -> str:

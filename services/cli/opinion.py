@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import uuid
@@ -12,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from services.cli.client import CommandFailed, connect, request
+from services.cli.client import send_or_exit
 from services.cli.report import report_app
 from shared.privacy import mask_phone, redact
 from shared.subjects import Intake
@@ -29,19 +28,7 @@ KINDS = {"opinion": "ý kiến", "recommendation": "kiến nghị", "proposal": 
 
 def call(verb: str, payload: dict[str, Any]) -> Any:
     """Send one command; a refusal is printed as the service's sentence and exits with code 1."""
-
-    async def go() -> Any:
-        nc = await connect()
-        try:
-            return await request(nc, f"{Intake.CMD}.{verb}", payload)
-        finally:
-            await nc.drain()
-
-    try:
-        return asyncio.run(go())
-    except CommandFailed as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
+    return send_or_exit(f"{Intake.CMD}.{verb}", payload, console)
 
 
 @opinion_app.command()

@@ -1,0 +1,97 @@
+"""End to end: an operator drives the running system with the `dialogue` command, in Vietnamese."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import docx
+import pytest
+
+from services.cli.demo import run_demo
+from services.cli.stack import Stack
+from shared.nats_server import free_port
+from shared.settings import SERVICES
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    data_dir = tmp_path_factory.mktemp("operator") / "var"
+    running = Stack(
+        data_dir=data_dir,
+        nats_port=free_port(),
+        nats_monitor_port=free_port(),
+        http_ports={name: free_port() for name in SERVICES},
+    )
+    try:
+        running.start()
+        asyncio.run(run_demo(running.nats_url, data_dir))
+        yield running
+    finally:
+        running.stop()
+
+
+def dialogue(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DIALOGUE_NATS_URL": stack.nats_url, "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-m", "services.cli.main", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_seed_style_report_counts_the_back_recorded_conference(stack: Stack) -> None:
+    result = dialogue(stack, "report", "conferences", "--from", "2023-01-01", "--to", "2023-12-31")
+    assert result.returncode == 0, result.stderr
+    assert "1 hội nghị: cấp tỉnh 1" in result.stdout
+
+
+def test_a_citizen_tracks_an_opinion_by_its_code_without_seeing_anyone_s_contact(stack: Stack) -> None:
+    listing = dialogue(stack, "opinion", "list", "--conference", "hn-2023-dong-du")
+    assert listing.returncode == 0, listing.stderr
+    code = next(word for word in listing.stdout.split() if word.startswith("DT-") and len(word) == 12)
+    tracked = dialogue(stack, "opinion", "track", code)
+    assert tracked.returncode == 0, tracked.stderr
+    assert f"{code}: Ý kiến đã được tiếp nhận" in " ".join(tracked.stdout.split())
+
+
+def test_an_unknown_conference_is_refused_with_one_sentence_and_exit_code_1(stack: Stack) -> None:
+    result = dialogue(stack, "conference", "show", "khong-co-hoi-nghi-nay")
+    assert result.returncode == 1
+    assert "Không tìm thấy hội nghị 'khong-co-hoi-nghi-nay'" in " ".join(result.stdout.split())
+
+
+def test_the_agency_report_exports_csv_with_the_on_time_rate(stack: Stack) -> None:
+    from datetime import date
+
+    quarter = f"{date.today().year}-Q{(date.today().month - 1) // 3 + 1}"
+    result = dialogue(stack, "report", "agencies", "--period", quarter, "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    header, *rows = result.stdout.splitlines()
+    assert header.startswith("Mã cơ quan,Cơ quan,Được giao")
+    assert sum(int(row.split(",")[-6]) for row in rows) == 16  # every Đồng Du opinion went to a department
+    # The demo answers three at the conference and publishes three written answers the same day.
+    assert sum(int(row.split(",")[-5]) for row in rows) == 6
+    assert any(row.endswith(",100.0%") for row in rows)
+
+
+def test_the_conclusion_notice_is_rendered_from_the_running_service(stack: Stack, tmp_path: Path) -> None:
+    target = tmp_path / "ket-luan.docx"
+    result = dialogue(stack, "conclusion", "render", "hn-2023-dong-du", "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    text = "\n".join(p.text for p in docx.Document(str(target)).paragraphs)
+    assert "THÔNG BÁO" in text
+
+
+def test_no_notification_failed_in_the_demo(stack: Stack) -> None:
+    result = dialogue(stack, "notifications", "list", "--status", "failed")
+    assert result.returncode == 0, result.stderr
+    assert "0 thông báo" in result.stdout
