@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from collections import Counter
 
 from services.assignment.domain.assignment import Assignment
 from services.assignment.domain.routing import DirectAnswer, route
@@ -97,9 +97,10 @@ async def sweep(deps: Deps) -> list[Event]:
     now = deps.clock()
     today = local_date(now)
     published: list[Event] = []
-    open_by: Counter[str] = Counter()
-    overdue_by: Counter[str] = Counter()
-    for doc in await deps.repo.open_docs():
+    # Only what can be due reads the full documents: a deadline within the reminder period (with a
+    # week of margin for holidays), or already passed. The rest of the backlog is only counted.
+    horizon = deps.calendar.add_working_days(today, deps.config.policy.reminder_days) + dt.timedelta(days=7)
+    for doc in await deps.repo.open_due_by(horizon):
         assignment = Assignment.from_doc(doc)
         result = assignment.sweep(now, deps.calendar, deps.config.policy)
         if result.events:
@@ -107,10 +108,7 @@ async def sweep(deps: Deps) -> list[Event]:
                 published += await commit(deps, assignment, result, doc)
             except ConcurrencyConflict:
                 log.info("another replica or command changed %s; the next sweep looks again", doc["_id"])
-        code = assignment.agency.code if assignment.agency else "none"
-        open_by[code] += 1
-        if assignment.deadline is not None and today > assignment.deadline:
-            overdue_by[code] += 1
+    open_by, overdue_by = await deps.repo.backlog(today, (a.code for a in deps.config.table.agencies))
     deps.metrics.set_backlog(open_by, overdue_by)
     return published
 

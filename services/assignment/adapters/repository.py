@@ -8,7 +8,9 @@ process died in between, so an event saved is an event published.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from services.assignment.domain.assignment import Assignment
@@ -32,6 +34,7 @@ async def ensure_indexes(store: DocumentStore) -> None:
             Index(("agency_code",)),
             Index(("opinion.conference_id",)),
             Index(("has_unpublished",)),
+            Index(("deadline",)),
         ],
     )
 
@@ -72,8 +75,23 @@ class AssignmentRepository:
     async def find(self, where: dict[str, Any] | None = None) -> list[Doc]:
         return await self.store.find(ASSIGNMENTS, where, order_by="_id")
 
-    async def open_docs(self) -> list[Doc]:
-        return await self.store.find(ASSIGNMENTS, {"status": {"$in": OPEN}}, order_by="_id")
+    async def open_due_by(self, horizon: dt.date) -> list[Doc]:
+        """Open assignments whose deadline falls on or before ``horizon`` (ISO dates sort as dates)."""
+        where = {"status": {"$in": OPEN}, "deadline": {"$lte": horizon.isoformat()}}
+        return await self.store.find(ASSIGNMENTS, where, order_by="_id")
+
+    async def backlog(self, today: dt.date, agency_codes: Iterable[str]) -> tuple[Counter[str], Counter[str]]:
+        """Open and overdue assignments per agency code ('none' for the triage queue), by counting."""
+        open_by: Counter[str] = Counter()
+        overdue_by: Counter[str] = Counter()
+        for code in [*agency_codes, None]:
+            mine = {"status": {"$in": OPEN}, "agency_code": code}
+            label = code or "none"
+            open_by[label] = await self.store.count(ASSIGNMENTS, mine)
+            overdue_by[label] = await self.store.count(
+                ASSIGNMENTS, {**mine, "deadline": {"$lt": today.isoformat()}}
+            )
+        return +open_by, +overdue_by
 
     # -- conference projection and direct answers recorded before the opinion arrived ----------
 
