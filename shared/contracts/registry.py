@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
 from shared.contracts.base import Event
 
 
+@lru_cache(maxsize=1)
 def _all_event_classes() -> dict[str, type[Event]]:
     # Importing the modules registers their subclasses.
     from shared.contracts import assignment, intake, notification, rejections, scheduling  # noqa: F401

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -67,11 +68,19 @@ def _compile(where: Filter | None) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def _unavailable(exc: Exception) -> Exception:
-    """The store is down or closed: transient. A ValueError not about a closed store is a bug."""
-    if isinstance(exc, ValueError) and "closed" not in str(exc):
-        return exc
-    return TransientError(f"SQLite store unavailable: {exc}")
+@contextmanager
+def _transient_when_unavailable() -> Iterator[None]:
+    """Turn "store down or closed" errors into ``TransientError``; integrity errors and bugs pass."""
+    try:
+        yield
+    except sqlite3.IntegrityError:
+        raise
+    except (sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+        raise TransientError(f"SQLite store unavailable: {exc}") from exc
+    except ValueError as exc:
+        if "closed" not in str(exc):
+            raise
+        raise TransientError(f"SQLite store unavailable: {exc}") from exc
 
 
 class SqliteStore:
@@ -110,25 +119,13 @@ class SqliteStore:
 
     async def _run(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
         """Execute one statement (committed on return: the connection is in autocommit mode)."""
-        try:
+        with _transient_when_unavailable():
             return await self.db.execute(sql, params)
-        except sqlite3.IntegrityError:
-            raise
-        except (sqlite3.OperationalError, sqlite3.DatabaseError, ValueError) as exc:
-            error = _unavailable(exc)
-            if error is exc:
-                raise
-            raise error from exc
 
     async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         """Run a query and fetch its rows in one trip to the worker thread."""
-        try:
+        with _transient_when_unavailable():
             return list(await self.db.execute_fetchall(sql, params))
-        except (sqlite3.OperationalError, sqlite3.DatabaseError, ValueError) as exc:
-            error = _unavailable(exc)
-            if error is exc:
-                raise
-            raise error from exc
 
     async def ensure_indexes(self, collection: str, indexes: Sequence[Index]) -> None:
         table = await self._ensure_table(collection)
