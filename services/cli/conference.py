@@ -237,7 +237,7 @@ def report_conferences(
     """Số hội nghị theo cấp và trạng thái."""
     data = _send("report", {"from": date_from, "to": date_to, "level": level})
     if output == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=["level", "state", "count"])
+        writer = csv.DictWriter(sys.stdout, fieldnames=["level", "state", "count"], extrasaction="ignore")
         writer.writeheader()
         writer.writerows(data["rows"])
         return
@@ -246,5 +246,7 @@ def report_conferences(
     for column in ("Cấp", "Trạng thái", "Số lượng"):
         table.add_column(column)
     for row in data["rows"]:
-        table.add_row(row["level"], row["state"], str(row["count"]))
+        table.add_row(
+            row.get("level_label", row["level"]), row.get("state_label", row["state"]), str(row["count"])
+        )
     console.print(table)

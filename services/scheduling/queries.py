@@ -158,6 +158,13 @@ async def report(repo: ConferenceRepository, units: UnitTree, body: object) -> d
         "held_by_level": held,
         "by_level": result.by_level(),
         "by_state": {s.value: n for s, n in result.by_state().items()},
-        "rows": result.as_records(),
+        "rows": [
+            {
+                **row,
+                "level_label": labels.get(str(row["level"]), row["level"]),
+                "state_label": ConferenceState(row["state"]).label,
+            }
+            for row in result.as_records()
+        ],  # fmt: skip
         "summary": f"{sum(held.values())} hội nghị: " + ", ".join(parts) if parts else "0 hội nghị",
     }

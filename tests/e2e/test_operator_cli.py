@@ -52,6 +52,7 @@ def test_the_seed_style_report_counts_the_back_recorded_conference(stack: Stack)
     result = dialogue(stack, "report", "conferences", "--from", "2023-01-01", "--to", "2023-12-31")
     assert result.returncode == 0, result.stderr
     assert "1 hội nghị: cấp tỉnh 1" in result.stdout
+    assert "đã có kết luận" in result.stdout
 
 
 def test_a_citizen_tracks_an_opinion_by_its_code_without_seeing_anyone_s_contact(stack: Stack) -> None:
