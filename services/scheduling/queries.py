@@ -162,9 +162,9 @@ async def report(repo: ConferenceRepository, units: UnitTree, body: object) -> d
             {
                 **row,
                 "level_label": labels.get(str(row["level"]), row["level"]),
-                "state_label": ConferenceState(row["state"]).label,
+                "state_label": ConferenceState(str(row["state"])).label,
             }
             for row in result.as_records()
-        ],  # fmt: skip
+        ],
         "summary": f"{sum(held.values())} hội nghị: " + ", ".join(parts) if parts else "0 hội nghị",
     }
