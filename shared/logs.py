@@ -54,8 +54,3 @@ def configure_logging(service: str, level: str = "INFO", fmt: str = "json") -> N
     root.setLevel(level.upper())
     for noisy in ("faststream", "nats", "aiosqlite", "pymongo"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
-
-
-def log_fields(**fields: Any) -> dict[str, Any]:
-    """``extra=`` for structured fields: ``log.info("x", extra=log_fields(opinion=...))``."""
-    return {"fields": fields}

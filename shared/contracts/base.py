@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -28,9 +28,6 @@ def derived_id(*parts: object) -> str:
 def new_id() -> str:
     """A fresh random id."""
     return str(uuid.uuid4())
-
-
-M = TypeVar("M", bound="Message")
 
 
 class Message(BaseModel):
@@ -59,14 +56,6 @@ class Message(BaseModel):
         max_length=100,
         description="Id shared by every message of one business flow (one opinion's path), for tracing.",
     )
-
-    def caused(self, cls: type[M], discriminator: str = "", **fields: Any) -> M:
-        """Build a follow-up message with a deterministic id and the same correlation id."""
-        return cls(
-            event_id=derived_id(self.event_id, cls.__name__, discriminator),
-            correlation_id=self.correlation_id,
-            **fields,
-        )
 
     def to_json(self) -> bytes:
         """Serialise as JSON bytes ."""

@@ -35,8 +35,9 @@ async def test_a_consumed_event_and_the_event_it_causes_share_one_trace(
 
     @assignment.consumer(Intake.OPINION_CLASSIFIED, "classified")
     async def route(event: OpinionClassified) -> None:
-        await assignment.publish([event.caused(
-            OpinionAssigned, opinion_id=event.opinion_id, tracking_code=event.tracking_code,
+        await assignment.publish([OpinionAssigned(
+            event_id=derived_id(event.event_id, "OpinionAssigned"), correlation_id=event.correlation_id,
+            opinion_id=event.opinion_id, tracking_code=event.tracking_code,
             agency_code="hn-snv", agency_name="Sở Nội vụ", field=event.field, deadline="2026-12-18",
             summary=event.summary, received_at=event.received_at, assigned_at=event.received_at,
         )])  # fmt: skip
