@@ -13,6 +13,7 @@ import asyncio
 import datetime as dt
 import json
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,13 +103,17 @@ async def _submit_opinions(nc: Client, opinions: Any, summary: DemoSummary, dead
 
     sub = await nc.subscribe(Intake.outcome(SOURCE), cb=on_outcome)
     js = nc.jetstream()
+    # A replay of the demo on kept data must reach intake again (JetStream would drop a repeated
+    # Nats-Msg-Id within its window): intake itself recognises (source, external id) and answers with
+    # the tracking codes it gave the first time.
+    run = uuid.uuid4().hex[:8]
     for o in opinions:
         payload = {
             "external_id": o.external_id, "kind": o.kind, "content": o.content, "channel": "conference",
             "submitter": {"name": o.name, "role": o.role, "residence": o.residence}, "conference_id": CONFERENCE_ID,
         }  # fmt: skip
         await js.publish(Intake.submit(SOURCE), json.dumps(payload, ensure_ascii=False).encode(),
-                         headers={"Nats-Msg-Id": f"{SOURCE}:{o.external_id}"})  # fmt: skip
+                         headers={"Nats-Msg-Id": f"{SOURCE}:{o.external_id}:{run}"})  # fmt: skip
     seen: set[str] = set()
     while len(seen) < len(opinions) and time.monotonic() < deadline:
         try:
@@ -141,7 +146,8 @@ async def _answer(nc: Client, rows: list[dict[str, Any]]) -> None:
             await request(nc, cmd(Assignment.CMD, "answer-directly"), {
                 "command_id": f"demo-direct-{opinion}", "opinion_id": opinion,
                 "answer": ANSWERED_AT_CONFERENCE[row["field"]], "answered_by": HEADS[1]["name"]})  # fmt: skip
-        elif row["status"] == "assigned" and agency and written < WRITTEN_ANSWERS:
+        elif agency and row["status"] != "transferred" and written < WRITTEN_ANSWERS:
+            # The same opinions every replay: their command ids make a repeated answer a no-op.
             written += 1
             base = {"opinion_id": opinion, "agency_code": agency}
             await request(nc, cmd(Assignment.CMD, "accept"), {**base, "command_id": f"demo-accept-{opinion}"})
@@ -172,7 +178,7 @@ async def _render_conclusion(nc: Client, data_dir: Path) -> tuple[Path, Path]:
 
 
 async def _wait_for_notifications(nc: Client, expected: int, deadline: float) -> list[dict[str, Any]]:
-    notices: list[dict[str, Any]] = []
+    notices: list[dict[str, Any]] = await request(nc, cmd(Notification.CMD, "list"), {})
     stable_since = time.monotonic()
     while time.monotonic() < deadline:
         latest = await request(nc, cmd(Notification.CMD, "list"), {})

@@ -71,3 +71,40 @@ def test_a_port_in_use_is_refused_with_the_setting_that_changes_it(tmp_path: Pat
         )
     assert result.returncode == 1
     assert "DIALOGUE_NATS_PORT" in result.stdout
+
+
+def tracking_codes(data_dir: Path) -> dict[str, str]:
+    """External id → tracking code, as intake stored them."""
+    import sqlite3
+
+    with sqlite3.connect(data_dir / "dialogue_intake.db") as db:
+        rows = db.execute(
+            "SELECT json_extract(doc, '$.external_id'), json_extract(doc, '$.tracking_code') FROM c_opinions"
+        ).fetchall()
+    return dict(rows)
+
+
+def test_a_restart_keeps_the_data_and_replaying_the_demo_changes_nothing(tmp_path: Path) -> None:
+    data_dir = tmp_path / "var"
+    command = [
+        sys.executable,
+        "-m",
+        "services.cli.main",
+        "up",
+        "--demo",
+        "--once",
+        "--data-dir",
+        str(data_dir),
+    ]
+    first = subprocess.run(command, env=stack_env(data_dir), capture_output=True, text=True, timeout=240)
+    assert first.returncode == 0, first.stdout + first.stderr
+    notices = (data_dir / "notifications.log").read_text().splitlines()
+    codes = tracking_codes(data_dir)
+    second = subprocess.run(command, env=stack_env(data_dir), capture_output=True, text=True, timeout=240)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert len(codes) == 16
+    assert tracking_codes(data_dir) == codes
+    summary = [line for line in second.stdout.splitlines() if line.startswith("Xử lý:")]
+    assert summary == [line for line in first.stdout.splitlines() if line.startswith("Xử lý:")]
+    # Same opinions, same answers, no notice sent twice.
+    assert (data_dir / "notifications.log").read_text().splitlines() == notices
