@@ -110,7 +110,9 @@ async def _submit_opinions(nc: Client, opinions: Any, summary: DemoSummary, dead
     for o in opinions:
         payload = {
             "external_id": o.external_id, "kind": o.kind, "content": o.content, "channel": "conference",
-            "submitter": {"name": o.name, "role": o.role, "residence": o.residence}, "conference_id": CONFERENCE_ID,
+            "submitter": {"name": o.name, "role": o.role, "residence": o.residence, "consent_to_contact": True,
+                          "email": f"{o.external_id}@nguoidan.example"},
+            "conference_id": CONFERENCE_ID,
         }  # fmt: skip
         await js.publish(Intake.submit(SOURCE), json.dumps(payload, ensure_ascii=False).encode(),
                          headers={"Nats-Msg-Id": f"{SOURCE}:{o.external_id}:{run}"})  # fmt: skip

@@ -102,12 +102,28 @@ def _print_demo(nats_url: str, data_dir: Path) -> None:
     console.print(
         "Xử lý: " + "; ".join(f"{name}: {count}" for name, count in sorted(by_status.items())) + "."
     )
-    console.print(f"{len(summary.notifications)} thông báo đã gửi, ghi tại {data_dir / 'notifications.log'}.")
+    console.print(f"{len(summary.notifications)} thông báo đã gửi, ghi tại {data_dir / 'notifications.log'}:")
+    _print_notices(data_dir / "notifications.log")
     console.print(f"Văn bản kết luận: {summary.conclusion_docx} và {summary.conclusion_markdown}.")
     if not summary.accepted or summary.rejected or len(summary.assignments) < len(summary.accepted):
         raise StackError("Kịch bản chưa hoàn tất qua cả bốn dịch vụ; xem log trong thư mục dữ liệu.")
     if not summary.notifications:
         raise StackError("Dịch vụ thông báo chưa gửi thông báo nào; xem log trong thư mục dữ liệu.")
+
+
+def _print_notices(log_file: Path, shown: int = 3) -> None:
+    """A few notices from the log channel, and how many of each kind."""
+    import json
+    from collections import Counter
+
+    if not log_file.exists():
+        return
+    notices = [json.loads(line) for line in log_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    kinds = Counter(str(n.get("trigger")) for n in notices)
+    console.print("  theo loại: " + "; ".join(f"{kind}: {count}" for kind, count in sorted(kinds.items())))
+    for notice in notices[-shown:]:
+        text = " ".join(str(notice.get("text", "")).split())
+        console.print(f"  • {notice.get('recipient')}: {text[:160]}{'…' if len(text) > 160 else ''}")
 
 
 def main() -> None:
