@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.deploy.deploy_tools import promtool
+
 pytestmark = pytest.mark.service
 
 yaml = pytest.importorskip("yaml", reason="PyYAML is not installed (dev extras: pyyaml, kubernetes-validate)")
@@ -60,16 +62,6 @@ GRAFANA_VARIABLES = {
     "$level": ".*",
     "$field": ".*",
 }
-
-
-def promtool() -> str:
-    found = shutil.which("promtool")
-    if found is None:
-        pytest.skip(
-            "promtool is not installed: `apt-get install -y prometheus` (Debian) provides it; "
-            "`make test` installs it where apt is available"
-        )
-    return found
 
 
 def run(*args: str, cwd: Path = PROMETHEUS) -> subprocess.CompletedProcess[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
 import subprocess
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -19,6 +18,7 @@ from services.cli.runner import build_service
 from shared.host import ServiceHost
 from shared.nats_server import NatsServer
 from shared.settings import SERVICES, ServiceSettings
+from tests.deploy.deploy_tools import promtool
 
 pytestmark = [pytest.mark.service, pytest.mark.timeout(240)]
 
@@ -28,16 +28,6 @@ HISTOGRAMS_WITH_SAMPLES = {
     "intake": "dialogue_intake_to_classified_seconds",
     "assignment": "dialogue_response_received_to_assigned_seconds",
 }
-
-
-def promtool() -> str:
-    found = shutil.which("promtool")
-    if found is None:
-        pytest.skip(
-            "promtool is not installed: `apt-get install -y prometheus` (Debian) provides it; "
-            "`make test` installs it where apt is available"
-        )
-    return found
 
 
 def check_metrics(tool: str, exposition: str) -> subprocess.CompletedProcess[str]:
