@@ -52,5 +52,5 @@ def configure_logging(service: str, level: str = "INFO", fmt: str = "json") -> N
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("faststream", "nats", "aiosqlite", "pymongo"):
+    for noisy in ("faststream", "nats", "pymongo"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

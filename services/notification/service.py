@@ -118,8 +118,9 @@ async def notify(deps: Deps, event: Event, plans: Sequence[Plan]) -> None:
             _count(deps, stored.delivery)
         records.append(stored)
     for stored in records:
-        await deliver(deps, stored)
-        await flush(deps, stored.delivery.id)
+        done = await deliver(deps, stored)
+        if done.pending is not None:  # an outcome saved but not published yet (e.g. after a crash)
+            await flush(deps, done.delivery.id)
 
 
 async def deliver(deps: Deps, stored: repo.Stored) -> repo.Stored:
@@ -181,6 +182,7 @@ async def _finish(deps: Deps, stored: repo.Stored, outcome: Delivery) -> repo.St
     if event is not None:
         await deps.publish([event])
         await repo.clear_pending(deps.store, outcome.id, event.event_id)
+        stored = replace(stored, pending=None)
     return stored
 
 

@@ -1,7 +1,14 @@
-"""SQLite adapter of the storage port (aiosqlite, WAL): the embedded default.
+"""SQLite adapter of the storage port (WAL): the embedded default.
 
 One table per collection holding the JSON document; filters compile to ``json_extract`` so the same
 Mongo-like queries work on both adapters. Indexes are expression indexes on the extracted fields.
+
+Statements run on the event loop's thread. Every one is a primary-key or indexed lookup or a single
+row write that takes tens of microseconds, while handing it to a worker thread (aiosqlite) cost more
+than the statement itself: a queue, a thread wake-up, a GIL hand-over and a loop wake-up each way,
+four or five times per message (see docs/benchmarks.md). The price is that a write lock held by
+another process blocks the loop, so the busy timeout is short: past it the write fails as a
+``TransientError`` and the message is redelivered later instead of the loop waiting.
 """
 
 from __future__ import annotations
@@ -14,13 +21,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
-
 from shared.errors import TransientError
 from shared.storage.port import ConcurrencyConflict, Doc, DuplicateKey, Filter, Index, check_filter
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
+# Seconds a statement waits for another process's write lock before failing as ``TransientError``.
+BUSY_TIMEOUT = 0.25
 _OPS = {"$eq": "=", "$ne": "!=", "$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
 
 
@@ -88,22 +95,20 @@ class SqliteStore:
 
     def __init__(self, path: str) -> None:
         self._path = path
-        self._db: aiosqlite.Connection | None = None
+        self._db: sqlite3.Connection | None = None
         self._tables: set[str] = set()
 
     async def connect(self) -> SqliteStore:
         if self._path != ":memory:":
             Path(self._path).parent.mkdir(parents=True, exist_ok=True)
-        # Autocommit: every statement is its own transaction, committed when ``execute`` returns, so a
-        # write is as durable as with an explicit commit and costs one trip to the worker thread.
-        self._db = await aiosqlite.connect(self._path, timeout=10, isolation_level=None)
-        await self._db.execute("PRAGMA journal_mode=WAL")
-        await self._db.execute("PRAGMA synchronous=NORMAL")
-        await self._db.execute("PRAGMA busy_timeout=10000")
+        # Autocommit: every statement is its own transaction, committed when ``execute`` returns.
+        self._db = sqlite3.connect(self._path, timeout=BUSY_TIMEOUT, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
         return self
 
     @property
-    def db(self) -> aiosqlite.Connection:
+    def db(self) -> sqlite3.Connection:
         if self._db is None:
             raise TransientError("the SQLite store is not connected")
         return self._db
@@ -117,15 +122,15 @@ class SqliteStore:
             self._tables.add(table)
         return table
 
-    async def _run(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
+    async def _run(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         """Execute one statement (committed on return: the connection is in autocommit mode)."""
         with _transient_when_unavailable():
-            return await self.db.execute(sql, params)
+            return self.db.execute(sql, params)
 
     async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        """Run a query and fetch its rows in one trip to the worker thread."""
+        """Run a query and fetch its rows."""
         with _transient_when_unavailable():
-            return list(await self.db.execute_fetchall(sql, params))
+            return self.db.execute(sql, params).fetchall()
 
     async def ensure_indexes(self, collection: str, indexes: Sequence[Index]) -> None:
         table = await self._ensure_table(collection)
@@ -220,5 +225,5 @@ class SqliteStore:
 
     async def close(self) -> None:
         if self._db is not None:
-            await self._db.close()
+            self._db.close()
             self._db = None

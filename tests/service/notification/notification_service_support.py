@@ -55,16 +55,22 @@ contacts = ["vt-so-tt"]
 
 
 class SmtpHandler:
-    """Keeps every message whose DATA completed; can hang the first DATA to simulate a crash mid-send."""
+    """Keeps every message whose DATA completed; can hold DATA to simulate a crash mid-send.
+
+    ``hang_first`` holds the first DATA until ``release``; ``hang_all`` holds every DATA that arrives
+    before ``release``. A held DATA is refused on release: its sender is gone, nothing is delivered.
+    """
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.hang_first = False
+        self.hang_all = False
         self.hung = threading.Event()
         self.release = threading.Event()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.hang_first and not self.hung.is_set():
+        first = self.hang_first and not self.hung.is_set()
+        if first or (self.hang_all and not self.release.is_set()):
             self.hung.set()
             while not self.release.is_set():
                 await asyncio.sleep(0.05)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import Callable
@@ -25,11 +24,14 @@ class LogFileChannel:
     def __init__(self, path: Path = DEFAULT_LOG_PATH, clock: Callable[[], Any] = utcnow) -> None:
         self._path = path
         self._clock = clock
-        # Concurrent sends must not interleave half lines.
-        self._lock = asyncio.Lock()
+        self._folder_made = False
 
     def _append(self, line: str) -> None:
-        self._path.parent.mkdir(parents=True, exist_ok=True)
+        # On the loop's thread: appending one line costs less than a hop to a worker thread, and with
+        # no await in between concurrent sends cannot interleave half lines.
+        if not self._folder_made:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            self._folder_made = True
         with self._path.open("a", encoding="utf-8") as handle:
             handle.write(line + "\n")
 
@@ -46,12 +48,12 @@ class LogFileChannel:
             "text": message.content.text.strip(),
         }
         line = json.dumps(record, ensure_ascii=False)
-        async with self._lock:
-            try:
-                await asyncio.to_thread(self._append, line)
-            except OSError as exc:
-                raise TransientChannelError(
-                    "file_error", f"Không ghi được tệp nhật ký thông báo ({exc})."
-                ) from exc
+        try:
+            self._append(line)
+        except OSError as exc:
+            self._folder_made = False
+            raise TransientChannelError(
+                "file_error", f"Không ghi được tệp nhật ký thông báo ({exc})."
+            ) from exc
         logger.info("notice %s to %s: %s", message.trigger.value, message.recipient_name, record["text"])
         return SendResult(provider_id=message.key, detail=str(self._path))
