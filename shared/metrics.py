@@ -16,7 +16,7 @@ PIPELINE_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0
 
 
 class CommonMetrics:
-    """Counters every consumer updates: rejections, retries, processed messages."""
+    """Counters every service updates: rejections, retries, published events, readiness."""
 
     def __init__(self, registry: CollectorRegistry) -> None:
         self.registry = registry
@@ -30,6 +30,12 @@ class CommonMetrics:
             "dialogue_messages_retried",
             "Messages negatively acknowledged for a later retry after a transient failure.",
             ["service", "subject"],
+            registry=registry,
+        )
+        self.published = Counter(
+            "dialogue_events_published",
+            "Events this service stored in a JetStream stream (PubAck awaited), by stream.",
+            ["service", "stream"],
             registry=registry,
         )
         self.ready = Gauge(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from faststream.nats import NatsMessage
 from pydantic import SkipValidation
 
 from services.intake import handlers
@@ -85,9 +84,10 @@ def build(settings: ServiceSettings | None = None) -> ServiceHost:
         await handlers.record_conference(OpinionRepository(host.store), event)
 
     @host.consumer(Intake.SUBMIT_ALL, "submissions")
-    async def on_submission(body: SkipValidation[SubmitOpinion], msg: NatsMessage) -> None:
+    async def on_submission(body: SkipValidation[SubmitOpinion]) -> None:
         # The annotation documents the command in AsyncAPI; validation happens in the handler on the
         # raw bytes, so a refused submission still gets its outcome on intake.outcome.<source>.
+        msg = host.current_message()
         raw = msg.raw_message
         source = raw.subject.split(".", 2)[2]
         meta = raw.metadata
