@@ -13,7 +13,7 @@ from pathlib import Path
 from bench.baseline import running_baseline
 from bench.load import Phase, burst, open_loop, summarise
 from bench.pipeline import Pipeline, resources, running_stack
-from bench.procstat import Usage, machine
+from bench.procstat import Usage, cpu_per_opinion, machine, own_cpu_seconds
 from bench.report import write_plot, write_report
 from shared.nats_server import server_binary
 
@@ -25,6 +25,9 @@ class Results:
     pipeline: list[Phase] = field(default_factory=list)
     baseline: list[Phase] = field(default_factory=list)
     usage: dict[str, Usage] = field(default_factory=dict)
+    # Milliseconds of CPU per opinion during the closed burst, by process (load generator included).
+    pipeline_cpu: dict[str, float] = field(default_factory=dict)
+    baseline_cpu: dict[str, float] = field(default_factory=dict)
 
 
 def _env(name: str, default: str) -> str:
@@ -69,9 +72,12 @@ async def run_pipeline(args: argparse.Namespace, data_dir: Path, results: Result
             print(f"warm-up: {len(client.arrivals.done)}/{len(warm)} notified", flush=True)
 
             keys = await client.opinions(f"{run}-max", args.opinions, args.per_conference)
+            before, own = resources(stack), own_cpu_seconds()
             await burst(
                 keys, client.publish, client.arrivals, window=args.window, timeout=60 + args.opinions / 10
             )
+            results.pipeline_cpu = cpu_per_opinion(before, resources(stack), len(keys))
+            results.pipeline_cpu["load generator"] = (own_cpu_seconds() - own) * 1000 / len(keys)
             top = summarise("burst", None, client.arrivals)
             results.pipeline.append(top)
             print(top, flush=True)
@@ -100,7 +106,10 @@ async def run_baseline(
     async with running_baseline(data_dir, payloads, args.batch, limit=900) as base:
         await asyncio.sleep(1.0)  # the relay processes start and bind their pull subscriptions
         await burst(keys[: args.warmup], base.publish, base.arrivals, window=args.window, timeout=60)
+        before, own = base.resources(), own_cpu_seconds()
         await burst(keys[args.warmup :], base.publish, base.arrivals, window=args.window, timeout=120)
+        results.baseline_cpu = cpu_per_opinion(before, base.resources(), args.opinions)
+        results.baseline_cpu["load generator"] = (own_cpu_seconds() - own) * 1000 / args.opinions
         phase = summarise("burst", None, base.arrivals)
         results.baseline.append(phase)
         print("baseline", phase, flush=True)
@@ -126,6 +135,8 @@ async def main() -> None:
         results.pipeline,
         results.baseline,
         results.usage,
+        results.pipeline_cpu,
+        results.baseline_cpu,
     )
     write_plot(args.plot, results.pipeline)
     print(f"wrote {args.report} and {args.plot}")

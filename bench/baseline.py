@@ -21,6 +21,7 @@ from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
 
 from bench.load import Arrivals
+from bench.procstat import Usage, usage
 from shared.nats_server import NatsServer
 from shared.subjects import ACK_WAIT, DUPLICATE_WINDOW
 
@@ -36,6 +37,10 @@ class Baseline:
     nc: Client
     arrivals: Arrivals
     bodies: dict[str, bytes]
+    pids: dict[str, int]
+
+    def resources(self) -> dict[str, Usage]:
+        return {name: usage(pid) for name, pid in self.pids.items()}
 
     async def publish(self, key: str) -> None:
         await self.nc.jetstream().publish(
@@ -82,7 +87,10 @@ async def running_baseline(
                 str(limit),
             ]
             relays.append(_spawn(args, data_dir / f"relay-{hop}.log"))
-        baseline = Baseline(nc, Arrivals(), bodies)
+        pids = {f"relay {hop}": relay.pid for hop, relay in enumerate(relays)}
+        if server.process is not None:
+            pids["nats-server"] = server.process.pid
+        baseline = Baseline(nc, Arrivals(), bodies, pids)
 
         async def on_last(msg: Msg) -> None:
             baseline.arrivals.arrived((msg.headers or {}).get("Bench-Key", ""))

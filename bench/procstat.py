@@ -29,6 +29,21 @@ def usage(pid: int) -> Usage:
     return Usage(rss_kb / 1024, (int(fields[11]) + int(fields[12])) / ticks)
 
 
+def own_cpu_seconds() -> float:
+    """CPU seconds of this process (the load generator shares the machine with what it measures)."""
+    times = os.times()
+    return times.user + times.system
+
+
+def cpu_per_opinion(before: dict[str, Usage], after: dict[str, Usage], opinions: int) -> dict[str, float]:
+    """Milliseconds of CPU each process spent per opinion between two readings."""
+    return {
+        name: (after[name].cpu_seconds - before[name].cpu_seconds) * 1000 / max(1, opinions)
+        for name in after
+        if name in before
+    }
+
+
 def machine(nats_server: str) -> dict[str, str]:
     """What the numbers were measured on."""
     model = "unknown"
