@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextvars
-import json
 import logging
 import sys
 from typing import Any
+
+import orjson
 
 from shared.privacy import redact
 
@@ -35,7 +36,7 @@ class JsonFormatter(logging.Formatter):
             entry.update({k: redact(v) if isinstance(v, str) else v for k, v in extra.items()})
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        return orjson.dumps(entry, default=str, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
 
 
 def configure_logging(service: str, level: str = "INFO", fmt: str = "json") -> None:

@@ -13,13 +13,14 @@ another process blocks the loop, so the busy timeout is short: past it the write
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from shared.errors import TransientError
 from shared.storage.port import ConcurrencyConflict, Doc, DuplicateKey, Filter, Index, check_filter
@@ -48,6 +49,11 @@ def _param(value: Any) -> Any:
     if isinstance(value, bool):
         return int(value)
     return value
+
+
+def _text(value: Any) -> str:
+    """Compact JSON text (orjson: several times faster than the json module on our documents)."""
+    return orjson.dumps(value).decode("utf-8")
 
 
 def _compile(where: Filter | None) -> tuple[str, list[Any]]:
@@ -143,14 +149,14 @@ class SqliteStore:
     async def get(self, collection: str, key: str) -> Doc | None:
         table = await self._ensure_table(collection)
         rows = await self._rows(f"SELECT doc FROM {table} WHERE _id = ?", (key,))
-        return dict(json.loads(rows[0][0])) if rows else None
+        return dict(orjson.loads(rows[0][0])) if rows else None
 
     async def insert(self, collection: str, doc: Doc) -> None:
         table = await self._ensure_table(collection)
         try:
             await self._run(
                 f"INSERT INTO {table} (_id, version, doc) VALUES (?, ?, ?)",
-                (doc["_id"], doc.get("version", 1), json.dumps(doc, ensure_ascii=False)),
+                (doc["_id"], doc.get("version", 1), _text(doc)),
             )
         except sqlite3.IntegrityError as exc:
             raise DuplicateKey(doc["_id"]) from exc
@@ -166,7 +172,7 @@ class SqliteStore:
         table = await self._ensure_table(collection)
         cursor = await self._run(
             f"UPDATE {table} SET doc = ?, version = ? WHERE _id = ? AND version = ?",
-            (json.dumps(doc, ensure_ascii=False), version, doc["_id"], version - 1),
+            (_text(doc), version, doc["_id"], version - 1),
         )
         if cursor.rowcount != 1:
             raise ConcurrencyConflict(doc["_id"])
@@ -176,7 +182,7 @@ class SqliteStore:
         await self._run(
             f"INSERT INTO {table} (_id, version, doc) VALUES (?, ?, ?) "
             "ON CONFLICT(_id) DO UPDATE SET doc = excluded.doc, version = excluded.version",
-            (doc["_id"], doc.get("version", 1), json.dumps(doc, ensure_ascii=False)),
+            (doc["_id"], doc.get("version", 1), _text(doc)),
         )
 
     async def update_where(
@@ -185,7 +191,7 @@ class SqliteStore:
         table = await self._ensure_table(collection)
         clause, params = _compile({"_id": key, **where})
         setters = ", ".join(f"'{_path(f)}', json(?)" for f in changes)
-        values = [json.dumps(v, ensure_ascii=False) for v in changes.values()]
+        values = [_text(v) for v in changes.values()]
         cursor = await self._run(
             f"UPDATE {table} SET doc = json_set(doc, {setters}){clause}", (*values, *params)
         )
@@ -207,7 +213,7 @@ class SqliteStore:
             sql += f" ORDER BY json_extract(doc, '{_path(order_by)}') {'DESC' if descending else 'ASC'}"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return [dict(json.loads(row[0])) for row in await self._rows(sql, params)]
+        return [dict(orjson.loads(row[0])) for row in await self._rows(sql, params)]
 
     async def count(self, collection: str, where: Filter | None = None) -> int:
         table = await self._ensure_table(collection)
