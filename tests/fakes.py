@@ -66,10 +66,23 @@ class InMemoryStore:
         doc = self._coll(collection).get(key)
         return copy.deepcopy(doc) if doc is not None else None
 
+    def _check_unique(self, collection: str, doc: Doc) -> None:
+        """Unique secondary indexes, as SQLite enforces them: a document missing a field never clashes."""
+        for index in self.indexes.get(collection, []):
+            if not index.unique:
+                continue
+            values = [_get(doc, f) for f in index.fields]
+            if any(v is _MISSING or v is None for v in values):
+                continue
+            for other in self.collections.get(collection, {}).values():
+                if other["_id"] != doc["_id"] and [_get(other, f) for f in index.fields] == values:
+                    raise DuplicateKey(doc["_id"])
+
     async def insert(self, collection: str, doc: Doc) -> None:
         coll = self._coll(collection)
         if doc["_id"] in coll:
             raise DuplicateKey(doc["_id"])
+        self._check_unique(collection, doc)
         coll[doc["_id"]] = copy.deepcopy(doc)
 
     async def save(self, collection: str, doc: Doc) -> None:
@@ -80,6 +93,12 @@ class InMemoryStore:
             current is not None and current.get("version") != expected
         ):
             raise ConcurrencyConflict(doc["_id"])
+        try:
+            self._check_unique(collection, doc)
+        except DuplicateKey as exc:
+            if current is None:  # an insert, as the adapters do it: any clash is a conflict
+                raise ConcurrencyConflict(doc["_id"]) from exc
+            raise
         coll[doc["_id"]] = copy.deepcopy(doc)
 
     async def upsert(self, collection: str, doc: Doc) -> None:

@@ -32,9 +32,10 @@ class MongoStore:
     async def ensure_indexes(self, collection: str, indexes: Sequence[Index]) -> None:
         try:
             for index in indexes:
-                await self._coll(collection).create_index(
-                    [(f, ASCENDING) for f in index.fields], name=index.name, unique=index.unique
-                )
+                options: dict[str, Any] = {"name": index.name, "unique": index.unique}
+                if index.sparse:
+                    options["partialFilterExpression"] = {f: {"$exists": True} for f in index.fields}
+                await self._coll(collection).create_index([(f, ASCENDING) for f in index.fields], **options)
         except _TRANSIENT as exc:
             raise TransientError(f"MongoDB unavailable: {exc}") from exc
 
@@ -65,6 +66,8 @@ class MongoStore:
             result = await self._coll(collection).replace_one(
                 {"_id": doc["_id"], "version": version - 1}, dict(doc)
             )
+        except DuplicateKeyError as exc:
+            raise DuplicateKey(doc["_id"]) from exc
         except _TRANSIENT as exc:
             raise TransientError(f"MongoDB unavailable: {exc}") from exc
         if result.matched_count != 1:

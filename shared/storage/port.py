@@ -28,10 +28,15 @@ class DuplicateKey(Exception):
 
 @dataclass(frozen=True)
 class Index:
-    """A secondary index on one or more (dotted) fields."""
+    """A secondary index on one or more (dotted) fields.
+
+    ``sparse``: only documents that have every field are indexed, so a unique sparse index ignores
+    the documents without them (MongoDB: a partial index; SQLite: ``WHERE ... IS NOT NULL``).
+    """
 
     fields: tuple[str, ...]
     unique: bool = False
+    sparse: bool = False
 
     @property
     def name(self) -> str:
@@ -51,7 +56,10 @@ class DocumentStore(Protocol):
         """Insert a new document; raises ``DuplicateKey`` when the id exists."""
 
     async def save(self, collection: str, doc: Doc) -> None:
-        """Optimistic save by ``version`` (1 inserts); raises ``ConcurrencyConflict``."""
+        """Optimistic save by ``version`` (1 inserts); raises ``ConcurrencyConflict``.
+
+        An update (version above 1) that would clash on a unique index raises ``DuplicateKey``.
+        """
 
     async def upsert(self, collection: str, doc: Doc) -> None:
         """Insert or overwrite unconditionally (projections, caches)."""

@@ -144,7 +144,12 @@ class SqliteStore:
             exprs = ", ".join(f"json_extract(doc, '{_path(f)}')" for f in index.fields)
             unique = "UNIQUE " if index.unique else ""
             name = f'"{collection}_{index.name}"'
-            await self._run(f"CREATE {unique}INDEX IF NOT EXISTS {name} ON {table} ({exprs})")
+            where = ""
+            if index.sparse:
+                where = " WHERE " + " AND ".join(
+                    f"json_extract(doc, '{_path(f)}') IS NOT NULL" for f in index.fields
+                )
+            await self._run(f"CREATE {unique}INDEX IF NOT EXISTS {name} ON {table} ({exprs}){where}")
 
     async def get(self, collection: str, key: str) -> Doc | None:
         table = await self._ensure_table(collection)
@@ -170,10 +175,13 @@ class SqliteStore:
                 raise ConcurrencyConflict(doc["_id"]) from exc
             return
         table = await self._ensure_table(collection)
-        cursor = await self._run(
-            f"UPDATE {table} SET doc = ?, version = ? WHERE _id = ? AND version = ?",
-            (_text(doc), version, doc["_id"], version - 1),
-        )
+        try:
+            cursor = await self._run(
+                f"UPDATE {table} SET doc = ?, version = ? WHERE _id = ? AND version = ?",
+                (_text(doc), version, doc["_id"], version - 1),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise DuplicateKey(doc["_id"]) from exc
         if cursor.rowcount != 1:
             raise ConcurrencyConflict(doc["_id"])
 

@@ -16,10 +16,12 @@ import pytest
 
 from shared.storage import ConcurrencyConflict, DocumentStore, DuplicateKey, Index, open_store
 from shared.storage.mongo import MongoStore
+from tests.fakes import InMemoryStore
 
 pytestmark = pytest.mark.service
 
-BACKENDS = ["sqlite", "mongomock"] + (["mongodb"] if os.environ.get("MONGODB_URL") else [])
+# "fake": the hand-written InMemoryStore of the unit tests must keep the same contract.
+BACKENDS = ["sqlite", "mongomock", "fake"] + (["mongodb"] if os.environ.get("MONGODB_URL") else [])
 
 
 @pytest.fixture(params=BACKENDS)
@@ -27,6 +29,8 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     backend = request.param
     if backend == "sqlite":
         s: DocumentStore = await open_store(f"sqlite:///{tmp_path}/contract.db", "contract")
+    elif backend == "fake":
+        s = InMemoryStore()
     elif backend == "mongomock":
         from mongomock_motor import AsyncMongoMockClient
 
@@ -62,6 +66,30 @@ async def test_save_is_optimistic_by_version(store: DocumentStore) -> None:
     got = await store.get("things", "a")
     assert got is not None
     assert got["n"] == 2
+
+
+async def test_a_unique_sparse_index_refuses_clashes_and_ignores_documents_without_its_fields(
+    store: DocumentStore,
+) -> None:
+    await store.ensure_indexes("ranked", [Index(("group", "rank"), unique=True, sparse=True)])
+    for doc in (
+        {"_id": "a", "version": 1},
+        {"_id": "b", "version": 1},  # neither field: not indexed, so no clash with "a"
+        {"_id": "c", "version": 1, "group": "g"},
+        {"_id": "d", "version": 1, "group": "g"},  # one field only: not indexed either
+        {"_id": "e", "version": 1, "group": "g", "rank": 1},
+        {"_id": "f", "version": 1, "group": "h", "rank": 1},
+    ):
+        await store.insert("ranked", doc)
+    with pytest.raises(DuplicateKey):
+        await store.insert("ranked", {"_id": "x", "version": 1, "group": "g", "rank": 1})
+    assert await store.get("ranked", "x") is None
+    await store.save("ranked", {"_id": "e", "version": 2, "group": "g", "rank": 1, "n": 2})  # itself
+    with pytest.raises(DuplicateKey):
+        await store.save("ranked", {"_id": "f", "version": 2, "group": "g", "rank": 1})
+    f = await store.get("ranked", "f")
+    assert f is not None
+    assert (f["version"], f["group"]) == (1, "h")
 
 
 async def test_find_filters_sorts_and_limits(store: DocumentStore) -> None:

@@ -18,6 +18,9 @@ OPINIONS = "opinions"
 CONFERENCES = "conferences"
 INDEXES = (
     Index(("tracking_code",), unique=True),
+    # One opinion per sequence number in a conference: two replicas grouping the same conference
+    # at once cannot both record (see services/intake/handlers/grouping.py).
+    Index(("conference_id", "conference_seq"), unique=True, sparse=True),
     Index(("conference_id",)),
     Index(("field",)),
     Index(("received_at",)),
@@ -35,6 +38,7 @@ class Stored:
 
     opinion: Opinion
     outbox: dict[str, Any] = field(default_factory=dict)
+    conference_seq: int | None = None
 
     def replay(self, cause_id: str) -> list[Event] | None:
         """The events already published for ``cause_id``, or None when it was never applied."""
@@ -44,12 +48,15 @@ class Stored:
 def _doc(stored: Stored, cause_id: str, events: Sequence[Event]) -> dict[str, Any]:
     doc = stored.opinion.to_doc()
     doc["outbox"] = dict(stored.outbox)
+    if stored.conference_seq is not None:
+        doc["conference_seq"] = stored.conference_seq
     record(doc, cause_id, events)
     return doc
 
 
 def _stored(doc: dict[str, Any]) -> Stored:
-    return Stored(Opinion.from_doc(doc), dict(doc.get("outbox", {})))
+    seq = doc.get("conference_seq")
+    return Stored(Opinion.from_doc(doc), dict(doc.get("outbox", {})), seq if isinstance(seq, int) else None)
 
 
 class OpinionRepository:
@@ -66,9 +73,20 @@ class OpinionRepository:
         docs = await self.store.find(OPINIONS, {"tracking_code": code}, limit=1)
         return _stored(docs[0]) if docs else None
 
-    async def add(self, opinion: Opinion, cause_id: str, events: Sequence[Event]) -> None:
-        """Insert a new opinion with its events; raises ``DuplicateKey`` on an id or code clash."""
-        await self.store.insert(OPINIONS, _doc(Stored(opinion), cause_id, events))
+    async def add(
+        self, opinion: Opinion, cause_id: str, events: Sequence[Event], conference_seq: int | None = None
+    ) -> None:
+        """Insert a new opinion with its events; raises ``DuplicateKey`` on an id, code or sequence clash."""
+        await self.store.insert(
+            OPINIONS, _doc(Stored(opinion, conference_seq=conference_seq), cause_id, events)
+        )
+
+    async def last_conference_seq(self, conference_id: str) -> int:
+        """The highest sequence number recorded in the conference (0 when none)."""
+        where = {"conference_id": conference_id, "conference_seq": {"$exists": True}}
+        docs = await self.store.find(OPINIONS, where, order_by="conference_seq", descending=True, limit=1)
+        seq = docs[0].get("conference_seq") if docs else None
+        return seq if isinstance(seq, int) else 0
 
     async def save(self, stored: Stored, cause_id: str, events: Sequence[Event]) -> None:
         """Optimistic save of a changed opinion (the domain bumped its version) with its events."""

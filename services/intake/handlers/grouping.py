@@ -4,12 +4,20 @@ Grouping compares the new opinion with every opinion already recorded for its co
 and decoding all those documents for every new opinion made intake quadratic in the conference's
 size (the benchmark's top cost), so each process keeps the conference's topics in memory and checks
 them against the store with one indexed count: if another replica recorded opinions meanwhile, the
-count differs and the topics are reloaded from the store. The caller holds the conference's lock.
+count differs and the topics are reloaded from the store. The caller holds the conference's lock,
+which serialises grouping inside one process.
+
+Across replicas, the count and the insert are two steps, and another replica may record an opinion
+of the same conference between them. So each opinion of a conference is recorded with the next
+sequence number of the conference (``conference_seq``, unique per conference in the store): of two
+replicas grouping against the same topics, only one can record; the other gets a duplicate key,
+reloads the topics (``raced``) and groups again against what is now recorded.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from services.intake import domain as d
 from services.intake.handlers.context import IntakeContext
@@ -37,29 +45,50 @@ async def _current_topics(ctx: IntakeContext, conference_id: str) -> ConferenceT
     recorded = await ctx.repo.count({"conference_id": conference_id})
     cached = ctx.topics.get(conference_id)
     if cached is None or cached.opinions != recorded:
-        cached = ConferenceTopics(await topics_of(ctx, conference_id), recorded)
+        groups = await topics_of(ctx, conference_id)
+        cached = ConferenceTopics(groups, recorded, await ctx.repo.last_conference_seq(conference_id))
         ctx.topics.put(conference_id, cached)
     return cached
 
 
-async def group_new(ctx: IntakeContext, opinion: d.Opinion, now: dt.datetime) -> list[d.DomainEvent]:
+@dataclass(frozen=True)
+class Grouped:
+    """The grouping events of a new opinion and the sequence number to record it with."""
+
+    events: list[d.DomainEvent]
+    seq: int | None = None
+
+
+async def group_new(ctx: IntakeContext, opinion: d.Opinion, now: dt.datetime) -> Grouped:
     """Join the closest topic of the opinion's conference, or open a new one (no conference: none)."""
     if opinion.conference_id is None:
-        return []
+        return Grouped([])
     topics = await _current_topics(ctx, opinion.conference_id)
     # Work on copies: the opinion is not recorded yet, and may never be (a concurrent delivery wins).
     groups = [d.TopicGroup(g.group_id, g.field, list(g.members)) for g in topics.groups]
     chosen = d.assign_group(_candidate(opinion), groups, ctx.grouping)
-    return opinion.join_group(chosen.group_id, at=now)
+    return Grouped(opinion.join_group(chosen.group_id, at=now), topics.next_seq)
 
 
-def remember(ctx: IntakeContext, opinion: d.Opinion) -> None:
+async def raced(ctx: IntakeContext, conference_id: str | None, seq: int | None) -> bool:
+    """After a duplicate key on insert: did another replica take the sequence number meanwhile?
+
+    The cached topics are dropped either way, so the next try groups against what is recorded.
+    """
+    if conference_id is None or seq is None:
+        return False
+    ctx.topics.drop(conference_id)
+    return await ctx.repo.last_conference_seq(conference_id) >= seq
+
+
+def remember(ctx: IntakeContext, opinion: d.Opinion, seq: int | None) -> None:
     """After the opinion was recorded: add it to the cached topics of its conference."""
     if opinion.conference_id is None:
         return
     topics = ctx.topics.get(opinion.conference_id)
     if topics is None:
         return
+    topics.last_seq = max(topics.last_seq, seq or 0)
     candidate = _candidate(opinion)
     group_id = opinion.topic_group_id or opinion.id
     for group in topics.groups:

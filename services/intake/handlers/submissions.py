@@ -20,7 +20,7 @@ from services.intake import domain as d
 from services.intake import mapping
 from services.intake.domain import refusals
 from services.intake.handlers.context import IntakeContext
-from services.intake.handlers.grouping import group_new, remember
+from services.intake.handlers.grouping import group_new, raced, remember
 from services.intake.validation import decode_payload, reason_for_validation_error
 from shared.contracts.base import Event, derived_id
 from shared.contracts.intake import SubmissionOutcome, SubmitOpinion
@@ -31,6 +31,7 @@ from shared.subjects import DeadLetter, Intake
 
 _RAW_LIMIT = 64 * 1024  # raw bytes kept on the dead-letter record (NATS caps a message at 1 MB)
 _CODE_ATTEMPTS = 4
+_TRIES = 16  # tracking-code clashes plus replicas racing on a conference's sequence
 
 
 @dataclass
@@ -89,30 +90,38 @@ async def record(
 ) -> Submitted:
     """Record a validated submission once; a known one answers with the events it produced then."""
     cause = command.command_id
-    for attempt in range(_CODE_ATTEMPTS):
+    attempt = 0  # tracking codes tried
+    for _ in range(_TRIES):
         existing = await ctx.repo.get(command.opinion_id)
         if existing is not None:
             events = existing.replay(cause) or mapping.to_contracts(
                 existing.opinion.intake_events(), existing.opinion, conference
             )
             return Submitted(True, events, existing.opinion)
+        if attempt >= _CODE_ATTEMPTS:
+            break
         code = d.tracking_code_for(command.opinion_id, attempt)
         if await ctx.repo.by_tracking_code(code) is not None:
-            continue  # 35-bit codes: another opinion holds this one, derive the next
+            attempt += 1  # 35-bit codes: another opinion holds this one, derive the next
+            continue
         opinion, domain_events = d.receive_opinion(
             command, now=now, rules=ctx.rules, calendar=ctx.calendar, policy=ctx.policy, tracking_code=code
         )
         async with ctx.conference_lock(opinion.conference_id or ""):
             # Grouping reads the conference's recorded opinions: group and record as one step.
-            domain_events += await group_new(ctx, opinion, now)
-            events = mapping.to_contracts(domain_events, opinion, conference)
+            grouped = await group_new(ctx, opinion, now)
+            events = mapping.to_contracts(domain_events + grouped.events, opinion, conference)
             try:
-                await ctx.repo.add(opinion, cause, events)
+                await ctx.repo.add(opinion, cause, events, grouped.seq)
             except DuplicateKey:
-                continue  # a concurrent delivery won, or the code was taken meanwhile: look again
-            remember(ctx, opinion)
+                # Another replica recorded an opinion of this conference meanwhile: group again. Else
+                # the code was taken meanwhile (next code), or a concurrent delivery won (seen above).
+                if not await raced(ctx, opinion.conference_id, grouped.seq):
+                    attempt += 1
+                continue
+            remember(ctx, opinion, grouped.seq)
         return Submitted(True, events, opinion, new=True)
-    raise TransientError(f"no free tracking code for opinion {command.opinion_id}")
+    raise TransientError(f"could not record opinion {command.opinion_id} yet (codes or sequence taken)")
 
 
 def _raw_text(raw: bytes) -> tuple[str, str]:

@@ -13,6 +13,11 @@ class ConferenceTopics:
 
     groups: list[d.TopicGroup] = field(default_factory=list)
     opinions: int = 0
+    last_seq: int = 0  # the highest conference sequence number recorded (see handlers.grouping)
+
+    @property
+    def next_seq(self) -> int:
+        return max(self.opinions, self.last_seq) + 1
 
 
 class TopicsCache:
@@ -24,6 +29,9 @@ class TopicsCache:
 
     def get(self, conference_id: str) -> ConferenceTopics | None:
         return self._by_conference.get(conference_id)
+
+    def drop(self, conference_id: str) -> None:
+        self._by_conference.pop(conference_id, None)
 
     def put(self, conference_id: str, topics: ConferenceTopics) -> None:
         self._by_conference.pop(conference_id, None)
