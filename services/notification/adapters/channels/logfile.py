@@ -1,4 +1,4 @@
-"""The embedded default channel: one JSON line per notice in a file, and a log record."""
+"""The embedded default channel: one JSON line per notice in a file, and a short log record."""
 
 from __future__ import annotations
 
@@ -55,5 +55,6 @@ class LogFileChannel:
             raise TransientChannelError(
                 "file_error", f"Không ghi được tệp nhật ký thông báo ({exc})."
             ) from exc
-        logger.info("notice %s to %s: %s", message.trigger.value, message.recipient_name, record["text"])
+        # The notice itself is in the file; the log gets one short line (the subject, not the text).
+        logger.info("notice %s to %s: %s", message.trigger.value, message.recipient_name, record["subject"])
         return SendResult(provider_id=message.key, detail=str(self._path))
