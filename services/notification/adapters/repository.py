@@ -73,7 +73,14 @@ def from_record(doc: Doc) -> Stored:
 async def ensure_indexes(store: DocumentStore) -> None:
     await store.ensure_indexes(
         DELIVERIES,
-        [Index(("event_id",)), Index(("state", "due_at")), Index(("recipient_id",)), Index(("created_at",))],
+        [
+            Index(("event_id",)),
+            Index(("state", "due_at")),
+            Index(("recipient_id",)),
+            Index(("created_at",)),
+            # The sweep looks for unpublished outcomes every few seconds: without it, a full scan.
+            Index(("pending.event_id",), sparse=True),
+        ],
     )
 
 
@@ -130,4 +137,7 @@ async def due(store: DocumentStore, now: dt.datetime, grace: dt.timedelta, limit
 
 
 async def with_pending(store: DocumentStore, limit: int = 200) -> list[Stored]:
-    return await find(store, {"pending": {"$exists": True}}, limit)
+    # Unordered on purpose: ordered by creation, SQLite walks the created_at index over the whole
+    # ledger instead of the small partial index of pending outcomes (20 ms every sweep at 6,000).
+    docs = await store.find(DELIVERIES, {"pending.event_id": {"$exists": True}}, limit=limit)
+    return sorted((from_record(d) for d in docs), key=lambda s: s.delivery.created_at)
