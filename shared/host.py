@@ -12,7 +12,6 @@ import asyncio
 import functools
 import logging
 import ssl
-import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -42,7 +41,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
-SWITCH_INTERVAL = 0.0005  # seconds; see ServiceHost.start
 PUBLISH_TIMEOUT = 10.0  # seconds JetStream has to acknowledge the events of one handler
 
 
@@ -343,9 +341,6 @@ class ServiceHost:
         return {"nats": nats_ok, "store": store_ok}
 
     async def start(self) -> None:
-        # The store's worker thread hands every query result back to the event loop; with the default
-        # 5 ms GIL switch interval each hand-over can wait that long behind a busy loop.
-        sys.setswitchinterval(SWITCH_INTERVAL)
         self._store = await open_store(self.settings.resolved_store_url(), self.settings.database)
         for hook in self.on_start:
             await hook(self._store)
