@@ -27,6 +27,7 @@ PROVISIONING = REPO / "deploy" / "grafana" / "provisioning"
 PLATFORM_COUNTERS_AND_GAUGES = {
     "dialogue_messages_rejected_total",
     "dialogue_messages_retried_total",
+    "dialogue_events_published_total",
     "dialogue_opinions_received_total",
     "dialogue_conferences",
     "dialogue_conclusions_overdue",

@@ -187,3 +187,17 @@ def test_prometheus_loads_the_platforms_alert_rules(prometheus: str) -> None:
     alerts = {rule["name"] for group in groups for rule in group["rules"] if rule["type"] == "alerting"}
 
     assert {"DialogueAnswersOverdue", "DialogueServiceDown", "DialogueMessagesRejected"} <= alerts
+
+
+def test_prometheus_counts_the_events_each_service_stored_by_stream(prometheus: str) -> None:
+    def stored() -> list[dict[str, Any]] | None:
+        series = query(prometheus, "sum by (service, stream) (dialogue_events_published_total)")
+        return series if {s["metric"]["service"] for s in series} >= set(SERVICES) else None
+
+    series = wait_until("events stored by every service", stored)
+    by_source = {(s["metric"]["service"], s["metric"]["stream"]): float(s["value"][1]) for s in series}
+    # The demo's 16 opinions: intake stores at least received + classified + grouped for each.
+    assert by_source[("intake", "INTAKE")] >= 3 * 16
+    assert by_source[("assignment", "ASSIGNMENT")] >= 16
+    assert by_source[("notification", "NOTIFICATION")] >= 16
+    assert by_source[("scheduling", "SCHEDULING")] >= 4  # planned, announced, held, concluded
