@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import inspect
 import logging
 import ssl
+import typing
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -24,13 +26,14 @@ from nats.js.api import AckPolicy as JsAckPolicy
 from nats.js.api import ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
 from nats.js.client import JetStreamContext
 from nats.js.errors import BadRequestError, NotFoundError
+from pydantic import BaseModel, SkipValidation, ValidationError
 
 from shared.contracts.base import CommandResult, Event
 from shared.contracts.rejections import MessageRejected
 from shared.errors import DomainError, TransientError
 from shared.http import OpsServer
 from shared.metrics import CommonMetrics, new_registry
-from shared.reliability import ReliableConsumer, tolerant_decoder
+from shared.reliability import ReliableConsumer, classify_bad_payload, raw_body, tolerant_decoder
 from shared.settings import ServiceSettings
 from shared.storage import DocumentStore, open_store
 from shared.subjects import ACK_WAIT, STREAMS, DeadLetter, StreamSpec, stream_for
@@ -144,6 +147,7 @@ class ServiceHost:
         )
 
         def decorate(func: F) -> F:
+            handler, decoder = _validating_json(func)
             self.broker.subscriber(
                 subject,
                 stream=JStream(spec.name, declare=False),
@@ -151,9 +155,9 @@ class ServiceHost:
                 config=config,
                 pull_sub=PullSub(batch_size=batch_size, timeout=1.0),
                 ack_policy=AckPolicy.MANUAL,
-                decoder=tolerant_decoder,
+                decoder=decoder,
                 title=f"{durable}:{subject}",
-            )(func)
+            )(handler)
             return func
 
         return decorate
@@ -395,6 +399,36 @@ class ServiceHost:
                     raise
                 log.info("waiting for JetStream (%s)", exc)
                 await asyncio.sleep(0.5)
+
+
+def _validating_json(func: Callable[..., Awaitable[Any]]) -> tuple[Callable[..., Awaitable[Any]], Any]:
+    """A handler taking one event model, fed by pydantic straight from the message's JSON bytes.
+
+    FastStream would decode the JSON into a dict and validate it through fast-depends' wrapper
+    model; ``model_validate_json`` on the bytes does the same check in one pass (pydantic-core). The
+    parameter keeps the model as its annotation (``SkipValidation``), so the AsyncAPI document still
+    shows the payload's schema. Other handlers are registered as they are, with FastStream's decoder.
+    """
+    hints = typing.get_type_hints(func, include_extras=True)  # SkipValidation[...] stays Annotated
+    params = [p for p in inspect.signature(func).parameters.values() if p.name != "return"]
+    model = hints.get(params[0].name) if len(params) == 1 else None
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return func, tolerant_decoder
+    event_model: type[BaseModel] = model
+
+    async def handler(body: Any) -> Any:
+        try:
+            event = event_model.model_validate_json(body)
+        except ValidationError as exc:
+            code, sentence = classify_bad_payload(body, exc, skip_parameter=False)
+            raise DomainError(code, sentence) from None
+        return await func(event)
+
+    handler.__name__ = func.__name__
+    handler.__qualname__ = func.__qualname__
+    handler.__doc__ = func.__doc__
+    handler.__annotations__ = {"body": SkipValidation[event_model], "return": Any}  # type: ignore[misc,valid-type]
+    return handler, raw_body
 
 
 def stream_config(spec: StreamSpec, replicas: int) -> StreamConfig:

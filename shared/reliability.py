@@ -68,8 +68,19 @@ async def tolerant_decoder(msg: StreamMessage[Any], original_decoder: Callable[.
         return msg.body
 
 
-def classify_bad_payload(data: bytes, exc: ValidationError) -> tuple[str, str]:
-    """Say what is wrong with a payload FastStream could not turn into the handler's model."""
+async def raw_body(msg: StreamMessage[Any], original_decoder: Callable[..., Awaitable[Any]]) -> Any:
+    """No decoding at all: for handlers that validate the raw JSON bytes with pydantic themselves."""
+    return msg.body
+
+
+def classify_bad_payload(
+    data: bytes, exc: ValidationError, *, skip_parameter: bool = True
+) -> tuple[str, str]:
+    """Say what is wrong with a payload FastStream could not turn into the handler's model.
+
+    ``skip_parameter``: the error locations start with the handler's parameter name (FastStream's
+    validation), not with a field of the payload (a model validated directly).
+    """
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -83,8 +94,7 @@ def classify_bad_payload(data: bytes, exc: ValidationError) -> tuple[str, str]:
         )
     except RecursionError:
         return "invalid_json", "Payload is nested too deeply to be read; send a flat JSON object."
-    # The first location element is the handler's parameter name, not part of the payload.
-    return describe_validation_error(exc, skip_parameter=True)
+    return describe_validation_error(exc, skip_parameter=skip_parameter)
 
 
 async def nack_later(msg: StreamMessage[Any], delay: float) -> None:
