@@ -401,17 +401,28 @@ class ServiceHost:
                 await asyncio.sleep(0.5)
 
 
+def _skips_validation(annotation: Any) -> bool:
+    """Whether an annotation is ``SkipValidation[...]`` (``Annotated`` with pydantic's marker)."""
+    if typing.get_origin(annotation) is not typing.Annotated:
+        return False
+    marks = getattr(annotation, "__metadata__", ())
+    return any(isinstance(mark, SkipValidation) for mark in marks)  # type: ignore[misc]
+
+
 def _validating_json(func: Callable[..., Awaitable[Any]]) -> tuple[Callable[..., Awaitable[Any]], Any]:
     """A handler taking one event model, fed by pydantic straight from the message's JSON bytes.
 
     FastStream would decode the JSON into a dict and validate it through fast-depends' wrapper
     model; ``model_validate_json`` on the bytes does the same check in one pass (pydantic-core). The
     parameter keeps the model as its annotation (``SkipValidation``), so the AsyncAPI document still
-    shows the payload's schema. Other handlers are registered as they are, with FastStream's decoder.
+    shows the payload's schema. A handler whose parameter is already ``SkipValidation[...]`` gets
+    the raw bytes undecoded; other handlers are registered as they are, with FastStream's decoder.
     """
     hints = typing.get_type_hints(func, include_extras=True)  # SkipValidation[...] stays Annotated
     params = [p for p in inspect.signature(func).parameters.values() if p.name != "return"]
     model = hints.get(params[0].name) if len(params) == 1 else None
+    if _skips_validation(model):
+        return func, raw_body  # the handler reads and checks the raw bytes itself (intake's submissions)
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         return func, tolerant_decoder
     event_model: type[BaseModel] = model
