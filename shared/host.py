@@ -349,6 +349,7 @@ class ServiceHost:
         for hook in self.on_start:
             await hook(self._store)
         await self.broker.connect()
+        self._jetstream = None  # a restarted host has a new connection
         await self._retry_until_ready(self.ensure_streams)
         await self.wait_for_streams()
         await self.broker.start()
