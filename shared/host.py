@@ -238,22 +238,28 @@ class ServiceHost:
         if self._jetstream is None:
             self._jetstream = self.broker.connection.jetstream()
         acks: list[asyncio.Future[Any]] = []
+        streams: list[str] = []
         for event in events:
             subject = event.routing_subject()
-            stream = stream_for(subject).name
+            streams.append(stream_for(subject).name)
             headers = {
                 "Nats-Msg-Id": event.event_id,
                 "content-type": "application/json",
                 "correlation_id": event.correlation_id,
             }
             acks.append(
-                await self._jetstream.publish_async(subject, event.to_json(), stream=stream, headers=headers)
+                await self._jetstream.publish_async(
+                    subject, event.to_json(), stream=streams[-1], headers=headers
+                )
             )
-            self._count_published(stream)
         try:
-            return await asyncio.wait_for(asyncio.gather(*acks, return_exceptions=True), PUBLISH_TIMEOUT)
+            outcomes = await asyncio.wait_for(asyncio.gather(*acks, return_exceptions=True), PUBLISH_TIMEOUT)
         except TimeoutError as exc:
             raise TransientError(f"JetStream did not acknowledge {len(acks)} event(s) in time") from exc
+        for stream, outcome in zip(streams, outcomes, strict=True):
+            if not isinstance(outcome, BaseException):
+                self._count_published(stream)
+        return outcomes
 
     def _count_published(self, stream: str) -> None:
         child = self._published.get(stream)

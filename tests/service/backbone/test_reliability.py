@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import nats
+import nats.js.errors
 import pytest
 from nats.aio.client import Client
 
@@ -127,6 +128,25 @@ async def test_republishing_an_event_with_the_same_id_is_stored_once(
         await nc.drain()
         assert info.state.messages == 1
     finally:
+        await owner.stop()
+
+
+async def test_publish_returns_only_once_jetstream_stored_the_events_and_counts_what_was_stored(
+    settings_for: Callable[[str], ServiceSettings],
+) -> None:
+    owner = ServiceHost(settings_for("intake"), owned_streams=["INTAKE"])
+    stranger = ServiceHost(settings_for("assignment"), owned_streams=["ASSIGNMENT"])
+    await stranger.start()  # no INTAKE stream yet: nothing can store intake's events
+    try:
+        with pytest.raises(nats.js.errors.NoStreamResponseError):
+            await stranger.publish([classified(10), classified(11)])
+        stored = {"service": "assignment", "stream": "INTAKE"}
+        assert stranger.registry.get_sample_value("dialogue_events_published_total", stored) is None
+        await owner.start()
+        await stranger.publish([classified(10), classified(11)])
+        assert stranger.registry.get_sample_value("dialogue_events_published_total", stored) == 2.0
+    finally:
+        await stranger.stop()
         await owner.stop()
 
 
