@@ -62,6 +62,14 @@ def _percentile(values: Sequence[float], q: float) -> float:
     return statistics.quantiles(values, n=1000, method="inclusive")[int(q * 1000) - 1]
 
 
+def median_burst(phases: Sequence[Phase]) -> Phase:
+    """The closed burst with the median throughput (the runs of one machine vary by ±10 %)."""
+    bursts = sorted((p for p in phases if p.offered is None), key=lambda p: p.throughput)
+    if not bursts:
+        raise ValueError("no closed burst was measured")
+    return bursts[(len(bursts) - 1) // 2]
+
+
 def summarise(label: str, offered: float | None, arrivals: Arrivals) -> Phase:
     latencies = sorted((arrivals.done[k] - arrivals.sent[k]) * 1000 for k in arrivals.done)
     span = (max(arrivals.done.values()) - min(arrivals.sent.values())) if arrivals.done else 0.0

@@ -23,7 +23,7 @@ class ConferenceTopics:
 class TopicsCache:
     """Per-process topics of the conferences seen recently (bounded)."""
 
-    def __init__(self, capacity: int = 256) -> None:
+    def __init__(self, capacity: int = 64) -> None:
         self.capacity = capacity
         self._by_conference: dict[str, ConferenceTopics] = {}
 
