@@ -269,15 +269,16 @@ class ServiceHost:
 
     async def _publish_one(self, event: Event) -> None:
         subject = event.routing_subject()
+        stream = stream_for(subject).name
         await self.broker.publish(
             event.to_json(),
             subject,
             headers={"Nats-Msg-Id": event.event_id, "content-type": "application/json"},
             correlation_id=event.correlation_id,
-            stream=stream_for(subject).name,
+            stream=stream,
             timeout=PUBLISH_TIMEOUT,
         )
-        self._count_published(stream_for(subject).name)
+        self._count_published(stream)
 
     async def publish_rejection(self, rejection: MessageRejected) -> None:
         subject = DeadLetter.subject(self.name, rejection.reason)

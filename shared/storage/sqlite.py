@@ -27,8 +27,10 @@ from shared.storage.port import ConcurrencyConflict, Doc, DuplicateKey, Filter, 
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
-# Seconds a statement waits for another process's write lock before failing as ``TransientError``.
+# Seconds a statement waits for another process's write lock before failing as ``TransientError``
+# (the loop waits with it), and the longer wait allowed while the service starts.
 BUSY_TIMEOUT = 0.25
+STARTUP_BUSY_TIMEOUT = 10.0
 _OPS = {"$eq": "=", "$ne": "!=", "$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
 
 
@@ -108,10 +110,15 @@ class SqliteStore:
         if self._path != ":memory:":
             Path(self._path).parent.mkdir(parents=True, exist_ok=True)
         # Autocommit: every statement is its own transaction, committed when ``execute`` returns.
-        self._db = sqlite3.connect(self._path, timeout=BUSY_TIMEOUT, isolation_level=None)
+        # Start-up may wait longer than a message would (another replica creating the same tables).
+        self._db = sqlite3.connect(self._path, timeout=STARTUP_BUSY_TIMEOUT, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        self._busy_timeout(BUSY_TIMEOUT)
         return self
+
+    def _busy_timeout(self, seconds: float) -> None:
+        self.db.execute(f"PRAGMA busy_timeout={int(seconds * 1000)}")
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -139,6 +146,13 @@ class SqliteStore:
             return self.db.execute(sql, params).fetchall()
 
     async def ensure_indexes(self, collection: str, indexes: Sequence[Index]) -> None:
+        self._busy_timeout(STARTUP_BUSY_TIMEOUT)  # called at start-up, before any message
+        try:
+            await self._create_indexes(collection, indexes)
+        finally:
+            self._busy_timeout(BUSY_TIMEOUT)
+
+    async def _create_indexes(self, collection: str, indexes: Sequence[Index]) -> None:
         table = await self._ensure_table(collection)
         for index in indexes:
             exprs = ", ".join(f"json_extract(doc, '{_path(f)}')" for f in index.fields)
