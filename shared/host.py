@@ -77,13 +77,7 @@ class ServiceHost:
             reconnect_time_wait=1,
             middlewares=self._middlewares(tracer),
             graceful_timeout=15.0,
-            # No per-message logging middleware: it built a log context for every message only to
-            # drop "Received"/"Processed" below WARNING (7 % of the pipeline's CPU in the benchmark).
-            # The reliability middleware logs handler failures; connection changes are logged here.
-            logger=None,
-            error_cb=self._nats_error,
-            disconnected_cb=self._nats_disconnected,
-            reconnected_cb=self._nats_reconnected,
+            logger=logging.getLogger(f"faststream.{self.name}"),
         )
         self.consumed: set[str] = set()
         self._store: DocumentStore | None = None
@@ -91,16 +85,6 @@ class ServiceHost:
         self.on_start: list[Callable[[DocumentStore], Awaitable[None]]] = []
         self.periodic: list[tuple[float, Callable[[], Awaitable[None]]]] = []
         self._tasks: list[asyncio.Task[None]] = []
-
-    async def _nats_error(self, error: Exception) -> None:
-        log.warning("NATS connection error: %r", error)
-
-    async def _nats_disconnected(self) -> None:
-        log.warning("disconnected from NATS; reconnecting")
-
-    async def _nats_reconnected(self) -> None:
-        url = getattr(self.broker.connection, "connected_url", None)
-        log.warning("reconnected to NATS at %s", url.netloc if url is not None else "?")
 
     def _middlewares(self, tracer_provider: TracerProvider | None) -> list[Any]:
         # Telemetry outermost, so a message's span covers the metrics and the ack policy too.
