@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test unit service e2e clean install
+.PHONY: run test unit service e2e clean install bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,6 @@ e2e: $(STAMP)
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
 
-## make bench: throughput and latency against a raw nats-py baseline → docs/benchmarks.md (not part of `make test`)
+## make bench: throughput and latency against raw nats-py and FastStream baselines → docs/benchmarks.md (not part of `make test`)
 bench: $(STAMP)
 	$(BIN)/python -m bench

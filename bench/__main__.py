@@ -28,6 +28,9 @@ class Results:
     # Milliseconds of CPU per opinion during the closed burst, by process (load generator included).
     pipeline_cpu: dict[str, float] = field(default_factory=dict)
     baseline_cpu: dict[str, float] = field(default_factory=dict)
+    # The same relays through FastStream as the services use it (framework cost, no domain work).
+    framework: list[Phase] = field(default_factory=list)
+    framework_cpu: dict[str, float] = field(default_factory=dict)
 
 
 def _env(name: str, default: str) -> str:
@@ -107,13 +110,15 @@ async def run_pipeline(args: argparse.Namespace, data_dir: Path, results: Result
 
 
 async def run_baseline(
-    args: argparse.Namespace, data_dir: Path, results: Results, bodies: dict[str, bytes]
-) -> None:
+    args: argparse.Namespace, data_dir: Path, bodies: dict[str, bytes], kind: str
+) -> tuple[list[Phase], dict[str, float]]:
+    """Closed bursts through the relays of one kind; their phases and CPU per opinion."""
     samples = list(bodies.values())
     total = args.warmup + args.opinions * args.repeat
     payloads = {f"k{i:07d}": samples[i % len(samples)] for i in range(total)}
     keys = list(payloads)
-    async with running_baseline(data_dir, payloads, args.batch, limit=900) as base:
+    phases: list[Phase] = []
+    async with running_baseline(data_dir, payloads, args.batch, limit=900, kind=kind) as base:
         await asyncio.sleep(1.0)  # the relay processes start and bind their pull subscriptions
         await burst(keys[: args.warmup], base.publish, base.arrivals, window=args.window, timeout=60)
         before, own = base.resources(), own_cpu_seconds()
@@ -121,11 +126,12 @@ async def run_baseline(
             chunk = keys[args.warmup + r * args.opinions : args.warmup + (r + 1) * args.opinions]
             await burst(chunk, base.publish, base.arrivals, window=args.window, timeout=120)
             phase = summarise(f"burst {r + 1}", None, base.arrivals)
-            results.baseline.append(phase)
-            print("baseline", phase, flush=True)
+            phases.append(phase)
+            print(f"{kind} baseline", phase, flush=True)
         sent = args.opinions * args.repeat
-        results.baseline_cpu = cpu_per_opinion(before, base.resources(), sent)
-        results.baseline_cpu["load generator"] = (own_cpu_seconds() - own) * 1000 / sent
+        cpu = cpu_per_opinion(before, base.resources(), sent)
+        cpu["load generator"] = (own_cpu_seconds() - own) * 1000 / sent
+    return phases, cpu
 
 
 async def main() -> None:
@@ -139,7 +145,12 @@ async def main() -> None:
     )  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="dialogue-bench-") as tmp:
         bodies = await run_pipeline(args, Path(tmp) / "pipeline", results)
-        await run_baseline(args, Path(tmp) / "baseline", results, bodies)
+        results.baseline, results.baseline_cpu = await run_baseline(
+            args, Path(tmp) / "baseline", bodies, "nats-py"
+        )
+        results.framework, results.framework_cpu = await run_baseline(
+            args, Path(tmp) / "framework", bodies, "faststream"
+        )
     write_report(
         args.report,
         args.plot,
@@ -150,6 +161,8 @@ async def main() -> None:
         results.usage,
         results.pipeline_cpu,
         results.baseline_cpu,
+        results.framework,
+        results.framework_cpu,
     )
     write_plot(args.plot, results.pipeline)
     print(f"wrote {args.report} and {args.plot}")

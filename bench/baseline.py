@@ -51,16 +51,25 @@ class Baseline:
         )
 
 
-def _spawn(args: list[str], log_path: Path) -> subprocess.Popen[bytes]:
+# The relay each kind of baseline runs: raw nats-py, or FastStream as the services use it.
+RELAYS = {"nats-py": "bench.relay", "faststream": "bench.relay_faststream"}
+
+
+def _spawn(module: str, args: list[str], log_path: Path) -> subprocess.Popen[bytes]:
     log = open(log_path, "ab")  # noqa: SIM115 - owned by the child
-    return subprocess.Popen([sys.executable, "-m", "bench.relay", *args], stdout=log, stderr=log)
+    return subprocess.Popen([sys.executable, "-m", module, *args], stdout=log, stderr=log)
 
 
 @asynccontextmanager
 async def running_baseline(
-    data_dir: Path, bodies: dict[str, bytes], batch: int, limit: float
+    data_dir: Path, bodies: dict[str, bytes], batch: int, limit: float, kind: str = "nats-py"
 ) -> AsyncIterator[Baseline]:
-    """nats-server, streams, consumers and relay processes; all stopped on exit."""
+    """nats-server, streams, consumers and relay processes; all stopped on exit.
+
+    ``kind``: "nats-py" relays pull and republish with nats-py alone; "faststream" relays are the
+    services' FastStream subscriber and publish path around a handler that does nothing else (they
+    create their durable consumers themselves, as the services do).
+    """
     server = NatsServer(store_dir=data_dir / "nats", log_file=data_dir / "nats-server.log").start()
     relays: list[subprocess.Popen[bytes]] = []
     nc = await nats.connect(server.url)
@@ -73,10 +82,11 @@ async def running_baseline(
             ))  # fmt: skip
         for hop in range(HOPS - 1):
             durable = f"relay-{hop}"
-            await js.add_consumer(f"BENCH_{hop}", ConsumerConfig(
-                durable_name=durable, ack_policy=AckPolicy.EXPLICIT, ack_wait=ACK_WAIT.total_seconds(),
-                deliver_policy=DeliverPolicy.ALL, max_ack_pending=1000,
-            ))  # fmt: skip
+            if kind == "nats-py":
+                await js.add_consumer(f"BENCH_{hop}", ConsumerConfig(
+                    durable_name=durable, ack_policy=AckPolicy.EXPLICIT, ack_wait=ACK_WAIT.total_seconds(),
+                    deliver_policy=DeliverPolicy.ALL, max_ack_pending=1000,
+                ))  # fmt: skip
             args = [
                 server.url,
                 f"BENCH_{hop}",
@@ -86,7 +96,7 @@ async def running_baseline(
                 str(batch),
                 str(limit),
             ]
-            relays.append(_spawn(args, data_dir / f"relay-{hop}.log"))
+            relays.append(_spawn(RELAYS[kind], args, data_dir / f"relay-{hop}.log"))
         pids = {f"relay {hop}": relay.pid for hop, relay in enumerate(relays)}
         if server.process is not None:
             pids["nats-server"] = server.process.pid

@@ -41,6 +41,7 @@ def write_report(
     path: Path, plot: Path, machine: dict[str, str], params: dict[str, str],
     pipeline: Sequence[Phase], baseline: Sequence[Phase], usage: dict[str, Usage],
     pipeline_cpu: dict[str, float], baseline_cpu: dict[str, float],
+    framework: Sequence[Phase] = (), framework_cpu: dict[str, float] | None = None,
 ) -> None:  # fmt: skip
     top, base = median_burst(pipeline), median_burst(baseline)
     ratio = top.throughput / base.throughput if base.throughput else 0.0
@@ -94,6 +95,7 @@ def write_report(
         "",
         f"**Ratio pipeline ÷ baseline (medians): {ratio:.2f}**",
         "",
+        *_framework(top, base, framework),
         "## Resources (whole run, pipeline)",
         "",
         "| process | peak RSS (VmHWM, MB) | CPU seconds (user + system) |",
@@ -102,7 +104,7 @@ def write_report(
         "",
     ]
     cores = int(machine.get("nproc", "1") or 1)
-    lines += _cpu_budget(cores, pipeline_cpu, baseline_cpu)
+    lines += _cpu_budget(cores, pipeline_cpu, baseline_cpu, framework_cpu or {})
     if lost:
         lines += ["**Not every opinion was notified within the phase's time limit:** "
                   + ", ".join(f"{p.label} {p.completed}/{p.sent}" for p in lost), ""]  # fmt: skip
@@ -119,7 +121,33 @@ def _cpu_table(cpu: dict[str, float]) -> list[str]:
     return rows
 
 
-def _cpu_budget(cores: int, pipeline_cpu: dict[str, float], baseline_cpu: dict[str, float]) -> list[str]:
+def _framework(top: Phase, base: Phase, framework: Sequence[Phase]) -> list[str]:
+    """The FastStream relays: what the services' framework costs before any domain work."""
+    if not framework:
+        return []
+    mid = median_burst(framework)
+    return [
+        "## FastStream baseline",
+        "",
+        "The same three hops through the services' consumer machinery (FastStream's durable pull",
+        "subscriber, its Prometheus middleware, the reliability middleware's manual acks and the",
+        "services' publish path) around handlers that only republish: what the framework costs before",
+        "any validation, domain work or store.",
+        "",
+        *_phases(framework),
+        "",
+        f"Ratios (medians): FastStream relays ÷ raw nats-py relays = {mid.throughput / base.throughput:.2f}; "
+        f"pipeline ÷ FastStream relays = {top.throughput / mid.throughput:.2f}.",
+        "",
+    ]
+
+
+def _cpu_budget(
+    cores: int,
+    pipeline_cpu: dict[str, float],
+    baseline_cpu: dict[str, float],
+    framework_cpu: dict[str, float],
+) -> list[str]:
     """CPU per opinion during the closed bursts, and the throughput the CPU alone allows."""
     if not pipeline_cpu or not baseline_cpu:
         return []
@@ -147,6 +175,21 @@ def _cpu_budget(cores: int, pipeline_cpu: dict[str, float], baseline_cpu: dict[s
         f"Ceiling from CPU alone: {cores} × 1,000 ÷ {base:.2f} = **{cores * 1000 / base:.0f} op/s**"
         if base
         else "Ceiling from CPU alone: not measured",
+        "",
+        *_framework_cpu(cores, framework_cpu),
+    ]
+
+
+def _framework_cpu(cores: int, cpu: dict[str, float]) -> list[str]:
+    spent = sum(cpu.values())
+    if not spent:
+        return []
+    return [
+        "FastStream baseline:",
+        "",
+        *_cpu_table(cpu),
+        "",
+        f"Ceiling from CPU alone: {cores} × 1,000 ÷ {spent:.2f} = **{cores * 1000 / spent:.0f} op/s**",
         "",
     ]
 
