@@ -90,8 +90,7 @@ async def run_pipeline(args: argparse.Namespace, data_dir: Path, results: Result
                 results.pipeline.append(phase)
                 print(phase, flush=True)
             sent = args.opinions * args.repeat
-            results.pipeline_cpu = cpu_per_opinion(before, resources(stack), sent)
-            results.pipeline_cpu["load generator"] = (own_cpu_seconds() - own) * 1000 / sent
+            results.pipeline_cpu = cpu_per_opinion(before, resources(stack), sent, own)
             top = median_burst(results.pipeline)
             for i, fraction in enumerate(args.loads):
                 rate = max(1.0, fraction * top.throughput)
@@ -129,8 +128,7 @@ async def run_baseline(
             phases.append(phase)
             print(f"{kind} baseline", phase, flush=True)
         sent = args.opinions * args.repeat
-        cpu = cpu_per_opinion(before, base.resources(), sent)
-        cpu["load generator"] = (own_cpu_seconds() - own) * 1000 / sent
+        cpu = cpu_per_opinion(before, base.resources(), sent, own)
     return phases, cpu
 
 

@@ -35,13 +35,17 @@ def own_cpu_seconds() -> float:
     return times.user + times.system
 
 
-def cpu_per_opinion(before: dict[str, Usage], after: dict[str, Usage], opinions: int) -> dict[str, float]:
-    """Milliseconds of CPU each process spent per opinion between two readings."""
-    return {
-        name: (after[name].cpu_seconds - before[name].cpu_seconds) * 1000 / max(1, opinions)
-        for name in after
-        if name in before
+def cpu_per_opinion(
+    before: dict[str, Usage], after: dict[str, Usage], opinions: int, own_before: float
+) -> dict[str, float]:
+    """Milliseconds of CPU each process spent per opinion between two readings, this one included
+    as "load generator" (``own_before``: its ``own_cpu_seconds()`` at the first reading)."""
+    per = 1000 / max(1, opinions)
+    spent = {
+        name: (after[name].cpu_seconds - before[name].cpu_seconds) * per for name in after if name in before
     }
+    spent["load generator"] = (own_cpu_seconds() - own_before) * per
+    return spent
 
 
 def machine(nats_server: str) -> dict[str, str]:

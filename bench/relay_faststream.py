@@ -19,13 +19,11 @@ from typing import Any
 from faststream import AckPolicy
 from faststream.nats import JStream, NatsBroker, PullSub
 from faststream.nats.prometheus import NatsPrometheusMiddleware
-from nats.js.api import AckPolicy as JsAckPolicy
-from nats.js.api import ConsumerConfig, DeliverPolicy
 from prometheus_client import CollectorRegistry
 
 from shared.contracts.rejections import MessageRejected
+from shared.host import consumer_config
 from shared.reliability import ReliableConsumer, raw_body
-from shared.subjects import ACK_WAIT
 
 
 async def relay(
@@ -40,10 +38,7 @@ async def relay(
         middlewares=[NatsPrometheusMiddleware(registry=CollectorRegistry(), app_name="relay"), policy],
         logger=logging.getLogger("faststream.relay"),
     )
-    config = ConsumerConfig(
-        durable_name=durable, ack_policy=JsAckPolicy.EXPLICIT, ack_wait=ACK_WAIT.total_seconds(),
-        max_deliver=-1, deliver_policy=DeliverPolicy.ALL, max_ack_pending=1000,
-    )  # fmt: skip
+    config = consumer_config(durable)
     published: dict[str, Any] = {}
 
     @broker.subscriber(

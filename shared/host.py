@@ -121,14 +121,7 @@ class ServiceHost:
         spec = stream_for(subject)
         self.consumed.add(spec.name)
         durable = f"{self.name}-{purpose}"
-        config = ConsumerConfig(
-            durable_name=durable,
-            ack_policy=JsAckPolicy.EXPLICIT,
-            ack_wait=ACK_WAIT.total_seconds(),
-            max_deliver=-1,  # the reliability middleware dead-letters after MAX_DELIVER itself
-            deliver_policy=DeliverPolicy.ALL,
-            max_ack_pending=1000,
-        )
+        config = consumer_config(durable)
 
         def decorate(func: F) -> F:
             handler, decoder = _validating_json(func)
@@ -432,6 +425,18 @@ def _validating_json(func: Callable[..., Awaitable[Any]]) -> tuple[Callable[...,
     handler.__doc__ = func.__doc__
     handler.__annotations__ = {"body": SkipValidation[event_model], "return": Any}  # type: ignore[misc,valid-type]
     return handler, raw_body
+
+
+def consumer_config(durable: str) -> ConsumerConfig:
+    """The durable pull consumer every service binds to (also used by the benchmark's relays)."""
+    return ConsumerConfig(
+        durable_name=durable,
+        ack_policy=JsAckPolicy.EXPLICIT,
+        ack_wait=ACK_WAIT.total_seconds(),
+        max_deliver=-1,  # the reliability middleware dead-letters after MAX_DELIVER itself
+        deliver_policy=DeliverPolicy.ALL,
+        max_ack_pending=1000,
+    )
 
 
 def stream_config(spec: StreamSpec, replicas: int) -> StreamConfig:
