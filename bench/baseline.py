@@ -23,6 +23,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, S
 from bench.load import Arrivals
 from bench.procstat import Usage, usage
 from shared.nats_server import NatsServer
+from shared.nats_sync import settle
 from shared.subjects import ACK_WAIT, DUPLICATE_WINDOW
 
 HOPS = 4
@@ -106,6 +107,7 @@ async def running_baseline(
             baseline.arrivals.arrived((msg.headers or {}).get("Bench-Key", ""))
 
         await nc.subscribe(subject(HOPS - 1), cb=on_last)
+        await settle(nc)
         yield baseline
     finally:
         await nc.drain()

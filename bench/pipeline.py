@@ -21,7 +21,8 @@ from services.cli.demo import HEADS
 from services.cli.stack import Stack
 from services.intake.adapters.rules_file import load_demo
 from services.intake.domain import opinion_id_for
-from shared.nats_server import free_port
+from shared.nats_sync import settle
+from shared.ports import free_port
 from shared.settings import SERVICES
 from shared.subjects import Intake, Notification, Scheduling, cmd
 
@@ -77,6 +78,7 @@ class Pipeline:
                 self.arrivals.arrived(str(event.get("correlation_id")))
 
         await nc.subscribe(Notification.DELIVERY_SENT, cb=on_sent)
+        await settle(nc)
         return self
 
     async def plan(self, conference_id: str) -> None:

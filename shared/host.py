@@ -33,6 +33,7 @@ from shared.contracts.rejections import MessageRejected
 from shared.errors import DomainError, TransientError
 from shared.http import OpsServer
 from shared.metrics import CommonMetrics, new_registry
+from shared.nats_sync import settle
 from shared.reliability import ReliableConsumer, classify_bad_payload, raw_body, tolerant_decoder
 from shared.settings import ServiceSettings
 from shared.storage import DocumentStore, open_store
@@ -281,28 +282,6 @@ class ServiceHost:
             except BadRequestError:
                 await js.update_stream(config)
 
-    async def _subscriptions_registered(self) -> None:
-        """Return once the server has every subscription of this service.
-
-        nats-py queues SUB commands for its flusher task but writes a flush's PING straight to the
-        socket, so PING/PONG does not prove the SUBs arrived: right after start-up a command could
-        still get "no responders". A message sent to ourselves travels behind the SUBs, in order.
-        """
-        nc = self.broker.connection
-        arrived: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-        async def on_message(_: Any) -> None:
-            if not arrived.done():
-                arrived.set_result(None)
-
-        inbox = nc.new_inbox()
-        sub = await nc.subscribe(inbox, cb=on_message, max_msgs=1)
-        await nc.publish(inbox, b"")
-        try:
-            await asyncio.wait_for(arrived, timeout=10)
-        finally:
-            await sub.unsubscribe()
-
     async def wait_for_streams(self, timeout: float = 120.0) -> None:
         """Wait until the streams this service consumes exist (their owners create them)."""
         js = self.broker.connection.jetstream()
@@ -337,7 +316,7 @@ class ServiceHost:
         await self._retry_until_ready(self.ensure_streams)
         await self.wait_for_streams()
         await self.broker.start()
-        await self._subscriptions_registered()
+        await settle(self.broker.connection)  # every command subscription reached the server
         await self.ops.start()
         for interval, job in self.periodic:
             self._tasks.append(asyncio.create_task(self._every(interval, job)))

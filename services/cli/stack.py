@@ -11,7 +11,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shared.nats_server import NatsServer, PortInUse, port_is_free
+from shared.nats_server import NatsServer, PortInUse
+from shared.ports import port_is_free
 from shared.settings import DEFAULT_HTTP_PORTS, SERVICES
 
 

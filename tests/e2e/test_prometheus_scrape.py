@@ -18,7 +18,7 @@ import pytest
 
 from services.cli.demo import run_demo
 from services.cli.stack import Stack
-from shared.nats_server import free_port
+from shared.ports import free_port
 from shared.settings import SERVICES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]

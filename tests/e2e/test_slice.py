@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.nats_server import free_port
+from shared.ports import free_port
 from shared.settings import SERVICES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]

@@ -26,7 +26,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from shared.nats_server import NatsServer, free_port
+from shared.nats_server import NatsServer
+from shared.ports import free_port
 from shared.settings import SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]

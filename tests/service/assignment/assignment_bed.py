@@ -13,6 +13,7 @@ from nats.aio.client import Client
 from services.assignment.app import build
 from services.assignment.settings import AssignmentSettings
 from shared.host import ServiceHost
+from shared.nats_sync import settle
 from shared.settings import ServiceSettings
 from shared.subjects import Assignment
 
@@ -61,6 +62,7 @@ class Seen:
             self.messages.append((msg.subject, json.loads(msg.data)))
 
         await nc.subscribe(Assignment.OPINION_ALL, cb=on)
+        await settle(nc)
 
     def on(self, subject: str) -> list[dict[str, Any]]:
         return [data for s, data in self.messages if s == subject]

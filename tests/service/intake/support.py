@@ -16,6 +16,7 @@ from services.intake.app import build
 from services.intake.settings import IntakeSettings
 from shared.contracts.base import CommandResult
 from shared.host import ServiceHost
+from shared.nats_sync import settle
 from shared.settings import ServiceSettings
 from shared.subjects import Intake, Scheduling
 
@@ -70,9 +71,11 @@ async def running_intake(
     scheduling = scheduling_stand_in(settings_for("scheduling"))
     intake = build(intake_settings(settings_for))
     outcomes = Outcomes()
+    # Listen before intake starts: a recreated consumer redelivers at once, before any later subscriber.
+    sub = await nc.subscribe(Intake.OUTCOME_ALL, cb=outcomes.on_message)
+    await settle(nc)
     await scheduling.start()
     await intake.start()
-    sub = await nc.subscribe(Intake.OUTCOME_ALL, cb=outcomes.on_message)
     try:
         yield intake, outcomes
     finally:

@@ -18,7 +18,8 @@ from aiosmtpd.controller import Controller
 from nats.aio.client import Client
 
 from shared.host import stream_config
-from shared.nats_server import free_port
+from shared.nats_sync import settle
+from shared.ports import free_port
 from shared.subjects import STREAMS
 
 DIRECTORY = """
@@ -162,6 +163,7 @@ async def collect_outcomes(nc: Client) -> list[dict[str, Any]]:
         seen.append({"subject": msg.subject, **json.loads(msg.data)})
 
     await nc.subscribe("notification.delivery.>", cb=on_message)
+    await settle(nc)
     return seen
 
 

@@ -24,7 +24,7 @@ from notification_service_support import (
 from services.notification.adapters import repository as repo
 from services.notification.app import build
 from shared.contracts.assignment import OpinionOverdue
-from shared.nats_server import free_port
+from shared.ports import free_port
 from shared.settings import ServiceSettings
 
 pytestmark = [pytest.mark.service, pytest.mark.timeout(120)]

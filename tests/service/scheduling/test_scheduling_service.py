@@ -12,6 +12,7 @@ from nats.aio.client import Client
 from scheduling_support import Ask, Clock, stream_events
 
 from shared.host import ServiceHost
+from shared.nats_sync import settle
 from shared.subjects import Scheduling
 
 pytestmark = pytest.mark.service
@@ -144,6 +145,7 @@ async def test_the_48_hour_reminder_is_published_once_across_a_restart(
         seen.append(msg.headers.get("Nats-Msg-Id", ""))
 
     await nats_client.subscribe(Scheduling.CONFERENCE_REMINDER_DUE, cb=count)
+    await settle(nats_client)
     first = make_host()
     await first.start()
     try:
