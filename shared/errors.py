@@ -29,3 +29,14 @@ class Conflict(DomainError):
 
 class TransientError(Exception):
     """Infrastructure trouble that will likely pass (store down, timeout): retry later."""
+
+
+class StartupError(Exception):
+    """A service cannot start because of its configuration (a wrong secret, a missing right, a
+    read-only path...). The message is one sentence naming the setting to fix; the process prints it
+    and exits with status 78 (EX_CONFIG) instead of a traceback, and ``/readyz`` reports it."""
+
+    def __init__(self, setting: str, message: str) -> None:
+        super().__init__(message)
+        self.setting = setting
+        self.message = message
