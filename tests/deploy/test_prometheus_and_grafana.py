@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from shared.consumer_lag import ConsumerLag
+from shared.metrics import new_registry
 from tests.deploy.deploy_tools import promtool
 
 pytestmark = pytest.mark.service
@@ -36,6 +38,8 @@ PLATFORM_COUNTERS_AND_GAUGES = {
     "dialogue_answers_total",
     "dialogue_notifications_sent_total",
     "dialogue_notifications_failed_total",
+    "dialogue_consumer_pending",
+    "dialogue_consumer_ack_pending",
 }
 PLATFORM_HISTOGRAMS = {
     "dialogue_intake_to_classified_seconds",
@@ -139,7 +143,10 @@ def test_every_required_alert_exists() -> None:
 
     assert "dialogue_opinions_overdue" in alerts["DialogueAnswersOverdue"]
     assert "dialogue_messages_rejected_total" in alerts["DialogueMessagesRejected"]
+    assert "dialogue_consumer_pending" in alerts["DialogueConsumerLag"]
     assert "jetstream_consumer_num_pending" in alerts["DialogueConsumerLag"]
+    assert "dialogue_consumer_ack_pending" in alerts["DialogueIntakeStalled"]
+    assert "jetstream_consumer_num_ack_pending" in alerts["DialogueIntakeStalled"]
     assert "up" in metric_names(alerts["DialogueServiceDown"])
     assert "dialogue_notifications_failed_total" in alerts["DialogueNotificationsFailing"]
 
@@ -182,6 +189,18 @@ def test_the_dashboard_is_valid_json_with_the_required_panels() -> None:
     assert "dialogue_opinions_received_total" in queries
     assert "dialogue_messages_rejected_total" in queries
     assert "dialogue_notifications_failed_total" in queries
+    assert "max by (stream, consumer) (dialogue_consumer_pending)" in queries
+    assert "max by (stream, consumer) (dialogue_consumer_ack_pending)" in queries
+
+
+def test_the_consumer_lag_gauges_the_alerts_read_are_the_ones_the_services_register() -> None:
+    registry = new_registry()
+    ConsumerLag(registry, "intake")
+
+    registered = {metric.name for metric in registry.collect()}
+
+    assert registered == {"dialogue_consumer_pending", "dialogue_consumer_ack_pending"}
+    assert registered <= KNOWN_METRICS
 
 
 def test_the_on_time_rate_divides_on_time_answers_by_answered_plus_overdue() -> None:
