@@ -34,15 +34,24 @@ FROM ${PYTHON_IMAGE} AS runtime
 LABEL org.opencontainers.image.title="dialogue-platform" \
       org.opencontainers.image.description="Dialogue conferences: scheduling, intake, assignment and notification services" \
       org.opencontainers.image.licenses="Apache-2.0"
+# Inside a container the ops endpoints listen on every interface (Prometheus and the kubelet reach them
+# from outside); the local default, outside containers, stays 127.0.0.1. Files a service writes (the
+# notification log channel, a SQLite store) go to the data volume, never under the working directory:
+# the root filesystem is read-only.
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
-    PYTHONUNBUFFERED=1
+    PYTHONUNBUFFERED=1 \
+    DIALOGUE_HTTP_HOST=0.0.0.0 \
+    DIALOGUE_DATA_DIR=/var/lib/dialogue/data
 RUN groupadd --system --gid 10001 dialogue \
  && useradd --system --uid 10001 --gid dialogue --home-dir /var/lib/dialogue --create-home \
-            --shell /usr/sbin/nologin dialogue
+            --shell /usr/sbin/nologin dialogue \
+ && install -d -o 10001 -g 10001 /var/lib/dialogue/data /etc/dialogue
 COPY --from=builder /opt/venv /opt/venv
 COPY deploy/docker/healthcheck.py /usr/local/bin/dialogue-healthcheck
 WORKDIR /var/lib/dialogue
+# The data volume; /etc/dialogue may hold replacements for the shipped data files (DIALOGUE_CONFIG_DIR).
+VOLUME ["/var/lib/dialogue/data"]
 USER 10001:10001
 # scheduling 8101, intake 8102, assignment 8103, notification 8104 (DIALOGUE_HTTP_PORT overrides).
 EXPOSE 8101 8102 8103 8104

@@ -12,9 +12,9 @@ import asyncio
 import functools
 import inspect
 import logging
-import ssl
 import typing
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from faststream import AckPolicy
@@ -28,15 +28,24 @@ from nats.js.client import JetStreamContext
 from nats.js.errors import BadRequestError, NotFoundError
 from pydantic import BaseModel, SkipValidation, ValidationError
 
+from shared.consumer_lag import ConsumerLag
 from shared.contracts.base import CommandResult, Event
 from shared.contracts.rejections import MessageRejected
-from shared.errors import DomainError, TransientError
+from shared.errors import DomainError, StartupError, TransientError
 from shared.http import OpsServer
 from shared.metrics import CommonMetrics, new_registry
 from shared.nats_sync import settle
 from shared.reliability import ReliableConsumer, classify_bad_payload, raw_body, tolerant_decoder
 from shared.settings import ServiceSettings
-from shared.storage import DocumentStore, open_store
+from shared.startup import (
+    PermissionWatch,
+    check_nats_login,
+    check_writable,
+    credentials,
+    open_configured_store,
+    step,
+)
+from shared.storage import DocumentStore
 from shared.subjects import ACK_WAIT, STREAMS, DeadLetter, StreamSpec, stream_for
 from shared.tracing import telemetry_middleware, tracer_provider_for
 
@@ -61,6 +70,8 @@ class ServiceHost:
         self.name = settings.service
         self.registry = new_registry()
         self.metrics = CommonMetrics(self.registry)
+        self.consumer_lag = ConsumerLag(self.registry, self.name)
+        self.lag_consumers: list[tuple[str, str]] = []  # (stream, durable) of every consumer
         self.owned = [s for s in STREAMS if s.name in owned_streams or s.name == "DEADLETTER"]
         self.policy = ReliableConsumer(self.name, self.publish_rejection, self._count_rejection)
         self.policy.on_retry = lambda subject: self.metrics.retried.labels(self.name, subject).inc()
@@ -70,10 +81,13 @@ class ServiceHost:
         self._traced = tracer is not None
         self._jetstream: JetStreamContext | None = None
         self._published: dict[str, Any] = {}
+        self.watch = PermissionWatch(settings.nats_user)
         self.broker = NatsBroker(
             settings.nats_servers(),
             security=self._security(),
             name=f"dialogue-{self.name}",
+            inbox_prefix=settings.inbox_prefix(),
+            error_cb=self.watch.on_error,
             max_reconnect_attempts=-1,
             reconnect_time_wait=1,
             middlewares=self._middlewares(tracer),
@@ -84,7 +98,11 @@ class ServiceHost:
         self._store: DocumentStore | None = None
         self.ops = OpsServer(settings.http_host, settings.resolved_http_port(), self.registry, self.readiness)
         self.on_start: list[Callable[[DocumentStore], Awaitable[None]]] = []
+        # Directories the service writes to, checked at start-up: (setting, path).
+        self.writable: list[tuple[str, Path]] = []
+        self._starting: str | None = "starting"  # what start-up waits for; None once ready
         self.periodic: list[tuple[float, Callable[[], Awaitable[None]]]] = []
+        self.periodic.append((settings.consumer_lag_seconds, self._refresh_consumer_lag))
         self._tasks: list[asyncio.Task[None]] = []
 
     def _middlewares(self, tracer_provider: TracerProvider | None) -> list[Any]:
@@ -94,17 +112,9 @@ class ServiceHost:
 
     # -- wiring ---------------------------------------------------------------------------------
 
-    def _tls(self) -> ssl.SSLContext | None:
-        if not self.settings.nats_tls_ca:
-            return None
-        ctx = ssl.create_default_context(cafile=str(self.settings.nats_tls_ca))
-        if self.settings.nats_tls_cert and self.settings.nats_tls_key:
-            ctx.load_cert_chain(str(self.settings.nats_tls_cert), str(self.settings.nats_tls_key))
-        return ctx
-
     def _security(self) -> NatsSecurity | None:
-        tls = self._tls()
-        password = self.settings.nats_password_value()
+        tls = self.settings.nats_tls_context()
+        password = credentials(self.settings)[1]
         if self.settings.nats_creds:
             return NatsCredentials(str(self.settings.nats_creds), ssl_context=tls)
         if self.settings.nats_user and password:
@@ -122,6 +132,7 @@ class ServiceHost:
         spec = stream_for(subject)
         self.consumed.add(spec.name)
         durable = f"{self.name}-{purpose}"
+        self.lag_consumers.append((spec.name, durable))
         config = consumer_config(durable)
 
         def decorate(func: F) -> F:
@@ -132,6 +143,8 @@ class ServiceHost:
                 durable=durable,
                 config=config,
                 pull_sub=PullSub(batch_size=batch_size, timeout=1.0),
+                # FastStream passes its own default ("_INBOX.") to nats-py, over the connection's.
+                inbox_prefix=f"{self.settings.inbox_prefix()}.".encode(),
                 ack_policy=AckPolicy.MANUAL,
                 decoder=decoder,
                 title=f"{durable}:{subject}",
@@ -278,49 +291,91 @@ class ServiceHost:
         for spec in self.owned:
             config = stream_config(spec, self.settings.stream_replicas)
             try:
-                await js.add_stream(config)
+                await step(
+                    self.watch, f"creating stream {spec.name}", functools.partial(js.add_stream, config)
+                )
             except BadRequestError:
-                await js.update_stream(config)
+                await step(
+                    self.watch, f"updating stream {spec.name}", functools.partial(js.update_stream, config)
+                )
 
-    async def wait_for_streams(self, timeout: float = 120.0) -> None:
+    async def wait_for_streams(self) -> None:
         """Wait until the streams this service consumes exist (their owners create them)."""
         js = self.broker.connection.jetstream()
-        deadline = asyncio.get_running_loop().time() + timeout
         for name in sorted(self.consumed):
+            waited = 0
             while True:
                 try:
-                    await js.stream_info(name)
+                    await step(
+                        self.watch, f"reading stream {name}'s info", functools.partial(js.stream_info, name)
+                    )
                     break
                 except NotFoundError:
-                    if asyncio.get_running_loop().time() > deadline:
-                        raise
-                    log.info("waiting for stream %s to be created by its owner", name)
+                    self._starting = f"waiting for stream {name}, which its owning service creates"
+                    if waited % 20 == 0:
+                        log.info("waiting for stream %s to be created by its owner", name)
+                    waited += 1
                     await asyncio.sleep(0.5)
 
-    async def readiness(self) -> dict[str, bool]:
-        nats_ok = bool(self.broker._connection and self.broker.connection.is_connected)
+    async def readiness(self) -> dict[str, str]:
+        """Each check and "ok", or the sentence saying what is not ready."""
+        if self._starting is not None:
+            self.metrics.ready.labels(self.name).set(0)
+            return {"start-up": self._starting}
+        nats = "ok" if await self.broker.ping(timeout=0.1) else "not connected to NATS (reconnecting)"
         try:
             await self.store.ping()
-            store_ok = True
-        except Exception:
-            store_ok = False
-        self.metrics.ready.labels(self.name).set(1 if nats_ok and store_ok else 0)
-        return {"nats": nats_ok, "store": store_ok}
+            store = "ok"
+        except Exception as exc:
+            store = f"store unreachable: {exc}"
+        self.metrics.ready.labels(self.name).set(1 if nats == store == "ok" else 0)
+        return {"nats": nats, "store": store}
 
     async def start(self) -> None:
-        self._store = await open_store(self.settings.resolved_store_url(), self.settings.database)
+        """Start everything; a configuration problem raises ``StartupError`` with the setting to fix."""
+        self._starting = "starting"
+        await self._start_ops()
+        for setting, directory in self.writable:
+            check_writable(setting, directory)
+        self._starting = "opening the store"
+        self._store = await open_configured_store(self.settings)
         for hook in self.on_start:
             await hook(self._store)
+        self._starting = "logging in to NATS"
+        await check_nats_login(self.settings, self._waiting)
         await self.broker.connect()
         self._jetstream = None  # a restarted host has a new connection
+        self._starting = "creating this service's streams"
         await self._retry_until_ready(self.ensure_streams)
         await self.wait_for_streams()
-        await self.broker.start()
-        await settle(self.broker.connection)  # every command subscription reached the server
-        await self.ops.start()
+        self._starting = "binding consumers and command subscriptions"
+        await step(self.watch, "binding its consumers and commands", self.broker.start)
+        # Every command subscription reached the server (a message to our own inbox came back).
+        await step(
+            self.watch, "checking its subscriptions", functools.partial(settle, self.broker.connection)
+        )
         for interval, job in self.periodic:
             self._tasks.append(asyncio.create_task(self._every(interval, job)))
+        self._starting = None
         log.info("%s ready: metrics on http://%s:%d/metrics", self.name, self.ops.host, self.ops.port)
+
+    async def _refresh_consumer_lag(self) -> None:
+        """Publish this service's durable consumers' lag (dialogue_consumer_pending, _ack_pending)."""
+        if self.lag_consumers:
+            await self.consumer_lag.refresh(self.broker.connection.jetstream(), self.lag_consumers)
+
+    def _waiting(self, what: str) -> None:
+        self._starting = what
+
+    async def _start_ops(self) -> None:
+        try:
+            await self.ops.start()
+        except OSError as exc:
+            raise StartupError(
+                "DIALOGUE_HTTP_PORT",
+                f"Cannot listen on {self.ops.host}:{self.ops.port} for /metrics, /healthz and /readyz "
+                f"({exc.strerror or exc}); free the port or set DIALOGUE_HTTP_PORT (and DIALOGUE_HTTP_HOST).",
+            ) from exc
 
     def every(
         self, seconds: float
@@ -352,11 +407,11 @@ class ServiceHost:
             await self._store.close()
             self._store = None
 
-    async def _retry_until_ready(self, step: Callable[[], Awaitable[None]], attempts: int = 30) -> None:
+    async def _retry_until_ready(self, action: Callable[[], Awaitable[None]], attempts: int = 30) -> None:
         # JetStream may still be electing a leader right after a cluster starts.
         for attempt in range(attempts):
             try:
-                await step()
+                await action()
                 return
             except (TimeoutError, NotFoundError, BadRequestError) as exc:
                 if attempt == attempts - 1:

@@ -12,7 +12,8 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 
 log = logging.getLogger(__name__)
 
-ReadinessCheck = Callable[[], Awaitable[dict[str, bool]]]
+# Each check and "ok", or a sentence saying what is not ready.
+ReadinessCheck = Callable[[], Awaitable[dict[str, str]]]
 
 
 class OpsServer:
@@ -65,8 +66,8 @@ class OpsServer:
                 checks = await asyncio.wait_for(self.readiness(), timeout=3)
             except Exception as exc:  # a failing check means "not ready", never a crash
                 log.warning("readiness check failed: %s", exc)
-                checks = {"check": False}
-            ok = all(checks.values())
+                checks = {"check": f"the readiness check failed: {exc}"}
+            ok = all(value == "ok" for value in checks.values())
             body = json.dumps({"ready": ok, "checks": checks}).encode() + b"\n"
             return ("200 OK" if ok else "503 Service Unavailable"), "application/json", body
         return "404 Not Found", "text/plain", b"not found\n"

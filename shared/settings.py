@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -25,14 +26,21 @@ class ServiceSettings(BaseSettings):
     nats_tls_ca: Path | None = None
     nats_tls_cert: Path | None = None
     nats_tls_key: Path | None = None
+    # Replies (JetStream API answers, pulled messages, PubAcks) come to inboxes under this prefix, so
+    # NATS permissions can give each user only its own inboxes (deploy/nats/accounts.conf).
+    nats_inbox_prefix: str | None = None
     store_url: str = "sqlite:///var/{database}.db"
     store_url_file: Path | None = None
     http_host: str = "127.0.0.1"
     http_port: int = 0
     stream_replicas: int = 1
+    consumer_lag_seconds: float = 15.0  # how often each service reads its consumers' lag
     log_level: str = "INFO"
     log_format: str = "json"
     data_dir: Path = Path("var")
+    # A directory whose files replace the shipped data files by name (units.toml, routing.toml,
+    # directory.toml, fields.toml, templates/...): a volume in compose, a ConfigMap in Kubernetes.
+    config_dir: Path | None = None
     tracing: bool = False
     tracing_exporter: str = "otlp"  # or "console"
     instance: str = ""
@@ -52,6 +60,28 @@ class ServiceSettings(BaseSettings):
 
     def nats_servers(self) -> list[str]:
         return [u.strip() for u in self.nats_url.split(",") if u.strip()]
+
+    def inbox_prefix(self) -> str:
+        """``DIALOGUE_NATS_INBOX_PREFIX``, or ``_INBOX.<service>``."""
+        return self.nats_inbox_prefix or f"_INBOX.{self.service}"
+
+    def nats_tls_context(self) -> ssl.SSLContext | None:
+        """TLS to NATS from ``DIALOGUE_NATS_TLS_CA`` (and ``_CERT``/``_KEY`` for mutual TLS)."""
+        if not (self.nats_tls_ca or self.nats_tls_cert):
+            return None
+        ctx = ssl.create_default_context(cafile=str(self.nats_tls_ca) if self.nats_tls_ca else None)
+        if self.nats_tls_cert and self.nats_tls_key:
+            ctx.load_cert_chain(str(self.nats_tls_cert), str(self.nats_tls_key))
+        return ctx
+
+    def config_file(self, name: str, explicit: Path | None = None) -> Path | None:
+        """The data file to load: the explicit setting, else ``<config_dir>/<name>`` when it exists,
+        else None (the caller loads the file shipped with the service)."""
+        if explicit is not None:
+            return explicit
+        if self.config_dir is not None and (self.config_dir / name).exists():
+            return self.config_dir / name
+        return None
 
     def nats_password_value(self) -> str | None:
         if self.nats_password_file:

@@ -1,19 +1,21 @@
 #!/bin/sh
-# Creates ./secrets/ with random passwords, the matching MongoDB store URLs and the replica-set keyfile.
-# Existing files are kept, so re-running never changes a password that is already in use.
+# Creates ./secrets/ (or the folder given as the first argument) with random passwords, the matching
+# MongoDB store URLs and the replica-set keyfile. Existing files are kept, so re-running never changes a
+# password that is already in use.
 set -eu
-cd "$(dirname "$0")"
+target=${1:-"$(dirname "$0")/secrets"}
 umask 077
-mkdir -p secrets
+mkdir -p "$target"
+cd "$target"
 
 # Letters and digits only: nats-server would read an all-digit password as a number, and URL-special
 # characters would have to be escaped inside the store URLs.
 random() { openssl rand -base64 48 | tr -dc 'A-Za-z0-9' | cut -c1-32; }
 
 write() {  # write NAME VALUE: only if the file does not exist yet
-  if [ ! -s "secrets/$1" ]; then
-    printf '%s' "$2" > "secrets/$1"
-    echo "created secrets/$1"
+  if [ ! -s "$1" ]; then
+    printf '%s' "$2" > "$1"
+    echo "created $1"
   fi
 }
 
@@ -22,15 +24,15 @@ for user in sys admin operator scheduling intake assignment notification externa
 done
 write mongo_root_password "p$(random)"
 write grafana_admin_password "p$(random)"
-if [ ! -s secrets/mongo_keyfile ]; then
-  openssl rand -base64 756 > secrets/mongo_keyfile
-  echo "created secrets/mongo_keyfile"
+if [ ! -s mongo_keyfile ]; then
+  openssl rand -base64 756 > mongo_keyfile
+  echo "created mongo_keyfile"
 fi
 for service in scheduling intake assignment notification; do
   write "mongo_${service}_password" "p$(random)"
-  password=$(cat "secrets/mongo_${service}_password")
+  password=$(cat "mongo_${service}_password")
   write "${service}_store_url" \
     "mongodb://${service}:${password}@mongo:27017/dialogue_${service}?replicaSet=rs0&authSource=dialogue_${service}&w=majority&journal=true&retryWrites=true"
 done
 # Readable by the containers' users (the files are bind-mounted with the host's mode).
-chmod 644 secrets/*
+chmod 644 ./*

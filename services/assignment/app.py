@@ -33,7 +33,7 @@ def build(settings: ServiceSettings | None = None, *, clock: Clock = utcnow) -> 
     settings = AssignmentSettings(**(settings.model_dump() if settings else {}))
     host = ServiceHost(settings, owned_streams=["ASSIGNMENT"])
     host.emits(*[e for e in events_of(assignment_contracts) if e.__name__ != "SubmissionOutcome"])
-    config = load_routing(settings.routing_file)
+    config = load_routing(settings.config_file("routing.toml", settings.routing_file))
     metrics = AssignmentMetrics(host.registry)
     holder: dict[str, Deps] = {}
 

@@ -21,19 +21,48 @@ class CommandFailed(Exception):
         self.code = code
 
 
-async def connect(settings: ServiceSettings | None = None) -> Client:
-    settings = settings or ServiceSettings()
+OPERATOR_INBOX = "_INBOX.operator"  # the operator user may subscribe only to its own inboxes
+
+
+def operator_settings() -> ServiceSettings:
+    """The CLI's connection settings: ``DIALOGUE_NATS_*`` from the environment (user ``operator``)."""
+    return ServiceSettings(service="operator")
+
+
+async def _quiet(exc: Exception) -> None:
+    """Connection errors become one sentence (``CommandFailed``), never a logged traceback."""
+
+
+async def connect(settings: ServiceSettings | None = None, *, inbox_prefix: str | None = None) -> Client:
+    """Connect as the operator (or with ``settings``): user and password or creds file, TLS."""
+    settings = settings or operator_settings()
+    try:
+        password = settings.nats_password_value()
+    except OSError as exc:
+        raise CommandFailed(
+            "nats_password_unreadable",
+            f"Không đọc được tệp mật khẩu NATS {settings.nats_password_file}; kiểm tra DIALOGUE_NATS_PASSWORD_FILE.",
+        ) from exc
     try:
         return await nats.connect(
             settings.nats_servers(),
             user=settings.nats_user,
-            password=settings.nats_password_value(),
+            password=password,
             user_credentials=str(settings.nats_creds) if settings.nats_creds else None,
+            tls=settings.nats_tls_context(),
+            inbox_prefix=inbox_prefix or settings.nats_inbox_prefix or OPERATOR_INBOX,
             connect_timeout=3,
             max_reconnect_attempts=2,
             allow_reconnect=False,
+            error_cb=_quiet,  # nats-py's default logs a traceback; the sentence below says it all
         )
     except Exception as exc:
+        if "authorization violation" in str(exc).lower():
+            raise CommandFailed(
+                "nats_login_refused",
+                f"NATS tại {settings.nats_url} từ chối người dùng {settings.nats_user or '(không tên)'}; "
+                "kiểm tra DIALOGUE_NATS_USER và DIALOGUE_NATS_PASSWORD_FILE.",
+            ) from exc
         raise CommandFailed(
             "nats_unreachable",
             f"Không kết nối được NATS tại {settings.nats_url}; hãy chạy 'dialogue up' hoặc đặt DIALOGUE_NATS_URL.",

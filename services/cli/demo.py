@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nats
 from nats.aio.client import Client
 
-from services.cli.client import request
+from services.cli.client import connect, request
 from services.intake.adapters.rules_file import load_demo
+from shared.settings import ServiceSettings
 from shared.subjects import Assignment, Intake, Notification, Scheduling, cmd
 
 SOURCE = "demo-portal"
@@ -58,15 +58,32 @@ def _scheduling(verb: str, payload: dict[str, Any]) -> tuple[str, dict[str, Any]
     }
 
 
-async def run_demo(nats_url: str, data_dir: Path, timeout: float = 120.0) -> DemoSummary:
-    nc = await nats.connect(nats_url)
+async def run_demo(
+    nats_url: str,
+    data_dir: Path,
+    timeout: float = 120.0,
+    *,
+    operator: ServiceSettings | None = None,
+    source: ServiceSettings | None = None,
+) -> DemoSummary:
+    """Replay the scenario: commands as ``operator``, submissions as the external system ``source``.
+
+    Both default to an anonymous connection to ``nats_url`` (the embedded stack has no users); a
+    deployment passes the ``operator`` user for commands and the ``external`` user (rights on
+    ``intake.submit.>`` and ``intake.outcome.>``) for the portal's submissions.
+    """
+    operator = operator or ServiceSettings(service="operator", nats_url=nats_url)
+    nc = await connect(operator)
+    portal = nc if source is None else await connect(source, inbox_prefix="_INBOX")
     try:
-        return await _scenario(nc, data_dir, time.monotonic() + timeout)
+        return await _scenario(nc, portal, data_dir, time.monotonic() + timeout)
     finally:
+        if portal is not nc:
+            await portal.drain()
         await nc.drain()
 
 
-async def _scenario(nc: Client, data_dir: Path, deadline: float) -> DemoSummary:
+async def _scenario(nc: Client, portal: Client, data_dir: Path, deadline: float) -> DemoSummary:
     summary = DemoSummary(CONFERENCE_ID)
     demo = load_demo("dong_du")
     await request(nc, *_scheduling("plan", {
@@ -76,7 +93,7 @@ async def _scenario(nc: Client, data_dir: Path, deadline: float) -> DemoSummary:
         "co_organisers": ["Ủy ban MTTQ Việt Nam tỉnh Hà Nam"], "expected_attendance": 200,
     }))  # fmt: skip
     await request(nc, *_scheduling("announce", {"effective_at": "2023-12-01T09:00:00+07:00"}))
-    await _submit_opinions(nc, demo.opinions, summary, deadline)
+    await _submit_opinions(portal, demo.opinions, summary, deadline)
     await request(nc, *_scheduling("hold", {
         "attendee_count": 200, "opinion_count": len(demo.opinions), "effective_at": "2023-12-20T11:30:00+07:00"}))  # fmt: skip
     report = await request(nc, cmd(Intake.CMD, "report"), {"conference_id": CONFERENCE_ID})
@@ -101,6 +118,8 @@ async def _submit_opinions(nc: Client, opinions: Any, summary: DemoSummary, dead
     async def on_outcome(msg: Any) -> None:
         await outcomes.put(json.loads(msg.data))
 
+    # Subscribed before publishing on the same connection: the server registers the SUB before it
+    # receives the submissions, so no outcome can be produced before it.
     sub = await nc.subscribe(Intake.outcome(SOURCE), cb=on_outcome)
     js = nc.jetstream()
     # A replay of the demo on kept data must reach intake again (JetStream would drop a repeated

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -42,7 +42,9 @@ def run(
     if service not in SERVICES:
         console.print(f"[red]Không có dịch vụ '{service}'; chọn một trong: {', '.join(SERVICES)}.[/red]")
         raise typer.Exit(2)
-    asyncio.run(serve(service))
+    status = asyncio.run(serve(service))
+    if status:
+        raise typer.Exit(status)
 
 
 @app.command()
@@ -88,13 +90,47 @@ def up(
         stack.stop()
 
 
-def _print_demo(nats_url: str, data_dir: Path) -> None:
+@app.command()
+def demo(
+    output_dir: Annotated[Path, typer.Option(help="Thư mục ghi văn bản kết luận (DOCX, Markdown).")] = Path(
+        "."
+    ),
+    source_user: Annotated[
+        str | None, typer.Option(help="Người dùng NATS của hệ thống gửi ý kiến (trong triển khai: external).")
+    ] = None,
+    source_password_file: Annotated[
+        Path | None,
+        typer.Option(help="Tệp mật khẩu của người dùng đó (ví dụ secrets/nats_external_password)."),
+    ] = None,
+) -> None:
+    """Phát lại kịch bản hội nghị Đồng Du trên hệ thống đang chạy (kết nối theo DIALOGUE_NATS_*)."""
+    from services.cli.client import operator_settings
+
+    operator = operator_settings()
+    source = None
+    if source_user:
+        source = operator.model_copy(
+            update={
+                "nats_user": source_user,
+                "nats_password_file": source_password_file,
+                "nats_password": None,
+            }
+        )
+    output_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        _print_demo(operator.nats_url, output_dir, operator=operator, source=source)
+    except (StackError, CommandFailed) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+
+
+def _print_demo(nats_url: str, data_dir: Path, **logins: Any) -> None:
     from collections import Counter
 
     from services.cli.agency_render import STATUS
     from services.cli.demo import run_demo
 
-    summary = asyncio.run(run_demo(nats_url, data_dir))
+    summary = asyncio.run(run_demo(nats_url, data_dir, **logins))
     console.print(f"[bold]Hội nghị {summary.conference_id}[/bold] — trạng thái: {summary.conference_state}")
     console.print(f"Tiếp nhận {len(summary.accepted)} ý kiến qua cổng thông tin, {len(summary.rejected)} bị từ chối; "
                   f"{summary.topics_sentence}.")  # fmt: skip
@@ -102,7 +138,8 @@ def _print_demo(nats_url: str, data_dir: Path) -> None:
     console.print(
         "Xử lý: " + "; ".join(f"{name}: {count}" for name, count in sorted(by_status.items())) + "."
     )
-    console.print(f"{len(summary.notifications)} thông báo đã gửi, ghi tại {data_dir / 'notifications.log'}:")
+    sent = [n for n in summary.notifications if n.get("status") == "sent"]
+    console.print(f"{len(sent)}/{len(summary.notifications)} thông báo đã gửi.")
     _print_notices(data_dir / "notifications.log")
     console.print(f"Văn bản kết luận: {summary.conclusion_docx} và {summary.conclusion_markdown}.")
     if not summary.accepted or summary.rejected or len(summary.assignments) < len(summary.accepted):

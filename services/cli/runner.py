@@ -6,7 +6,9 @@ import asyncio
 import importlib
 import logging
 import signal
+import tomllib
 
+from shared.errors import StartupError
 from shared.host import ServiceHost
 from shared.logs import configure_logging
 from shared.settings import SERVICES, ServiceSettings
@@ -24,15 +26,33 @@ def build_service(name: str, settings: ServiceSettings | None = None) -> Service
     return host
 
 
-async def serve(name: str) -> None:
+EX_CONFIG = 78  # sysexits.h: a configuration error; restarting with the same settings will not help
+
+
+async def serve(name: str) -> int:
+    """Run the service until a signal; the exit status (78 when its configuration stops it)."""
     settings = ServiceSettings(service=name)
     configure_logging(name, settings.log_level, settings.log_format)
-    host = build_service(name, settings)
+    try:
+        host = build_service(name, settings)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        log.error(
+            "%s cannot start: a data file cannot be read (%s); check DIALOGUE_CONFIG_DIR and the *_FILE settings",
+            name,
+            exc,
+        )
+        return EX_CONFIG
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    await host.start()
+    try:
+        await host.start()
+    except StartupError as exc:
+        log.error("%s cannot start: %s", name, exc.message, extra={"fields": {"setting": exc.setting}})
+        await host.stop()
+        return EX_CONFIG
     await stop.wait()
     log.info("%s draining subscriptions and stopping", name)
     await host.stop()
+    return 0

@@ -38,7 +38,8 @@ def build(settings: ServiceSettings | None = None) -> ServiceHost:
     host.emits(*[e for e in events_of(intake_contracts) if e.__name__ != "SubmissionOutcome"])
     host.emits(SubmissionOutcome, subject=Intake.outcome("{source}"))
     metrics = IntakeMetrics(host.registry)
-    rules = load_rules()
+    fields_file = config.config_file("fields.toml", config.intake_fields_file)
+    rules = load_rules(fields_file) if fields_file else load_rules()
 
     async def ask_scheduling(conference_id: str) -> dict[str, Any] | None:
         try:

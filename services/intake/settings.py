@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from shared.settings import ServiceSettings
 
 DEFAULT_SOURCES = "demo-portal,cong-thong-tin-tinh,hotline,ung-dung"
@@ -13,6 +15,7 @@ class IntakeSettings(ServiceSettings):
 
     intake_sources: str = DEFAULT_SOURCES
     intake_grouping_threshold: float = 75.0
+    intake_fields_file: Path | None = None  # the fields and their keywords; default: the shipped fields.toml
 
     def known_sources(self) -> frozenset[str]:
         """Sources accepted on ``intake.submit.<source>`` (``DIALOGUE_INTAKE_SOURCES``, comma-separated)."""

@@ -36,9 +36,12 @@ def build(settings: ServiceSettings | None = None, *, clock: Clock = utcnow) -> 
     settings = NotificationSettings(**(settings.model_dump() if settings else {}))
     host = ServiceHost(settings, owned_streams=["NOTIFICATION"])
     host.emits(NotificationSent, NotificationFailed)
-    catalog = TemplateCatalog(settings.notification_templates_dir)
+    catalog = TemplateCatalog(settings.config_file("templates", settings.notification_templates_dir))
     catalog.validate()
-    directory = load_directory(settings.notification_directory_file or DEFAULT_DIRECTORY)
+    directory = load_directory(
+        settings.config_file("directory.toml", settings.notification_directory_file) or DEFAULT_DIRECTORY
+    )
+    host.writable.append(("DIALOGUE_DATA_DIR", settings.data_dir))  # the log channel's notices
     metrics = NotificationMetrics(host.registry)
     holder: dict[str, Deps] = {}
 

@@ -30,7 +30,7 @@ def build(settings: ServiceSettings | None = None, clock: Callable[[], dt.dateti
     config = SchedulingSettings.from_base(settings or SchedulingSettings())
     host = ServiceHost(config, owned_streams=["SCHEDULING"])
     host.emits(*[e for e in events_of(scheduling_contracts) if e.__name__ != "SubmissionOutcome"])
-    units = load_units(config.units_file)
+    units = load_units(config.config_file("units.toml", config.units_file))
     rules = config.rules()
     policy = reminders.ReminderPolicy(grace=dt.timedelta(hours=config.reminder_grace_hours))
     metrics = SchedulingMetrics(host.registry)

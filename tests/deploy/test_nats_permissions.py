@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import os
 import secrets
 import shutil
@@ -107,6 +108,9 @@ class Server:
             user=user,
             password=self.passwords[f"NATS_{user.upper()}_PASSWORD"],
             error_cb=on_error,
+            # Platform users may only use their own inboxes (`_INBOX.<user>`), as the services and
+            # the CLI do; other systems (EXTERNAL) keep the default prefix in their own account.
+            inbox_prefix="_INBOX" if user in ("external", "admin", "sys") else f"_INBOX.{user}",
             allow_reconnect=False,
             connect_timeout=3,
         )
@@ -388,3 +392,28 @@ def test_a_missing_password_variable_stops_the_server(tmp_path: Path) -> None:
 
     assert result.returncode != 0
     assert "NATS_EXTERNAL_PASSWORD" in result.stdout + result.stderr
+
+
+def user_block(name: str) -> str:
+    """The permissions of one user in deploy/nats/accounts.conf, as text."""
+    text = (NATS_DIR / "accounts.conf").read_text()
+    start = text.index(f"user: {name},")
+    end = text.find("user: ", start + 1)
+    return text[start : end if end != -1 else len(text)]
+
+
+@pytest.mark.parametrize("service", sorted(SERVICE_STREAMS))
+def test_each_service_may_consume_exactly_the_streams_its_consumers_read(service: str) -> None:
+    from services.cli.runner import build_service
+
+    consumed = {stream for stream, _ in build_service(service).lag_consumers}
+    block = user_block(service)
+    granted = set(re.findall(r'"\$JS\.API\.CONSUMER\.CREATE\.([A-Z]+)\.>"', block))
+    acked = set(re.findall(r'"\$JS\.ACK\.([A-Z]+)\.>"', block))
+    informed = set(re.findall(r'"\$JS\.API\.STREAM\.INFO\.([A-Z]+)"', block))
+
+    assert granted == consumed
+    assert acked == consumed
+    assert informed == consumed | {SERVICE_STREAMS[service], "DEADLETTER"}
+    assert f'"_INBOX.{service}.>"' in block
+    assert '"_INBOX.>"' not in block

@@ -163,7 +163,7 @@ async def test_readiness_reports_nats_and_store(settings_for: Callable[[str], Se
 
         status, body = await asyncio.to_thread(get, "/readyz")
         assert status == 200
-        assert json.loads(body) == {"ready": True, "checks": {"nats": True, "store": True}}
+        assert json.loads(body) == {"ready": True, "checks": {"nats": "ok", "store": "ok"}}
         status, body = await asyncio.to_thread(get, "/metrics")
         assert b"dialogue_service_ready" in body
     finally:

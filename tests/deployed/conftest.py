@@ -1,0 +1,35 @@
+"""Fixtures of the deployment layer: a working root outside /tmp (each service gets a fresh tmpfs on
+/tmp, as compose's ``tmpfs: /tmp`` gives it), and the stack started from deploy/ itself."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.deployed.stack import Stack, require_root_and_unshare
+
+
+@pytest.fixture
+def deploy_root() -> Iterator[Path]:
+    require_root_and_unshare()
+    root = Path(tempfile.mkdtemp(prefix="dialogue-deployed-", dir="/var/tmp"))
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite"])
+def store(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def stack(deploy_root: Path, store: str) -> Iterator[Stack]:
+    running = Stack(deploy_root, store)
+    try:
+        yield running
+    finally:
+        running.stop()

@@ -1,0 +1,289 @@
+"""The stack as deploy/ configures it, on processes: nats-server through the compose entrypoint with
+the deployment's configuration and accounts, and each service with its container's environment, its
+own NATS user and a read-only root filesystem (a private mount namespace: ``/`` remounted read-only,
+only the volumes the compose file declares writable, a fresh tmpfs where it declares one)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shared.ports import free_port
+from tests.deployed.deployment import (
+    COMPOSE_DIR,
+    DEPLOY,
+    SERVICES,
+    ProcessSpec,
+    compose,
+    compose_service,
+    render_nats_config,
+)
+
+# Another loopback address than 127.0.0.1: a service that listens on 127.0.0.1 only is not reached,
+# just as Prometheus and the kubelet could not reach it from outside its container.
+PROBE_HOST = "127.0.0.2"
+
+# Runs inside `unshare --mount`: keep the writable paths as their own mounts, then make everything
+# else read-only, as `read_only: true` does, and mount the declared tmpfs.
+_READ_ONLY_ROOT = """
+set -e
+while [ "$1" != "--" ]; do
+  case "$1" in
+    rw=*) mount --bind "${1#rw=}" "${1#rw=}" ;;
+    tmpfs=*) tmpfs="$tmpfs ${1#tmpfs=}" ;;
+    ro=1) ro=1 ;;
+  esac
+  shift
+done
+shift
+[ -n "$ro" ] && mount -o remount,bind,ro /
+for path in $tmpfs; do mount -t tmpfs -o size=64m,mode=1777 tmpfs "$path"; done
+exec "$@"
+"""
+
+
+def require_root_and_unshare() -> None:
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip(
+            "the deployment layer gives each service a read-only root in a private mount namespace, "
+            "which needs root and unshare (util-linux); CI runs as root"
+        )
+
+
+def make_secrets(target: Path) -> Path:
+    """Run deploy/compose/make-secrets.sh as an operator would, into ``target``."""
+    subprocess.run(["sh", str(COMPOSE_DIR / "make-secrets.sh"), str(target)], check=True, capture_output=True)
+    return target
+
+
+@dataclass
+class Nats:
+    """nats-server started by the compose entrypoint script with the deployment's configuration."""
+
+    config: Path
+    secrets: Path
+    log: Path
+    port: int
+    env: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        env = {
+            "PATH": f"{Path(sys.prefix) / 'bin'}:{os.environ.get('PATH', '')}",
+            "NATS_SECRETS_DIR": str(self.secrets),
+            **self.env,
+        }
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                ["sh", str(COMPOSE_DIR / "nats-entrypoint.sh"), "--config", str(self.config)],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        wait_for(f"nats-server on port {self.port}", lambda: _listens(self.port), 20, self)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def violations(self) -> list[str]:
+        return [line for line in self.log.read_text(errors="replace").splitlines() if "Violation" in line]
+
+
+def _listens(port: int, host: str = "127.0.0.1") -> bool:
+    import socket
+
+    try:
+        with socket.create_connection((host, port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def tail(log: Path, lines: int = 15) -> str:
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log.exists() else "(no log)"
+
+
+def wait_for(what: str, condition: Any, timeout: float, process: Any = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        if process is not None and not process.alive():
+            raise AssertionError(f"{what}: the process exited; its log ends:\n{tail(process.log)}")
+        time.sleep(0.1)
+    log = f"; its log ends:\n{tail(process.log)}" if process is not None else ""
+    raise AssertionError(f"{what} not reached after {timeout:.0f} s{log}")
+
+
+@dataclass
+class Service:
+    spec: ProcessSpec
+    log: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        options = [f"rw={path}" for path in self.spec.writable]
+        options += [f"tmpfs={path}" for path in self.spec.tmpfs]
+        options += ["ro=1"] if self.spec.read_only else []
+        argv = ["unshare", "--mount", "--propagation", "private", "sh", "-c", _READ_ONLY_ROOT, "sh"]
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [*argv, *options, "--", *self.spec.argv],
+                cwd=self.spec.workdir,
+                env=self.spec.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def readyz(self) -> tuple[int, dict[str, Any]]:
+        url = f"http://{PROBE_HOST}:{self.spec.http_port}/readyz"
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"{}")
+        except OSError:
+            return 0, {}
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        wait_for(f"{self.spec.name} ready at {PROBE_HOST}", lambda: self.readyz()[0] == 200, timeout, self)
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def tracebacks(self) -> list[str]:
+        text = self.log.read_text(errors="replace")
+        return [line[:400] for line in text.splitlines() if "Traceback" in line]
+
+
+@dataclass
+class Stack:
+    """The rehearsal's stack: NATS as compose configures it and the four services."""
+
+    root: Path
+    store: str  # "sqlite" or a mongodb:// base URL
+    variables: dict[str, str] = field(default_factory=dict)
+    binds: dict[str, Path] = field(default_factory=dict)
+    nats: Nats | None = None
+    services: dict[str, Service] = field(default_factory=dict)
+
+    @property
+    def secrets(self) -> Path:
+        return self.root / "secrets"
+
+    def password_file(self, user: str) -> Path:
+        return self.secrets / f"nats_{user}_password"
+
+    def start_nats(self) -> Nats:
+        make_secrets(self.secrets)
+        port = free_port()
+        config = render_nats_config(
+            DEPLOY / "nats" / "nats-server.conf",
+            self.root / "nats",
+            client_port=port,
+            monitor_port=free_port(),
+            store_dir=self.root / "nats" / "jetstream",
+            accounts=DEPLOY / "nats" / "accounts.conf",
+        )
+        self.nats = Nats(config, self.secrets, self.root / "nats.log", port)
+        self.nats.start()
+        return self.nats
+
+    def _store_url(self, service: str) -> str:
+        if self.store == "sqlite":
+            data = self.root / "volumes" / f"{service}-data"
+            return f"sqlite:////{data}/{{database}}.db"
+        return self.store
+
+    def prepare(self, name: str) -> Service:
+        assert self.nats is not None
+        spec = compose(self.variables)
+        (self.secrets / f"{name}_store_url").write_text(self._store_url(name))
+        process = compose_service(
+            spec,
+            name,
+            root=self.root,
+            secrets_dir=self.secrets,
+            hosts={"nats:4222": f"127.0.0.1:{self.nats.port}"},
+            http_port=free_port(),
+            binds=self.binds,
+        )
+        service = Service(process, self.root / f"{name}.log")
+        self.services[name] = service
+        return service
+
+    def start(self, names: tuple[str, ...] = SERVICES) -> None:
+        if self.nats is None:
+            self.start_nats()
+        for name in names:
+            self.prepare(name).start()
+        for name in names:
+            self.services[name].wait_ready()
+
+    def restart(self, name: str) -> None:
+        service = self.services[name]
+        service.stop()
+        service.start()
+        service.wait_ready()
+
+    def stop(self) -> None:
+        for service in self.services.values():
+            service.stop()
+        if self.nats is not None:
+            self.nats.stop()
+
+    def cli(
+        self, *args: str, user: str = "operator", timeout: float = 180
+    ) -> subprocess.CompletedProcess[str]:
+        """The operator CLI as ``user``, with the settings deploy/README.md tells an operator to set."""
+        assert self.nats is not None
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": str(self.root),
+            "DIALOGUE_NATS_URL": self.nats.url,
+            "DIALOGUE_NATS_USER": user,
+            "DIALOGUE_NATS_PASSWORD_FILE": str(self.password_file(user)),
+        }
+        return subprocess.run(
+            [str(Path(sys.prefix) / "bin" / "dialogue"), *args],
+            env=env,
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )

@@ -1,0 +1,32 @@
+"""The rehearsal: the stack as deploy/ configures it runs the Đồng Du scenario end to end."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.deployed.stack import Stack
+
+pytestmark = pytest.mark.deployed
+
+
+def test_the_dong_du_scenario_runs_on_the_stack_as_deployed(stack: Stack) -> None:
+    stack.start()
+
+    result = stack.cli(
+        "demo",
+        "--output-dir", str(stack.root / "cli"),
+        "--source-user", "external",
+        "--source-password-file", str(stack.password_file("external")),
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "16 ý kiến" in result.stdout
+    assert stack.nats is not None
+    assert stack.nats.violations() == []
+    for name, service in stack.services.items():
+        assert service.tracebacks() == [], name
+    log = stack.root / "volumes" / "notification-data" / "notifications.log"
+    notices = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert len(notices) > 16
