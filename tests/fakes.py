@@ -21,6 +21,11 @@ def _get(doc: Mapping[str, Any], dotted: str) -> Any:
     return value
 
 
+def _key(doc: Mapping[str, Any], fields: Sequence[str]) -> list[Any]:
+    """A document's entry in an index on ``fields``: a missing field counts as null."""
+    return [None if v is _MISSING else v for v in (_get(doc, f) for f in fields)]
+
+
 def _matches(doc: Mapping[str, Any], where: Filter | None) -> bool:
     for field, cond in (where or {}).items():
         value = _get(doc, field)
@@ -60,22 +65,26 @@ class InMemoryStore:
         return self.collections.setdefault(name, {})
 
     async def ensure_indexes(self, collection: str, indexes: Sequence[Index]) -> None:
-        self.indexes.setdefault(collection, []).extend(indexes)
+        # An index of the same name is replaced, as both adapters do when its definition changed.
+        names = {index.name for index in indexes}
+        kept = [index for index in self.indexes.get(collection, []) if index.name not in names]
+        self.indexes[collection] = kept + list(indexes)
 
     async def get(self, collection: str, key: str) -> Doc | None:
         doc = self._coll(collection).get(key)
         return copy.deepcopy(doc) if doc is not None else None
 
     def _check_unique(self, collection: str, doc: Doc) -> None:
-        """Unique secondary indexes, as SQLite enforces them: a document missing a field never clashes."""
+        """Unique secondary indexes, as the port defines them: a sparse one leaves out documents with
+        a field missing or null; any other indexes a missing field as null, and two nulls clash."""
         for index in self.indexes.get(collection, []):
             if not index.unique:
                 continue
-            values = [_get(doc, f) for f in index.fields]
-            if any(v is _MISSING or v is None for v in values):
+            values = _key(doc, index.fields)
+            if index.sparse and None in values:
                 continue
             for other in self.collections.get(collection, {}).values():
-                if other["_id"] != doc["_id"] and [_get(other, f) for f in index.fields] == values:
+                if other["_id"] != doc["_id"] and _key(other, index.fields) == values:
                     raise DuplicateKey(doc["_id"])
 
     async def insert(self, collection: str, doc: Doc) -> None:

@@ -1,58 +1,196 @@
 """MongoDB adapter of the storage port, on PyMongo's asyncio API (``pymongo.AsyncMongoClient``).
 
 Motor, named in the client's design card, reached end of life on 2026-05-14; its maintainers point
-to this API. The adapter only needs a database object with Motor-compatible coroutine methods, which
-is also what mongomock-motor provides, so CI runs this very code without a server.
+to this API.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING
-from pymongo.errors import ConnectionFailure, DuplicateKeyError, PyMongoError, ServerSelectionTimeoutError
+from pymongo import ASCENDING, DESCENDING, timeout
+from pymongo.errors import (
+    ConnectionFailure,
+    DuplicateKeyError,
+    ExecutionTimeout,
+    OperationFailure,
+    PyMongoError,
+    WriteConcernError,
+)
 
-from shared.errors import TransientError
+from shared.errors import StartupError, TransientError
 from shared.storage.port import ConcurrencyConflict, Doc, DuplicateKey, Filter, Index, check_filter
 
-_TRANSIENT = (ConnectionFailure, ServerSelectionTimeoutError)
+log = logging.getLogger(__name__)
+
+# Server error codes: https://www.mongodb.com/docs/manual/reference/error-codes/
+UNAUTHORIZED = 13
+AUTHENTICATION_FAILED = 18
+INDEX_NOT_FOUND = 27
+INDEX_OPTIONS_CONFLICT = 85  # the same keys exist under another name or with other options
+INDEX_KEY_SPECS_CONFLICT = 86  # the same name exists with other keys or options
+# Every BSON type a value can have except null (and the undefined/minKey/maxKey markers, which JSON
+# documents never hold): a unique sparse index leaves out explicit nulls as well as missing fields.
+VALUE_TYPES = ["string", "number", "bool", "date", "object", "array", "objectId", "binData", "timestamp"]
+# The client bounds every operation (``timeoutMS``, 10 s unless the URL says otherwise) so that a
+# handler never hangs; building an index over a large collection at start-up may take far longer.
+INDEX_BUILD_SECONDS = 600.0
+# The readiness check's answer: a server that does not answer a ping this fast is reported not ready
+# (the bound would otherwise hold ``/readyz`` for 10 s while the server is away).
+PING_SECONDS = 2.0
+
+
+def _is_transient(exc: PyMongoError) -> bool:
+    """Trouble that passes: no server or no primary (elections, a lost majority), a dropped or timed
+    out connection, a write the majority did not confirm in time, the operation's time bound."""
+    return (
+        isinstance(exc, ConnectionFailure | WriteConcernError | ExecutionTimeout)
+        or exc.timeout
+        or exc.has_error_label("RetryableWriteError")
+    )
+
+
+@contextmanager
+def _unavailable_is_transient() -> Iterator[None]:
+    """Raise ``TransientError`` for an unavailable server; duplicate keys and bugs pass unchanged."""
+    try:
+        yield
+    except DuplicateKeyError:
+        raise
+    except PyMongoError as exc:
+        if _is_transient(exc):
+            raise TransientError(f"MongoDB unavailable: {exc}") from exc
+        raise
+
+
+def _index_options(index: Index) -> dict[str, Any]:
+    options: dict[str, Any] = {"name": index.name, "unique": index.unique}
+    if index.sparse:
+        # A unique sparse index must leave out explicit nulls ($exists alone keeps them, and two
+        # nulls would clash), hence $type. The planner only uses a $type filter for a query that
+        # repeats it, so a non-unique sparse index, which exists for queries, keeps $exists: a query
+        # with $exists: true (sent as $ne: null, see _query) can use it, and the nulls it also
+        # holds are never visible through the port.
+        condition = {"$type": VALUE_TYPES} if index.unique else {"$exists": True}
+        options["partialFilterExpression"] = dict.fromkeys(index.fields, condition)
+    return options
+
+
+def _query(where: Filter | None) -> dict[str, Any]:
+    """The port's filter in MongoDB's terms: ``$exists: true`` means present and not null.
+
+    That is what SQLite's ``json_extract(...) IS NOT NULL`` and a sparse index mean; MongoDB's own
+    ``$exists: true`` also matches an explicit null, so it becomes ``$ne: null`` (``$exists: false``
+    becomes ``$eq: null``, which matches a missing field too).
+    """
+    query: dict[str, Any] = {}
+    extra: list[dict[str, Any]] = []
+    for field, cond in (where or {}).items():
+        if not (isinstance(cond, Mapping) and "$exists" in cond):
+            query[field] = cond
+            continue
+        rest = {op: value for op, value in cond.items() if op != "$exists"}
+        null_test = {"$ne": None} if cond["$exists"] else {"$eq": None}
+        if rest:
+            query[field] = rest
+            extra.append({field: null_test})
+        else:
+            query[field] = null_test
+    if extra:
+        query["$and"] = extra
+    return query
 
 
 class MongoStore:
-    """Document store on one MongoDB database (database per service)."""
+    """Document store on one MongoDB database (database per service).
 
-    def __init__(self, database: Any, client: Any = None) -> None:
+    ``setting`` names where the URL came from, for the sentence of a ``StartupError``.
+    """
+
+    def __init__(self, database: Any, client: Any = None, *, setting: str = "DIALOGUE_STORE_URL") -> None:
         self._db = database
         self._client = client
+        self._setting = setting
 
     def _coll(self, collection: str) -> Any:
         return self._db[collection]
 
+    async def connect(self) -> MongoStore:
+        """First contact: credentials the server refuses stop the service (``StartupError``), a
+        server that cannot be reached is ``TransientError`` (the service may start later)."""
+        try:
+            # The driver authenticates the connection before its first command, so this ping is
+            # where wrong credentials show; later commands only see a server-selection timeout.
+            await self._db.command("ping")
+        except OperationFailure as exc:
+            if exc.code == AUTHENTICATION_FAILED:
+                raise StartupError(
+                    self._setting,
+                    f"MongoDB refused the user name or password in {self._setting}: correct them, "
+                    "or the authSource option naming the database that holds the user.",
+                ) from exc
+            raise
+        except PyMongoError as exc:
+            if _is_transient(exc):
+                raise TransientError(f"MongoDB unavailable: {exc}") from exc
+            raise
+        return self
+
     async def ensure_indexes(self, collection: str, indexes: Sequence[Index]) -> None:
         try:
-            for index in indexes:
-                options: dict[str, Any] = {"name": index.name, "unique": index.unique}
-                if index.sparse:
-                    options["partialFilterExpression"] = {f: {"$exists": True} for f in index.fields}
-                await self._coll(collection).create_index([(f, ASCENDING) for f in index.fields], **options)
-        except _TRANSIENT as exc:
-            raise TransientError(f"MongoDB unavailable: {exc}") from exc
+            with _unavailable_is_transient(), timeout(INDEX_BUILD_SECONDS):
+                for index in indexes:
+                    await self._ensure_index(self._coll(collection), index)
+        except OperationFailure as exc:
+            if exc.code != UNAUTHORIZED:
+                raise
+            raise StartupError(
+                self._setting,
+                f"the MongoDB user in {self._setting} may not create indexes in the database "
+                f"{self._db.name}: give it the readWrite role on that database.",
+            ) from exc
+
+    async def _ensure_index(self, coll: Any, index: Index) -> None:
+        keys = [(f, ASCENDING) for f in index.fields]
+        options = _index_options(index)
+        try:
+            await coll.create_index(keys, **options)
+            return
+        except OperationFailure as exc:
+            if exc.code not in (INDEX_OPTIONS_CONFLICT, INDEX_KEY_SPECS_CONFLICT):
+                raise
+        # An index of this name or on these keys exists with other options (an older release's
+        # definition): MongoDB never changes one in place, so it is dropped and created anew.
+        existing = await coll.index_information()
+        for name, spec in existing.items():
+            same_keys = [(f, d) for f, d in spec.get("key", [])] == keys
+            if name == "_id_" or (name != index.name and not same_keys):
+                continue
+            log.warning(
+                "replacing index %s on %s.%s: it was %s, it becomes %s",
+                name, self._db.name, coll.name, spec, {"key": keys, **options},
+            )  # fmt: skip
+            try:
+                await coll.drop_index(name)
+            except OperationFailure as exc:
+                if exc.code != INDEX_NOT_FOUND:  # another replica starting up dropped it first
+                    raise
+        await coll.create_index(keys, **options)
 
     async def get(self, collection: str, key: str) -> Doc | None:
-        try:
+        with _unavailable_is_transient():
             doc = await self._coll(collection).find_one({"_id": key})
-        except _TRANSIENT as exc:
-            raise TransientError(f"MongoDB unavailable: {exc}") from exc
         return None if doc is None else dict(doc)
 
     async def insert(self, collection: str, doc: Doc) -> None:
         try:
-            await self._coll(collection).insert_one(dict(doc))
+            with _unavailable_is_transient():
+                await self._coll(collection).insert_one(dict(doc))
         except DuplicateKeyError as exc:
             raise DuplicateKey(doc["_id"]) from exc
-        except _TRANSIENT as exc:
-            raise TransientError(f"MongoDB unavailable: {exc}") from exc
 
     async def save(self, collection: str, doc: Doc) -> None:
         version = int(doc["version"])
@@ -63,31 +201,30 @@ class MongoStore:
                 raise ConcurrencyConflict(doc["_id"]) from exc
             return
         try:
-            result = await self._coll(collection).replace_one(
-                {"_id": doc["_id"], "version": version - 1}, dict(doc)
-            )
+            with _unavailable_is_transient():
+                result = await self._coll(collection).replace_one(
+                    {"_id": doc["_id"], "version": version - 1}, dict(doc)
+                )
         except DuplicateKeyError as exc:
             raise DuplicateKey(doc["_id"]) from exc
-        except _TRANSIENT as exc:
-            raise TransientError(f"MongoDB unavailable: {exc}") from exc
         if result.matched_count != 1:
             raise ConcurrencyConflict(doc["_id"])
 
     async def upsert(self, collection: str, doc: Doc) -> None:
-        try:
+        with _unavailable_is_transient():
             await self._coll(collection).replace_one({"_id": doc["_id"]}, dict(doc), upsert=True)
-        except _TRANSIENT as exc:
-            raise TransientError(f"MongoDB unavailable: {exc}") from exc
 
     async def update_where(
         self, collection: str, key: str, where: Filter, changes: Mapping[str, Any]
     ) -> bool:
         check_filter(where)
-        try:
-            result = await self._coll(collection).update_one({"_id": key, **where}, {"$set": dict(changes)})
-        except _TRANSIENT as exc:
-            raise TransientError(f"MongoDB unavailable: {exc}") from exc
-        return bool(result.modified_count == 1)
+        with _unavailable_is_transient():
+            result = await self._coll(collection).update_one(
+                {"_id": key, **_query(where)}, {"$set": dict(changes)}
+            )
+        # matched, not modified: a $set that leaves the document as it was still did what was asked
+        # (modified_count is 0 then), as SQLite's and the fake's row counts say.
+        return bool(result.matched_count == 1)
 
     async def find(
         self,
@@ -99,33 +236,28 @@ class MongoStore:
         limit: int | None = None,
     ) -> list[Doc]:
         check_filter(where)
-        cursor = self._coll(collection).find(dict(where or {}))
+        cursor = self._coll(collection).find(_query(where))
         if order_by:
             cursor = cursor.sort(order_by, DESCENDING if descending else ASCENDING)
         if limit is not None:
             cursor = cursor.limit(int(limit))
-        try:
+        with _unavailable_is_transient():
             return [dict(d) for d in await cursor.to_list(length=None)]
-        except _TRANSIENT as exc:
-            raise TransientError(f"MongoDB unavailable: {exc}") from exc
 
     async def count(self, collection: str, where: Filter | None = None) -> int:
         check_filter(where)
-        try:
-            return int(await self._coll(collection).count_documents(dict(where or {})))
-        except _TRANSIENT as exc:
-            raise TransientError(f"MongoDB unavailable: {exc}") from exc
+        with _unavailable_is_transient():
+            return int(await self._coll(collection).count_documents(_query(where)))
 
     async def delete(self, collection: str, key: str) -> bool:
-        try:
+        with _unavailable_is_transient():
             result = await self._coll(collection).delete_one({"_id": key})
-        except _TRANSIENT as exc:
-            raise TransientError(f"MongoDB unavailable: {exc}") from exc
         return bool(result.deleted_count == 1)
 
     async def ping(self) -> None:
         try:
-            await self._db.command("ping")
+            with timeout(PING_SECONDS):
+                await self._db.command("ping")
         except PyMongoError as exc:
             raise TransientError(f"MongoDB unavailable: {exc}") from exc
 

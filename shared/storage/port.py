@@ -4,6 +4,9 @@ Documents are JSON-compatible dicts with a string ``_id`` and an integer ``versi
 optimistic: version 1 inserts, version n replaces version n-1, anything else is a conflict, so two
 replicas never overwrite each other's work. Queries take a Mongo-like filter limited to equality and
 the operators in ``OPERATORS``, on top-level or dotted fields, which both adapters implement natively.
+A missing field and an explicit null are alike to a filter: ``{"f": None}`` matches both, and
+``{"f": {"$exists": True}}`` means present *and not null* (MongoDB's own ``$exists`` would also match a
+null; the MongoDB adapter sends ``$ne: null``).
 """
 
 from __future__ import annotations
@@ -28,10 +31,19 @@ class DuplicateKey(Exception):
 
 @dataclass(frozen=True)
 class Index:
-    """A secondary index on one or more (dotted) fields.
+    """A secondary index on one or more (dotted) fields, named after them.
 
-    ``sparse``: only documents that have every field are indexed, so a unique sparse index ignores
-    the documents without them (MongoDB: a partial index; SQLite: ``WHERE ... IS NOT NULL``).
+    ``sparse``: only documents that have every field with a non-null value are indexed, so a unique
+    sparse index ignores the documents where one is missing *or null*: any number of them may exist
+    (MongoDB: a partial index on ``$type`` of the non-null types, since one on ``$exists`` would
+    index explicit nulls and make two of them clash; SQLite: ``WHERE ... IS NOT NULL``).
+
+    Not sparse: every document is indexed, a missing field counting as null (MongoDB's rule), so a
+    unique index admits one document whose field is missing or null, and a second one clashes
+    (SQLite, whose unique indexes let NULLs repeat, gets a companion index for those rows).
+
+    ``ensure_indexes`` replaces an index of the same name whose definition changed (logged at
+    WARNING), so a release that makes an index unique or sparse takes effect at start-up.
     """
 
     fields: tuple[str, ...]

@@ -13,6 +13,7 @@ another process blocks the loop, so the busy timeout is short: past it the write
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
@@ -25,12 +26,15 @@ import orjson
 from shared.errors import TransientError
 from shared.storage.port import ConcurrencyConflict, Doc, DuplicateKey, Filter, Index, check_filter
 
+log = logging.getLogger(__name__)
+
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 # Seconds a statement waits for another process's write lock before failing as ``TransientError``
 # (the loop waits with it), and the longer wait allowed while the service starts.
 BUSY_TIMEOUT = 0.25
 STARTUP_BUSY_TIMEOUT = 10.0
+_NULLS = "_nulls"  # suffix of the companion index of a unique non-sparse index, see _index_statements
 _OPS = {"$eq": "=", "$ne": "!=", "$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
 
 
@@ -56,6 +60,27 @@ def _param(value: Any) -> Any:
 def _text(value: Any) -> str:
     """Compact JSON text (orjson: several times faster than the json module on our documents)."""
     return orjson.dumps(value).decode("utf-8")
+
+
+def _index_statements(collection: str, table: str, index: Index) -> dict[str, str]:
+    """The ``CREATE INDEX`` statements that make ``index``, by index name, as sqlite_master keeps them."""
+    exprs = [f"json_extract(doc, '{_path(f)}')" for f in index.fields]
+    name = f"{collection}_{index.name}"
+    unique = "UNIQUE " if index.unique else ""
+    where = ""
+    if index.sparse:
+        where = " WHERE " + " AND ".join(f"{e} IS NOT NULL" for e in exprs)
+    statements = {name: f'CREATE {unique}INDEX "{name}" ON {table} ({", ".join(exprs)}){where}'}
+    if index.unique and not index.sparse:
+        # A unique index in SQLite lets any number of rows hold NULL, while MongoDB indexes a missing
+        # or null field as null and two nulls clash. This companion holds only the rows with a
+        # missing or null field, null replaced by an empty blob (no JSON value extracts to a blob),
+        # so those clash as on MongoDB; rows with every field set stay in the first index, which is
+        # the one queries use.
+        keys = ", ".join(f"ifnull({e}, x'')" for e in exprs)
+        nulls = " OR ".join(f"{e} IS NULL" for e in exprs)
+        statements[name + _NULLS] = f'CREATE UNIQUE INDEX "{name}{_NULLS}" ON {table} ({keys}) WHERE {nulls}'
+    return statements
 
 
 def _compile(where: Filter | None) -> tuple[str, list[Any]]:
@@ -155,15 +180,49 @@ class SqliteStore:
     async def _create_indexes(self, collection: str, indexes: Sequence[Index]) -> None:
         table = await self._ensure_table(collection)
         for index in indexes:
-            exprs = ", ".join(f"json_extract(doc, '{_path(f)}')" for f in index.fields)
-            unique = "UNIQUE " if index.unique else ""
-            name = f'"{collection}_{index.name}"'
-            where = ""
-            if index.sparse:
-                where = " WHERE " + " AND ".join(
-                    f"json_extract(doc, '{_path(f)}') IS NOT NULL" for f in index.fields
-                )
-            await self._run(f"CREATE {unique}INDEX IF NOT EXISTS {name} ON {table} ({exprs}){where}")
+            wanted = _index_statements(collection, table, index)
+            # The companion's name is looked at even when not wanted: an index that stopped being
+            # unique and non-sparse leaves one behind, and it must go.
+            names = [f"{collection}_{index.name}", f"{collection}_{index.name}{_NULLS}"]
+            if await self._index_sql(names) == {n: wanted.get(n) for n in names}:
+                continue
+            await self._replace_indexes(names, wanted)
+
+    async def _index_sql(self, names: Sequence[str]) -> dict[str, str | None]:
+        """The statement each named index was created with (as sqlite_master keeps it), or None."""
+        marks = ",".join("?" * len(names))
+        rows = await self._rows(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({marks})", names
+        )
+        found = {str(name): str(sql) for name, sql in rows}
+        return {name: found.get(name) for name in names}
+
+    async def _replace_indexes(self, names: Sequence[str], wanted: Mapping[str, str]) -> None:
+        """Make the named indexes exactly ``wanted`` in one transaction.
+
+        ``CREATE INDEX IF NOT EXISTS`` alone would keep an index whose definition changed between
+        releases (unique, sparse, fields), silently enforcing the old rule; MongoDB refuses such an
+        index, and both adapters replace it. The transaction re-reads the schema under the write
+        lock, so another replica starting at the same time replaces it once, and a failure (a unique
+        index the data already violates) leaves the old definition in place.
+        """
+        await self._run("BEGIN IMMEDIATE")
+        try:
+            current = await self._index_sql(names)
+            for name in names:
+                want, have = wanted.get(name), current[name]
+                if want == have:
+                    continue
+                if have is not None:
+                    log.warning("replacing SQLite index %s: it was %r, it becomes %r", name, have, want)
+                    await self._run(f'DROP INDEX "{name}"')
+                if want is not None:
+                    await self._run(want)
+            await self._run("COMMIT")
+        except BaseException:
+            if self.db.in_transaction:  # SQLite may have rolled back already (some errors do)
+                self.db.execute("ROLLBACK")
+            raise
 
     async def get(self, collection: str, key: str) -> Doc | None:
         table = await self._ensure_table(collection)

@@ -1,27 +1,28 @@
 """One contract suite for every adapter of the storage port.
 
-SQLite runs always (real SQLite, a file in a temp dir). The MongoDB adapter runs against
-mongomock-motor's async client, so its code is exercised in every CI run, and against a real server
+It runs on real SQLite (a file in a temp dir), on the hand-written fake of the unit tests, on the
+MongoDB adapter against SecantusDB, a MongoDB-compatible server (``tests/mongo_server.py``; the tests
+skip when ``scripts/install-mongo-test-server.sh`` could not install it), and against a real MongoDB
 whenever ``MONGODB_URL`` is set (the hosted workflow, the compose stack, a developer's laptop).
 """
 
 from __future__ import annotations
 
+import logging
 import os
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from shared.storage import ConcurrencyConflict, DocumentStore, DuplicateKey, Index, open_store
-from shared.storage.mongo import MongoStore
 from tests.fakes import InMemoryStore
+from tests.mongo_server import database_url, unique_prefix
 
 pytestmark = pytest.mark.service
 
 # "fake": the hand-written InMemoryStore of the unit tests must keep the same contract.
-BACKENDS = ["sqlite", "mongomock", "fake"] + (["mongodb"] if os.environ.get("MONGODB_URL") else [])
+BACKENDS = ["sqlite", "fake", "secantusdb"] + (["mongodb"] if os.environ.get("MONGODB_URL") else [])
 
 
 @pytest.fixture(params=BACKENDS)
@@ -31,13 +32,12 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         s: DocumentStore = await open_store(f"sqlite:///{tmp_path}/contract.db", "contract")
     elif backend == "fake":
         s = InMemoryStore()
-    elif backend == "mongomock":
-        from mongomock_motor import AsyncMongoMockClient
-
-        client = AsyncMongoMockClient()
-        s = MongoStore(client[f"contract_{uuid.uuid4().hex[:8]}"])
+    elif backend == "secantusdb":
+        s = await open_store(
+            database_url(request.getfixturevalue("mongo_server"), unique_prefix()), "contract"
+        )
     else:
-        s = await open_store(os.environ["MONGODB_URL"], f"contract_{uuid.uuid4().hex[:8]}")
+        s = await open_store(os.environ["MONGODB_URL"], f"contract_{unique_prefix()}")
     await s.ensure_indexes("things", [Index(("kind",)), Index(("ref",), unique=False)])
     yield s
     await s.close()
@@ -156,3 +156,110 @@ async def test_unsupported_operators_are_refused(store: DocumentStore) -> None:
 
 async def test_ping_succeeds_on_a_reachable_store(store: DocumentStore) -> None:
     await store.ping()
+
+
+async def insert_all(store: DocumentStore, collection: str, *docs: dict[str, object]) -> None:
+    for doc in docs:
+        await store.insert(collection, {"version": 1, **doc})
+
+
+async def test_a_unique_sparse_index_leaves_out_explicit_nulls_as_well_as_missing_fields(
+    store: DocumentStore,
+) -> None:
+    # MongoDB's partial index on {$exists: true} would index the nulls, and the second null clash.
+    await store.ensure_indexes("codes", [Index(("code",), unique=True, sparse=True)])
+    await insert_all(store, "codes", {"_id": "a"}, {"_id": "b"}, {"_id": "c", "code": None},
+                     {"_id": "d", "code": None}, {"_id": "e", "code": "DD-1"})  # fmt: skip
+    with pytest.raises(DuplicateKey):
+        await store.insert("codes", {"_id": "f", "version": 1, "code": "DD-1"})
+    assert await store.count("codes") == 5
+
+
+async def test_a_unique_index_that_is_not_sparse_indexes_a_missing_field_as_null(
+    store: DocumentStore,
+) -> None:
+    await store.ensure_indexes("codes", [Index(("code",), unique=True)])
+    await insert_all(store, "codes", {"_id": "a"}, {"_id": "b", "code": "DD-1"})
+    for clash in ({"_id": "c"}, {"_id": "d", "code": None}, {"_id": "e", "code": "DD-1"}):
+        with pytest.raises(DuplicateKey):
+            await store.insert("codes", {"version": 1, **clash})
+    assert sorted(d["_id"] for d in await store.find("codes")) == ["a", "b"]
+
+
+async def test_a_compound_unique_index_that_is_not_sparse_counts_a_missing_field_as_null(
+    store: DocumentStore,
+) -> None:
+    await store.ensure_indexes("ranked", [Index(("group", "rank"), unique=True)])
+    await insert_all(store, "ranked", {"_id": "a", "group": "g"}, {"_id": "b", "group": "h"},
+                     {"_id": "c", "group": "g", "rank": 1}, {"_id": "d", "rank": 1})  # fmt: skip
+    for clash in (
+        {"_id": "x", "group": "g"},
+        {"_id": "y", "group": "g", "rank": None},
+        {"_id": "z", "rank": 1},
+    ):
+        with pytest.raises(DuplicateKey):
+            await store.insert("ranked", {"version": 1, **clash})
+    assert await store.count("ranked") == 4
+
+
+async def test_an_index_whose_definition_changed_is_replaced(
+    store: DocumentStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    await store.ensure_indexes("codes", [Index(("code",))])
+    await insert_all(store, "codes", {"_id": "a", "code": "DD-1"}, {"_id": "b"})
+
+    await store.ensure_indexes("codes", [Index(("code",), unique=True, sparse=True)])
+    with pytest.raises(DuplicateKey):
+        await store.insert("codes", {"_id": "c", "version": 1, "code": "DD-1"})
+    await store.insert("codes", {"_id": "d", "version": 1})  # sparse: "b" and "d" both lack the code
+
+    await store.delete("codes", "d")
+    await store.ensure_indexes("codes", [Index(("code",), unique=True)])
+    with pytest.raises(DuplicateKey):  # not sparse any more: a second missing code clashes with "b"
+        await store.insert("codes", {"_id": "e", "version": 1})
+
+    await store.ensure_indexes("codes", [Index(("code",))])
+    await insert_all(store, "codes", {"_id": "f", "code": "DD-1"}, {"_id": "g"})
+    assert await store.count("codes") == 4
+    if not isinstance(store, InMemoryStore):
+        assert any("replacing" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+
+
+async def test_ensuring_the_same_indexes_again_replaces_nothing(
+    store: DocumentStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    indexes = [Index(("code",), unique=True), Index(("group", "rank"), unique=True, sparse=True),
+               Index(("kind",), sparse=True)]  # fmt: skip
+    await store.ensure_indexes("codes", indexes)
+    await store.insert("codes", {"_id": "a", "version": 1, "code": "DD-1"})
+    caplog.set_level(logging.WARNING)
+    await store.ensure_indexes("codes", indexes)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    with pytest.raises(DuplicateKey):
+        await store.insert("codes", {"_id": "b", "version": 1, "code": "DD-1"})
+
+
+async def test_update_where_reports_a_match_whose_changes_equal_the_current_values(
+    store: DocumentStore,
+) -> None:
+    await store.insert("things", {"_id": "a", "version": 1, "state": "sending", "n": 1})
+    # MongoDB's modified_count is 0 for a $set that changes nothing; the document did match.
+    assert await store.update_where("things", "a", {"state": "sending"}, {"state": "sending", "n": 1}) is True
+    assert await store.update_where("things", "a", {"state": "sent"}, {"n": 1}) is False
+
+
+async def test_exists_means_present_and_not_null(store: DocumentStore) -> None:
+    # MongoDB's own $exists: true also matches an explicit null; SQLite's json_extract cannot tell
+    # a null from a missing field, so the port means "present and not null" on every adapter.
+    await insert_all(
+        store, "things", {"_id": "a", "sent": None}, {"_id": "b", "sent": "2026-11-27"}, {"_id": "c"}
+    )
+    assert [d["_id"] for d in await store.find("things", {"sent": {"$exists": True}})] == ["b"]
+    assert [d["_id"] for d in await store.find("things", {"sent": {"$exists": False}}, order_by="_id")] == [
+        "a",
+        "c",
+    ]
+    assert await store.count("things", {"sent": {"$exists": True, "$ne": "2026-11-27"}}) == 0
+    assert await store.update_where("things", "a", {"sent": {"$exists": True}}, {"sent": "x"}) is False
+    assert await store.update_where("things", "b", {"sent": {"$exists": True}}, {"sent": "y"}) is True
