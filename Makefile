@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test unit service e2e clean install bench
+.PHONY: run test unit service e2e deployed test-tools clean install bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,14 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/dialogue up --demo $(if $(ONCE),--once,)
 
-## make test: ruff, mypy and every test layer
-test: $(STAMP)
+# Real servers and tools the tests start: Prometheus, Alertmanager, docker-compose (apt, as root) and the
+# MongoDB-compatible test server in its own .venv-mongo (never a project dependency).
+test-tools:
 	@bash scripts/install-test-tools.sh
+	@bash scripts/install-mongo-test-server.sh
+
+## make test: ruff, mypy and every test layer (the deployment layer included)
+test: $(STAMP) test-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -36,6 +41,11 @@ service: $(STAMP)
 
 e2e: $(STAMP)
 	$(BIN)/pytest -q -m e2e
+
+## make deployed: the stack started from deploy/ itself (NATS config and accounts, compose environment,
+## read-only roots, MongoDB-compatible server and SQLite, Prometheus and Alertmanager); needs root
+deployed: $(STAMP) test-tools
+	$(BIN)/pytest -q -m deployed
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.deployed.stack import Stack, require_root_and_unshare
+from tests.deployed.monitoring import Monitoring
+from tests.deployed.stack import KubernetesStack, Stack, require_root_and_unshare
 
 
 @pytest.fixture
@@ -29,6 +30,34 @@ def store(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def stack(deploy_root: Path, store: str) -> Iterator[Stack]:
     running = Stack(deploy_root, store)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def sqlite_stack(deploy_root: Path) -> Iterator[Stack]:
+    """The stack on SQLite stores, for tests about the deployment itself rather than the store."""
+    running = Stack(deploy_root, "sqlite")
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def monitoring(deploy_root: Path) -> Iterator[Monitoring]:
+    watching = Monitoring(deploy_root)
+    try:
+        yield watching
+    finally:
+        watching.stop()
+
+
+@pytest.fixture
+def kubernetes_stack(deploy_root: Path) -> Iterator[KubernetesStack]:
+    running = KubernetesStack(deploy_root, "sqlite")
     try:
         yield running
     finally:

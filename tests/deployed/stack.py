@@ -27,6 +27,7 @@ from tests.deployed.deployment import (
     ProcessSpec,
     compose,
     compose_service,
+    k8s_service,
     render_nats_config,
 )
 
@@ -76,6 +77,9 @@ class Nats:
     log: Path
     port: int
     env: dict[str, str] = field(default_factory=dict)
+    # How the server starts: compose's entrypoint by default; the Kubernetes StatefulSet runs
+    # nats-server itself with the passwords in its environment (from a Secret).
+    kubernetes: bool = False
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -88,9 +92,15 @@ class Nats:
             "NATS_SECRETS_DIR": str(self.secrets),
             **self.env,
         }
+        if self.kubernetes:
+            for file in self.secrets.glob("nats_*_password"):
+                env[file.name.upper()] = file.read_text().strip()
+            argv = ["nats-server", "--config", str(self.config)]
+        else:
+            argv = ["sh", str(COMPOSE_DIR / "nats-entrypoint.sh"), "--config", str(self.config)]
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                ["sh", str(COMPOSE_DIR / "nats-entrypoint.sh"), "--config", str(self.config)],
+                argv,
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -206,6 +216,11 @@ class Stack:
     def secrets(self) -> Path:
         return self.root / "secrets"
 
+    @property
+    def nats_url(self) -> str:
+        assert self.nats is not None
+        return self.nats.url
+
     def password_file(self, user: str) -> Path:
         return self.secrets / f"nats_{user}_password"
 
@@ -224,16 +239,16 @@ class Stack:
         self.nats.start()
         return self.nats
 
-    def _store_url(self, service: str) -> str:
+    def _store_url(self, volume: str) -> str:
+        """SQLite in the service's data volume, or the MongoDB URL (a database set per stack)."""
         if self.store == "sqlite":
-            data = self.root / "volumes" / f"{service}-data"
-            return f"sqlite:////{data}/{{database}}.db"
+            return f"sqlite:////{self.root / 'volumes' / volume}/{{database}}.db"
         return self.store
 
     def prepare(self, name: str) -> Service:
         assert self.nats is not None
         spec = compose(self.variables)
-        (self.secrets / f"{name}_store_url").write_text(self._store_url(name))
+        (self.secrets / f"{name}_store_url").write_text(self._store_url(f"{name}-data"))
         process = compose_service(
             spec,
             name,
@@ -255,6 +270,10 @@ class Stack:
         for name in names:
             self.services[name].wait_ready()
 
+    def violations(self) -> list[str]:
+        assert self.nats is not None
+        return self.nats.violations()
+
     def restart(self, name: str) -> None:
         service = self.services[name]
         service.stop()
@@ -275,7 +294,7 @@ class Stack:
         env = {
             "PATH": os.environ.get("PATH", ""),
             "HOME": str(self.root),
-            "DIALOGUE_NATS_URL": self.nats.url,
+            "DIALOGUE_NATS_URL": self.nats_url,
             "DIALOGUE_NATS_USER": user,
             "DIALOGUE_NATS_PASSWORD_FILE": str(self.password_file(user)),
         }
@@ -287,3 +306,89 @@ class Stack:
             text=True,
             timeout=timeout,
         )
+
+
+@dataclass
+class KubernetesStack(Stack):
+    """The multi-node overlay: a 3-node NATS cluster from its nats.conf and the base's accounts.conf,
+    and the services as their Deployments and ConfigMaps configure them (DIALOGUE_STREAM_REPLICAS=3)."""
+
+    nodes: list[Nats] = field(default_factory=list)
+
+    @property
+    def nats_url(self) -> str:
+        return ",".join(node.url for node in self.nodes)
+
+    def start_nats(self) -> Nats:
+        make_secrets(self.secrets)
+        names = [f"nats-{i}" for i in range(3)]
+        client, cluster = [free_port() for _ in names], [free_port() for _ in names]
+        for index, name in enumerate(names):
+            config = render_nats_config(
+                DEPLOY / "k8s" / "overlays" / "multi-node" / "nats.conf",
+                self.root / name,
+                client_port=client[index],
+                monitor_port=free_port(),
+                store_dir=self.root / name / "jetstream",
+                accounts=DEPLOY / "k8s" / "base" / "nats" / "accounts.conf",
+                cluster_port=cluster[index],
+                routes=[f"nats://127.0.0.1:{port}" for port in cluster],
+            )
+            node = Nats(
+                config,
+                self.secrets,
+                self.root / f"{name}.log",
+                client[index],
+                {"NATS_SERVER_NAME": name},
+                True,
+            )
+            self.nodes.append(node)
+        for node in self.nodes:
+            node.start()
+        self.nats = self.nodes[0]
+        return self.nats
+
+    def _secret_file(self, secret: str, key: str) -> Path:
+        if secret == "dialogue-nats-passwords":
+            return self.password_file(key)
+        assert secret == "dialogue-store-urls", secret
+        return self.secrets / f"{key}_store_url"
+
+    def prepare(self, name: str) -> Service:
+        (self.secrets / f"{name}_store_url").write_text(self._store_url(f"{name}-data"))
+        process = k8s_service(
+            name,
+            root=self.root,
+            secret_file=self._secret_file,
+            nats_url=",".join(f"nats://127.0.0.1:{node.port}" for node in self.nodes),
+            http_port=free_port(),
+        )
+        service = Service(process, self.root / f"{name}.log")
+        self.services[name] = service
+        return service
+
+    def stop(self) -> None:
+        super().stop()
+        for node in self.nodes:
+            node.stop()
+
+    def violations(self) -> list[str]:
+        return [line for node in self.nodes for line in node.violations()]
+
+    def stream_replicas(self) -> dict[str, int]:
+        """Each stream's replica count, read as the operator (who may read stream info)."""
+        import asyncio
+
+        import nats
+
+        async def read() -> dict[str, int]:
+            nc = await nats.connect(self.nats_url.split(","), user="operator", password=self.password_file("operator").read_text(),
+                                    inbox_prefix="_INBOX.operator")  # fmt: skip
+            try:
+                js = nc.jetstream()
+                return {name: (await js.stream_info(name)).config.num_replicas or 1
+                        for name in ("SCHEDULING", "INTAKE", "ASSIGNMENT", "NOTIFICATION", "DEADLETTER")}  # fmt: skip
+            finally:
+                await nc.close()
+
+        return asyncio.run(read())

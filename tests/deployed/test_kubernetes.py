@@ -1,0 +1,31 @@
+"""The multi-node overlay on processes: three NATS nodes, services as their Deployments configure them."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.deployed.deployment import k8s_config
+from tests.deployed.stack import KubernetesStack
+
+pytestmark = pytest.mark.deployed
+
+
+def test_the_scenario_runs_on_a_three_node_cluster_with_replicated_streams(
+    kubernetes_stack: KubernetesStack,
+) -> None:
+    assert k8s_config("dialogue-config")["DIALOGUE_STREAM_REPLICAS"] == "3"
+    kubernetes_stack.start()
+
+    result = kubernetes_stack.cli(
+        "demo",
+        "--output-dir", str(kubernetes_stack.root / "cli"),
+        "--source-user", "external",
+        "--source-password-file", str(kubernetes_stack.password_file("external")),
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "16 ý kiến" in result.stdout
+    assert set(kubernetes_stack.stream_replicas().values()) == {3}
+    assert kubernetes_stack.violations() == []
+    for name, service in kubernetes_stack.services.items():
+        assert service.tracebacks() == [], name
