@@ -94,6 +94,10 @@ async def step(watch: PermissionWatch, doing: str, action: Callable[[], Awaitabl
         raise
 
 
+async def _quiet(exc: Exception) -> None:
+    """nats-py's default error callback logs a traceback; this check reports errors itself."""
+
+
 async def check_nats_login(settings: ServiceSettings, wait: Callable[[str], None]) -> None:
     """Log in once with the service's credentials before the broker does.
 
@@ -114,6 +118,7 @@ async def check_nats_login(settings: ServiceSettings, wait: Callable[[str], None
                 allow_reconnect=False,
                 connect_timeout=5,
                 max_reconnect_attempts=0,
+                error_cb=_quiet,  # the refusal is reported below, in one sentence
             )
         except Exception as exc:
             text = str(exc).lower()

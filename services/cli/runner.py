@@ -35,6 +35,9 @@ async def serve(name: str) -> int:
     configure_logging(name, settings.log_level, settings.log_format)
     try:
         host = build_service(name, settings)
+    except StartupError as exc:
+        log.error("%s cannot start: %s", name, exc.message, extra={"fields": {"setting": exc.setting}})
+        return EX_CONFIG
     except (OSError, tomllib.TOMLDecodeError) as exc:
         log.error(
             "%s cannot start: a data file cannot be read (%s); check DIALOGUE_CONFIG_DIR and the *_FILE settings",

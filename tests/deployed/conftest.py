@@ -12,6 +12,7 @@ import pytest
 
 from tests.deployed.monitoring import Monitoring
 from tests.deployed.stack import KubernetesStack, Stack, require_root_and_unshare
+from tests.mongo_server import database_url, unique_prefix
 
 
 @pytest.fixture
@@ -22,9 +23,13 @@ def deploy_root() -> Iterator[Path]:
     shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=["sqlite", "mongodb"])
 def store(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+    """SQLite in each service's data volume, or MongoDB through the MongoDB-compatible test server
+    (a database set of its own per stack: ``<prefix>_dialogue_<service>``)."""
+    if request.param == "sqlite":
+        return "sqlite"
+    return database_url(request.getfixturevalue("mongo_server"), unique_prefix())
 
 
 @pytest.fixture
