@@ -116,11 +116,16 @@ def demo(
                 "nats_password": None,
             }
         )
-    output_dir.mkdir(parents=True, exist_ok=True)
     try:
+        output_dir.mkdir(parents=True, exist_ok=True)
         _print_demo(operator.nats_url, output_dir, operator=operator, source=source)
     except (StackError, CommandFailed) as exc:
         console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    except OSError as exc:
+        console.print(
+            f"[red]Không ghi được vào thư mục {output_dir} ({exc.strerror}); chọn --output-dir khác.[/red]"
+        )
         raise typer.Exit(1) from exc
 
 

@@ -109,6 +109,11 @@ class ProcessSpec:
     tmpfs: list[str] = field(default_factory=list)
     read_only: bool = False
     http_port: int = 0
+    paths: dict[str, str] = field(default_factory=dict)  # container path -> local path
+
+    def local(self, value: str) -> str:
+        """A value as the container would see it (a path under a mount), on this machine."""
+        return _mapped(value, self.paths, {})
 
 
 def _mapped(value: str, paths: dict[str, str], hosts: dict[str, str]) -> str:
@@ -153,14 +158,14 @@ def compose_service(
         paths[target] = str(local)
     workdir = root / "workdir" / name
     workdir.mkdir(parents=True, exist_ok=True)
-    paths[built.workdir] = str(workdir)
+    paths[service.get("working_dir") or built.workdir] = str(workdir)
     env = {key: _mapped(value, paths, hosts) for key, value in built.env.items()}
     for key, value in (service.get("environment") or {}).items():
         env[key] = _mapped(str(value), paths, hosts)
     env["HOME"] = str(workdir)
     env["DIALOGUE_HTTP_PORT"] = str(http_port)
     command = service.get("command") or []
-    argv = [*built.entrypoint, *command]
+    argv = [*(service.get("entrypoint") or built.entrypoint), *command]
     argv[0] = str(Path(sys.prefix) / "bin" / argv[0])
     return ProcessSpec(
         name=name,
@@ -171,6 +176,7 @@ def compose_service(
         tmpfs=[str(entry).split(":")[0] for entry in service.get("tmpfs", [])],
         read_only=bool(service.get("read_only")),
         http_port=http_port,
+        paths=paths,
     )
 
 
@@ -280,4 +286,4 @@ def k8s_service(
     argv = [*built.entrypoint, *container.get("args", [])]
     argv[0] = str(Path(sys.prefix) / "bin" / argv[0])
     read_only = bool(container.get("securityContext", {}).get("readOnlyRootFilesystem"))
-    return ProcessSpec(name, argv, env, workdir, writable, tmpfs, read_only, http_port)
+    return ProcessSpec(name, argv, env, workdir, writable, tmpfs, read_only, http_port, paths)

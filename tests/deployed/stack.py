@@ -50,6 +50,7 @@ done
 shift
 [ -n "$ro" ] && mount -o remount,bind,ro /
 for path in $tmpfs; do mount -t tmpfs -o size=64m,mode=1777 tmpfs "$path"; done
+cd "$PWD"  # the working directory as it is now mounted, not the directory under the mounts
 exec "$@"
 """
 
@@ -286,26 +287,25 @@ class Stack:
         if self.nats is not None:
             self.nats.stop()
 
-    def cli(
-        self, *args: str, user: str = "operator", timeout: float = 180
-    ) -> subprocess.CompletedProcess[str]:
-        """The operator CLI as ``user``, with the settings deploy/README.md tells an operator to set."""
-        assert self.nats is not None
-        env = {
-            "PATH": os.environ.get("PATH", ""),
-            "HOME": str(self.root),
-            "DIALOGUE_NATS_URL": self.nats_url,
-            "DIALOGUE_NATS_USER": user,
-            "DIALOGUE_NATS_PASSWORD_FILE": str(self.password_file(user)),
-        }
-        return subprocess.run(
-            [str(Path(sys.prefix) / "bin" / "dialogue"), *args],
-            env=env,
-            cwd=self.root,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
+    def cli(self, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+        """``docker compose run --rm cli <args>``: the compose file's ``cli`` service (user
+        ``operator``, its secrets, its environment, a read-only root) on a process. Its tmpfs working
+        directory becomes a writable folder of the test, which reads what the CLI writes there."""
+        spec = compose_service(
+            compose(self.variables),
+            "cli",
+            root=self.root,
+            secrets_dir=self.secrets,
+            hosts={"nats:4222": self.nats_url.removeprefix("nats://")},
+            http_port=0,
         )
+        spec.tmpfs = [path for path in spec.tmpfs if path != "/tmp"]
+        options = [f"rw={spec.workdir}", "ro=1"] if spec.read_only else []
+        argv = ["unshare", "--mount", "--propagation", "private", "sh", "-c", _READ_ONLY_ROOT, "sh"]
+        return subprocess.run(
+            [*argv, *options, "--", spec.argv[0], *(spec.local(arg) for arg in args)],
+            env=spec.env, cwd=spec.workdir, capture_output=True, text=True, timeout=timeout,
+        )  # fmt: skip
 
 
 @dataclass

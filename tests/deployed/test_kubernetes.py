@@ -18,9 +18,9 @@ def test_the_scenario_runs_on_a_three_node_cluster_with_replicated_streams(
 
     result = kubernetes_stack.cli(
         "demo",
-        "--output-dir", str(kubernetes_stack.root / "cli"),
+        "--output-dir", ".",
         "--source-user", "external",
-        "--source-password-file", str(kubernetes_stack.password_file("external")),
+        "--source-password-file", "/run/secrets/nats_external_password",
     )  # fmt: skip
 
     assert result.returncode == 0, result.stdout + result.stderr

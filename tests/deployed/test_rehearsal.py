@@ -16,9 +16,9 @@ def test_the_dong_du_scenario_runs_on_the_stack_as_deployed(stack: Stack) -> Non
 
     result = stack.cli(
         "demo",
-        "--output-dir", str(stack.root / "cli"),
+        "--output-dir", ".",
         "--source-user", "external",
-        "--source-password-file", str(stack.password_file("external")),
+        "--source-password-file", "/run/secrets/nats_external_password",
     )  # fmt: skip
 
     assert result.returncode == 0, result.stdout + result.stderr
