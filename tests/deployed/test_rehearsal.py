@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
+from tests.deployed.deployment import REPO
 from tests.deployed.stack import Stack
 
 pytestmark = pytest.mark.deployed
@@ -23,6 +26,15 @@ def test_the_dong_du_scenario_runs_on_the_stack_as_deployed(stack: Stack) -> Non
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "16 ý kiến" in result.stdout
+    # Another system, with nothing but nats-py and the external user's credentials in the URL.
+    password = stack.password_file("external").read_text()
+    url = stack.nats_url.replace("nats://", f"nats://external:{password}@")
+    example = subprocess.run(
+        [sys.executable, str(REPO / "examples" / "publish_opinion.py"), url, "cong-thong-tin-tinh"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert example.returncode == 0, example.stdout + example.stderr
+    assert "DT-" in example.stdout
     assert stack.nats is not None
     assert stack.nats.violations() == []
     for name, service in stack.services.items():
