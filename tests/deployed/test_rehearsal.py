@@ -42,3 +42,29 @@ def test_the_dong_du_scenario_runs_on_the_stack_as_deployed(stack: Stack) -> Non
     log = stack.root / "volumes" / "notification-data" / "notifications.log"
     notices = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert len(notices) > 16
+
+
+def test_a_data_file_mounted_in_the_config_folder_replaces_the_shipped_one(sqlite_stack: Stack) -> None:
+    shipped = REPO / "services" / "notification" / "data" / "directory.toml"
+    replaced = shipped.read_text(encoding="utf-8").replace(
+        'name = "Các chi bộ, cán bộ, đảng viên xã Đồng Du"', 'name = "Chi bộ xã Đồng Du (tệp thay thế)"'
+    )
+    assert "(tệp thay thế)" in replaced
+    config = sqlite_stack.root / "config"
+    config.mkdir()
+    (config / "directory.toml").write_text(replaced, encoding="utf-8")
+    sqlite_stack.binds["/etc/dialogue"] = config  # compose: ./config:/etc/dialogue:ro
+    sqlite_stack.start()
+
+    result = sqlite_stack.cli(
+        "demo",
+        "--output-dir", ".",
+        "--source-user", "external",
+        "--source-password-file", "/run/secrets/nats_external_password",
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    log = sqlite_stack.root / "volumes" / "notification-data" / "notifications.log"
+    recipients = {json.loads(line)["recipient"] for line in log.read_text(encoding="utf-8").splitlines()}
+    assert "Chi bộ xã Đồng Du (tệp thay thế)" in recipients
+    assert "Các chi bộ, cán bộ, đảng viên xã Đồng Du" not in recipients
