@@ -34,21 +34,21 @@ def store(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def stack(deploy_root: Path, store: str) -> Iterator[Stack]:
-    running = Stack(deploy_root, store)
-    try:
+    with Stack(deploy_root, store) as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture
 def sqlite_stack(deploy_root: Path) -> Iterator[Stack]:
     """The stack on SQLite stores, for tests about the deployment itself rather than the store."""
-    running = Stack(deploy_root, "sqlite")
-    try:
+    with Stack(deploy_root, "sqlite") as running:
         yield running
-    finally:
-        running.stop()
+
+
+@pytest.fixture
+def kubernetes_stack(deploy_root: Path) -> Iterator[KubernetesStack]:
+    with KubernetesStack(deploy_root, "sqlite") as running:
+        yield running
 
 
 @pytest.fixture
@@ -58,12 +58,3 @@ def monitoring(deploy_root: Path) -> Iterator[Monitoring]:
         yield watching
     finally:
         watching.stop()
-
-
-@pytest.fixture
-def kubernetes_stack(deploy_root: Path) -> Iterator[KubernetesStack]:
-    running = KubernetesStack(deploy_root, "sqlite")
-    try:
-        yield running
-    finally:
-        running.stop()

@@ -23,7 +23,7 @@ import yaml
 
 from shared.ports import free_port
 from tests.deployed.deployment import DEPLOY
-from tests.deployed.stack import PROBE_HOST, wait_for
+from tests.deployed.stack import PROBE_HOST, end, wait_for
 
 PROMETHEUS_DIR = DEPLOY / "prometheus"
 
@@ -151,10 +151,4 @@ class Monitoring:
 
     def stop(self) -> None:
         for process in (self.prometheus, self.alertmanager):
-            if process is not None and process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            end(process)

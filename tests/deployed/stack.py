@@ -15,7 +15,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import pytest
 
@@ -109,13 +109,7 @@ class Nats:
         wait_for(f"nats-server on port {self.port}", lambda: _listens(self.port), 20, self)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        end(self.process)
         self.process = None
 
     def alive(self) -> bool:
@@ -133,6 +127,18 @@ def _listens(port: int, host: str = "127.0.0.1") -> bool:
             return True
     except OSError:
         return False
+
+
+def end(process: subprocess.Popen[bytes] | None, sig: int = signal.SIGTERM, timeout: float = 20) -> None:
+    """Stop a child with ``sig``; SIGKILL if it is still there after ``timeout`` seconds."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(sig)
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def tail(log: Path, lines: int = 15) -> str:
@@ -188,13 +194,7 @@ class Service:
         wait_for(f"{self.spec.name} ready at {PROBE_HOST}", lambda: self.readyz()[0] == 200, timeout, self)
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        end(self.process, sig)
         self.process = None
 
     def tracebacks(self) -> list[str]:
@@ -212,6 +212,12 @@ class Stack:
     binds: dict[str, Path] = field(default_factory=dict)
     nats: Nats | None = None
     services: dict[str, Service] = field(default_factory=dict)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
 
     @property
     def secrets(self) -> Path:
@@ -286,6 +292,14 @@ class Stack:
             service.stop()
         if self.nats is not None:
             self.nats.stop()
+
+    def demo(self) -> subprocess.CompletedProcess[str]:
+        """The Đồng Du scenario through the CLI: commands as operator, the portal's submissions as
+        ``external`` (its password as the compose ``cli`` service mounts it)."""
+        return self.cli(
+            "demo", "--output-dir", ".",
+            "--source-user", "external", "--source-password-file", "/run/secrets/nats_external_password",
+        )  # fmt: skip
 
     def cli(self, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
         """``docker compose run --rm cli <args>``: the compose file's ``cli`` service (user

@@ -16,12 +16,7 @@ def test_the_scenario_runs_on_a_three_node_cluster_with_replicated_streams(
     assert k8s_config("dialogue-config")["DIALOGUE_STREAM_REPLICAS"] == "3"
     kubernetes_stack.start()
 
-    result = kubernetes_stack.cli(
-        "demo",
-        "--output-dir", ".",
-        "--source-user", "external",
-        "--source-password-file", "/run/secrets/nats_external_password",
-    )  # fmt: skip
+    result = kubernetes_stack.demo()
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "16 ý kiến" in result.stdout

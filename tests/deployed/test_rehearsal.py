@@ -17,12 +17,7 @@ pytestmark = pytest.mark.deployed
 def test_the_dong_du_scenario_runs_on_the_stack_as_deployed(stack: Stack) -> None:
     stack.start()
 
-    result = stack.cli(
-        "demo",
-        "--output-dir", ".",
-        "--source-user", "external",
-        "--source-password-file", "/run/secrets/nats_external_password",
-    )  # fmt: skip
+    result = stack.demo()
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "16 ý kiến" in result.stdout
@@ -56,12 +51,7 @@ def test_a_data_file_mounted_in_the_config_folder_replaces_the_shipped_one(sqlit
     sqlite_stack.binds["/etc/dialogue"] = config  # compose: ./config:/etc/dialogue:ro
     sqlite_stack.start()
 
-    result = sqlite_stack.cli(
-        "demo",
-        "--output-dir", ".",
-        "--source-user", "external",
-        "--source-password-file", "/run/secrets/nats_external_password",
-    )  # fmt: skip
+    result = sqlite_stack.demo()
 
     assert result.returncode == 0, result.stdout + result.stderr
     log = sqlite_stack.root / "volumes" / "notification-data" / "notifications.log"
