@@ -6,10 +6,11 @@ to this API.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from pymongo import ASCENDING, DESCENDING, timeout
 from pymongo.errors import (
@@ -25,6 +26,7 @@ from shared.errors import StartupError, TransientError
 from shared.storage.port import ConcurrencyConflict, Doc, DuplicateKey, Filter, Index, check_filter
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Server error codes: https://www.mongodb.com/docs/manual/reference/error-codes/
 UNAUTHORIZED = 13
@@ -64,6 +66,22 @@ def _unavailable_is_transient() -> Iterator[None]:
         if _is_transient(exc):
             raise TransientError(f"MongoDB unavailable: {exc}") from exc
         raise
+
+
+async def _settled(operation: Awaitable[T]) -> T:
+    """Await a PyMongo operation without losing a cancellation.
+
+    On Python 3.11 (the image's), ``asyncio.wait_for``, which PyMongo's pool uses, returns normally
+    when its task is cancelled just as the awaited future completes (CPython gh-86296, fixed in
+    3.12): the operation then succeeds and the cancellation is gone, so a host stopping a periodic
+    sweep waited forever for a loop that went on. A cancellation requested meanwhile is raised here.
+    """
+    task = asyncio.current_task()
+    requested = task.cancelling() if task is not None else 0
+    result = await operation
+    if task is not None and task.cancelling() > requested:
+        raise asyncio.CancelledError
+    return result
 
 
 def _index_options(index: Index) -> dict[str, Any]:
@@ -124,7 +142,7 @@ class MongoStore:
         try:
             # The driver authenticates the connection before its first command, so this ping is
             # where wrong credentials show; later commands only see a server-selection timeout.
-            await self._db.command("ping")
+            await _settled(self._db.command("ping"))
         except OperationFailure as exc:
             if exc.code == AUTHENTICATION_FAILED:
                 raise StartupError(
@@ -157,14 +175,14 @@ class MongoStore:
         keys = [(f, ASCENDING) for f in index.fields]
         options = _index_options(index)
         try:
-            await coll.create_index(keys, **options)
+            await _settled(coll.create_index(keys, **options))
             return
         except OperationFailure as exc:
             if exc.code not in (INDEX_OPTIONS_CONFLICT, INDEX_KEY_SPECS_CONFLICT):
                 raise
         # An index of this name or on these keys exists with other options (an older release's
         # definition): MongoDB never changes one in place, so it is dropped and created anew.
-        existing = await coll.index_information()
+        existing = await _settled(coll.index_information())
         for name, spec in existing.items():
             same_keys = [(f, d) for f, d in spec.get("key", [])] == keys
             if name == "_id_" or (name != index.name and not same_keys):
@@ -174,21 +192,21 @@ class MongoStore:
                 name, self._db.name, coll.name, spec, {"key": keys, **options},
             )  # fmt: skip
             try:
-                await coll.drop_index(name)
+                await _settled(coll.drop_index(name))
             except OperationFailure as exc:
                 if exc.code != INDEX_NOT_FOUND:  # another replica starting up dropped it first
                     raise
-        await coll.create_index(keys, **options)
+        await _settled(coll.create_index(keys, **options))
 
     async def get(self, collection: str, key: str) -> Doc | None:
         with _unavailable_is_transient():
-            doc = await self._coll(collection).find_one({"_id": key})
+            doc = await _settled(self._coll(collection).find_one({"_id": key}))
         return None if doc is None else dict(doc)
 
     async def insert(self, collection: str, doc: Doc) -> None:
         try:
             with _unavailable_is_transient():
-                await self._coll(collection).insert_one(dict(doc))
+                await _settled(self._coll(collection).insert_one(dict(doc)))
         except DuplicateKeyError as exc:
             raise DuplicateKey(doc["_id"]) from exc
 
@@ -202,8 +220,8 @@ class MongoStore:
             return
         try:
             with _unavailable_is_transient():
-                result = await self._coll(collection).replace_one(
-                    {"_id": doc["_id"], "version": version - 1}, dict(doc)
+                result = await _settled(
+                    self._coll(collection).replace_one({"_id": doc["_id"], "version": version - 1}, dict(doc))
                 )
         except DuplicateKeyError as exc:
             raise DuplicateKey(doc["_id"]) from exc
@@ -212,15 +230,15 @@ class MongoStore:
 
     async def upsert(self, collection: str, doc: Doc) -> None:
         with _unavailable_is_transient():
-            await self._coll(collection).replace_one({"_id": doc["_id"]}, dict(doc), upsert=True)
+            await _settled(self._coll(collection).replace_one({"_id": doc["_id"]}, dict(doc), upsert=True))
 
     async def update_where(
         self, collection: str, key: str, where: Filter, changes: Mapping[str, Any]
     ) -> bool:
         check_filter(where)
         with _unavailable_is_transient():
-            result = await self._coll(collection).update_one(
-                {"_id": key, **_query(where)}, {"$set": dict(changes)}
+            result = await _settled(
+                self._coll(collection).update_one({"_id": key, **_query(where)}, {"$set": dict(changes)})
             )
         # matched, not modified: a $set that leaves the document as it was still did what was asked
         # (modified_count is 0 then), as SQLite's and the fake's row counts say.
@@ -242,22 +260,22 @@ class MongoStore:
         if limit is not None:
             cursor = cursor.limit(int(limit))
         with _unavailable_is_transient():
-            return [dict(d) for d in await cursor.to_list(length=None)]
+            return [dict(d) for d in await _settled(cursor.to_list(length=None))]
 
     async def count(self, collection: str, where: Filter | None = None) -> int:
         check_filter(where)
         with _unavailable_is_transient():
-            return int(await self._coll(collection).count_documents(_query(where)))
+            return int(await _settled(self._coll(collection).count_documents(_query(where))))
 
     async def delete(self, collection: str, key: str) -> bool:
         with _unavailable_is_transient():
-            result = await self._coll(collection).delete_one({"_id": key})
+            result = await _settled(self._coll(collection).delete_one({"_id": key}))
         return bool(result.deleted_count == 1)
 
     async def ping(self) -> None:
         try:
             with timeout(PING_SECONDS):
-                await self._db.command("ping")
+                await _settled(self._db.command("ping"))
         except PyMongoError as exc:
             raise TransientError(f"MongoDB unavailable: {exc}") from exc
 

@@ -8,6 +8,7 @@ whenever ``MONGODB_URL`` is set (the hosted workflow, the compose stack, a devel
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -263,3 +264,23 @@ async def test_exists_means_present_and_not_null(store: DocumentStore) -> None:
     assert await store.count("things", {"sent": {"$exists": True, "$ne": "2026-11-27"}}) == 0
     assert await store.update_where("things", "a", {"sent": {"$exists": True}}, {"sent": "x"}) is False
     assert await store.update_where("things", "b", {"sent": {"$exists": True}}, {"sent": "y"}) is True
+
+
+async def test_a_cancelled_operation_is_never_reported_as_done(store: DocumentStore) -> None:
+    # A stopping service cancels its sweeps; a cancellation lost inside a store call (Python 3.11's
+    # asyncio.wait_for in PyMongo's pool) let a sweep loop run on and the stop wait forever. The
+    # cancellation lands at a different step of the call each round, the last rounds after it ends.
+    await insert_all(store, "things", *({"_id": f"t{i}", "n": i} for i in range(20)))
+    lost = []
+    for round_ in range(400):
+        call = asyncio.create_task(store.count("things", {"n": {"$gte": 3}}))
+        for _ in range(round_ % 40):
+            await asyncio.sleep(0)
+        requested = call.cancel()
+        try:
+            await call
+        except asyncio.CancelledError:
+            continue
+        if requested:
+            lost.append(round_)
+    assert lost == []
