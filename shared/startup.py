@@ -143,7 +143,7 @@ async def open_configured_store(settings: ServiceSettings) -> DocumentStore:
     setting = "DIALOGUE_STORE_URL_FILE" if settings.store_url_file else "DIALOGUE_STORE_URL"
     url = store_url(settings)
     try:
-        return await open_store(url, settings.database)
+        return await open_store(url, settings.database, setting=setting)
     except StartupError:
         raise
     except ValueError as exc:
