@@ -23,6 +23,7 @@ from shared.ports import free_port
 from tests.deployed.deployment import (
     COMPOSE_DIR,
     DEPLOY,
+    REPO,
     SERVICES,
     ProcessSpec,
     compose,
@@ -39,10 +40,14 @@ PROBE_HOST = "127.0.0.2"
 # else read-only, as `read_only: true` does, and mount the declared tmpfs.
 _READ_ONLY_ROOT = """
 set -e
+n=0
 while [ "$1" != "--" ]; do
   case "$1" in
     rw=*) mount --bind "${1#rw=}" "${1#rw=}" ;;
     tmpfs=*) tmpfs="$tmpfs ${1#tmpfs=}" ;;
+    keep=*)  # held aside before a tmpfs hides it (the checkout itself may live under /tmp)
+      mkdir -p "$HOLD/$n" && mount --bind "${1#keep=}" "$HOLD/$n"
+      keep="$keep $n:${1#keep=}" && n=$((n + 1)) ;;
     ro=1) ro=1 ;;
   esac
   shift
@@ -50,9 +55,26 @@ done
 shift
 [ -n "$ro" ] && mount -o remount,bind,ro /
 for path in $tmpfs; do mount -t tmpfs -o size=64m,mode=1777 tmpfs "$path"; done
+for entry in $keep; do
+  path=${entry#*:}
+  mkdir -p "$path" && mount --bind "$HOLD/${entry%%:*}" "$path" && mount -o remount,bind,ro "$path"
+done
 cd "$PWD"  # the working directory as it is now mounted, not the directory under the mounts
 exec "$@"
 """
+
+
+def namespace_options(writable: list[Path], tmpfs: list[str], read_only: bool) -> list[str]:
+    """Arguments of ``_READ_ONLY_ROOT``: what stays writable, the tmpfs mounts, and the paths this
+    process needs (the checkout, the virtualenv, Python) that a tmpfs would hide."""
+    needed = {Path(p).resolve() for p in (REPO, sys.prefix, sys.base_prefix)}
+    hidden = [p for p in needed if any(p.is_relative_to(t) for t in tmpfs)]
+    return [
+        *(f"rw={path}" for path in writable),
+        *(f"tmpfs={path}" for path in tmpfs),
+        *(f"keep={path}" for path in sorted(hidden)),
+        *(["ro=1"] if read_only else []),
+    ]
 
 
 def require_root_and_unshare() -> None:
@@ -164,15 +186,14 @@ class Service:
     process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        options = [f"rw={path}" for path in self.spec.writable]
-        options += [f"tmpfs={path}" for path in self.spec.tmpfs]
-        options += ["ro=1"] if self.spec.read_only else []
+        options = namespace_options(self.spec.writable, self.spec.tmpfs, self.spec.read_only)
         argv = ["unshare", "--mount", "--propagation", "private", "sh", "-c", _READ_ONLY_ROOT, "sh"]
+        hold = self.spec.workdir.parent.parent / "hold" / self.spec.name
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
                 [*argv, *options, "--", *self.spec.argv],
                 cwd=self.spec.workdir,
-                env=self.spec.env,
+                env={**self.spec.env, "HOLD": str(hold)},
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
@@ -314,11 +335,12 @@ class Stack:
             http_port=0,
         )
         spec.tmpfs = [path for path in spec.tmpfs if path != "/tmp"]
-        options = [f"rw={spec.workdir}", "ro=1"] if spec.read_only else []
+        options = namespace_options([spec.workdir], spec.tmpfs, spec.read_only)
         argv = ["unshare", "--mount", "--propagation", "private", "sh", "-c", _READ_ONLY_ROOT, "sh"]
         return subprocess.run(
             [*argv, *options, "--", spec.argv[0], *(spec.local(arg) for arg in args)],
-            env=spec.env, cwd=spec.workdir, capture_output=True, text=True, timeout=timeout,
+            env={**spec.env, "HOLD": str(self.root / "hold" / "cli")},
+            cwd=spec.workdir, capture_output=True, text=True, timeout=timeout,
         )  # fmt: skip
 
 
