@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs the real tools the deployment tests use (promtool, amtool, docker-compose) from Debian's
+# Installs the real tools the deployment tests use (promtool, amtool, docker-compose, openssl, unshare) from Debian's
 # packages when they are missing and apt is usable; otherwise those tests skip with a clear message.
 set -u
 missing=()
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+# The deployment layer: make-secrets.sh needs openssl, the read-only roots need unshare (util-linux).
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
 if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null 2>&1; then
   missing+=(docker-compose)
 fi
