@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import sqlite3
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -170,7 +169,3 @@ def check_writable(setting: str, directory: Path) -> None:
             f"{directory.resolve()} is not writable ({exc.strerror or exc}); point {setting} at a "
             "writable volume (the containers' root filesystem is read-only).",
         ) from exc
-    if not os.access(directory, os.W_OK):
-        raise StartupError(
-            setting, f"{directory.resolve()} is not writable; point {setting} at a writable volume."
-        )
