@@ -94,7 +94,6 @@ class ServiceHost:
             graceful_timeout=15.0,
             logger=logging.getLogger(f"faststream.{self.name}"),
         )
-        self.consumed: set[str] = set()
         self._store: DocumentStore | None = None
         self.ops = OpsServer(settings.http_host, settings.resolved_http_port(), self.registry, self.readiness)
         self.on_start: list[Callable[[DocumentStore], Awaitable[None]]] = []
@@ -130,7 +129,6 @@ class ServiceHost:
     def consumer(self, subject: str, purpose: str, *, batch_size: int = 16) -> Callable[[F], F]:
         """Register a durable JetStream pull consumer named ``<service>-<purpose>``."""
         spec = stream_for(subject)
-        self.consumed.add(spec.name)
         durable = f"{self.name}-{purpose}"
         self.lag_consumers.append((spec.name, durable))
         config = consumer_config(durable)
@@ -302,7 +300,7 @@ class ServiceHost:
     async def wait_for_streams(self) -> None:
         """Wait until the streams this service consumes exist (their owners create them)."""
         js = self.broker.connection.jetstream()
-        for name in sorted(self.consumed):
+        for name in sorted({stream for stream, _ in self.lag_consumers}):
             waited = 0
             while True:
                 try:
