@@ -48,6 +48,7 @@ from shared.startup import (
 from shared.storage import DocumentStore
 from shared.subjects import ACK_WAIT, STREAMS, DeadLetter, StreamSpec, stream_for
 from shared.tracing import telemetry_middleware, tracer_provider_for
+from shared.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import TracerProvider
@@ -65,6 +66,7 @@ class ServiceHost:
         settings: ServiceSettings,
         owned_streams: Sequence[str],
         tracer_provider: TracerProvider | None = None,
+        outbox: Sequence[str] = (),
     ) -> None:
         self.settings = settings
         self.name = settings.service
@@ -103,6 +105,9 @@ class ServiceHost:
         self.periodic: list[tuple[float, Callable[[], Awaitable[None]]]] = []
         self.periodic.append((settings.consumer_lag_seconds, self._refresh_consumer_lag))
         self._tasks: list[asyncio.Task[None]] = []
+        # Every handler's outcome is committed here; ``outbox`` names the collections it sweeps.
+        self.uow = UnitOfWork(lambda: self.store, self.publish, set(outbox))
+        self.periodic.append((settings.outbox_sweep_seconds, self.sweep_outbox))
 
     def _middlewares(self, tracer_provider: TracerProvider | None) -> list[Any]:
         # Telemetry outermost, so a message's span covers the metrics and the ack policy too.
@@ -134,7 +139,7 @@ class ServiceHost:
         config = consumer_config(durable)
 
         def decorate(func: F) -> F:
-            handler, decoder = _validating_json(func)
+            handler, decoder = _validating_json(self._committing(func))
             self.broker.subscriber(
                 subject,
                 stream=JStream(spec.name, declare=False),
@@ -150,6 +155,15 @@ class ServiceHost:
             return func
 
         return decorate
+
+    def _committing(self, func: F) -> F:
+        """``func`` with its returned ``Outcome`` committed by the unit of work (signature kept)."""
+
+        @functools.wraps(func)
+        async def run(*args: Any, **kwargs: Any) -> Any:
+            return await self.uow.run(functools.partial(func, *args, **kwargs), func.__name__)
+
+        return typing.cast(F, run)
 
     def current_message(self) -> NatsMessage:
         """The JetStream message being handled, from FastStream's context.
@@ -171,7 +185,7 @@ class ServiceHost:
             @functools.wraps(func)
             async def wrapper(*args: Any, **kwargs: Any) -> CommandResult:
                 try:
-                    result = await func(*args, **kwargs)
+                    result = await self.uow.run(functools.partial(func, *args, **kwargs), subject)
                 except DomainError as exc:
                     return CommandResult(ok=False, code=exc.code, message=exc.message)
                 except TransientError as exc:
@@ -361,6 +375,10 @@ class ServiceHost:
         """Publish this service's durable consumers' lag (dialogue_consumer_pending, _ack_pending)."""
         if self.lag_consumers:
             await self.consumer_lag.refresh(self.broker.connection.jetstream(), self.lag_consumers)
+
+    async def sweep_outbox(self) -> None:
+        """Re-publish what was saved and never confirmed by JetStream (the unit of work's sweep)."""
+        await self.uow.sweep()
 
     def _waiting(self, what: str) -> None:
         self._starting = what

@@ -1,34 +1,83 @@
-"""The outbox kept inside each aggregate document.
+"""The one outbox: the events of a state change, kept in the same document write as the change.
 
-A handler stores the events it produced for a cause (the incoming message's id) in the same document
-write as the state change. A redelivered cause finds its events there and re-publishes them with the
-same ids, so JetStream's de-duplication and the consumers' own checks make the re-publish a no-op.
+Every aggregate document a unit of work saves carries two outbox fields beside its state:
+
+- ``outbox``: the events each cause (incoming message or command id) produced, so a redelivered
+  cause finds them and re-publishes the same ids instead of applying itself twice (bounded to the
+  last ``MAX_CAUSES`` causes, far more than any redelivery window holds);
+- ``unpublished`` (and the indexed flag ``has_unpublished``): events saved but not yet stored by
+  JetStream. The unit of work clears them after the PubAcks; if the process died in between, the
+  host's sweep publishes them again (same ids, so JetStream drops what did arrive).
+
 One document, one write: atomic on SQLite and on MongoDB alike, no transactions needed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from shared.contracts.base import Event
 from shared.contracts.registry import dump_events, load_events
+from shared.storage.port import Doc, DocumentStore, Index
 
-# Keep the outbox bounded: older causes are far outside any redelivery window.
 MAX_CAUSES = 50
+FIELDS = ("outbox", "unpublished", "has_unpublished")
+INDEX = Index(("has_unpublished",))
 
 
-def replay(doc: dict[str, Any] | None, cause_id: str) -> list[Event] | None:
-    """The events already produced for ``cause_id``, or None when it was never applied."""
+def replay(doc: Doc | None, cause: str) -> list[Event] | None:
+    """The events already produced for ``cause``, or None when it was never applied."""
     if doc is None:
         return None
-    stored = doc.get("outbox", {}).get(cause_id)
+    stored = doc.get("outbox", {}).get(cause)
     return None if stored is None else load_events(stored)
 
 
-def record(doc: dict[str, Any], cause_id: str, events: Sequence[Event]) -> None:
-    """Remember that ``cause_id`` produced ``events`` (mutates ``doc``)."""
-    outbox: dict[str, Any] = doc.setdefault("outbox", {})
-    outbox[cause_id] = dump_events(events)
-    while len(outbox) > MAX_CAUSES:
-        outbox.pop(next(iter(outbox)))
+def stage(doc: Doc, previous: Doc | None, cause: str | None, events: Sequence[Event]) -> Doc:
+    """The document to save: ``doc``'s state, the next version, and the outbox carried over."""
+    staged = {k: v for k, v in doc.items() if k not in FIELDS}
+    staged["version"] = int((previous or {}).get("version", 0)) + 1
+    causes: dict[str, Any] = dict((previous or {}).get("outbox", {}))
+    if cause is not None:
+        causes.pop(cause, None)
+        causes[cause] = dump_events(events)
+        while len(causes) > MAX_CAUSES:
+            causes.pop(next(iter(causes)))
+    pending = list((previous or {}).get("unpublished", [])) + dump_events(events)
+    staged["outbox"] = causes
+    staged["unpublished"] = pending
+    staged["has_unpublished"] = bool(pending)
+    return staged
+
+
+def pending(doc: Doc) -> list[Event]:
+    """The events ``doc`` holds that JetStream has not confirmed."""
+    return load_events(doc.get("unpublished", []))
+
+
+async def mark_published(store: DocumentStore, collection: str, doc: Doc) -> None:
+    """Forget ``doc``'s unpublished events, unless a newer version was saved meanwhile.
+
+    A newer version carries these events over, and its own commit (or the sweep) clears them.
+    """
+    if doc.get("has_unpublished"):
+        await store.update_where(
+            collection, doc["_id"], {"version": doc["version"]}, {"unpublished": [], "has_unpublished": False}
+        )
+
+
+async def unpublished(store: DocumentStore, collections: Iterable[str]) -> list[tuple[str, Doc]]:
+    """Every (collection, document) holding events that were saved but not confirmed."""
+    found: list[tuple[str, Doc]] = []
+    for collection in collections:
+        found += [(collection, d) for d in await store.find(collection, {"has_unpublished": True})]
+    return found
+
+
+def record(doc: Doc, cause: str, events: Sequence[Event]) -> None:
+    """Deprecated: intake's own outbox write, until intake commits through the unit of work."""
+    causes: dict[str, Any] = doc.setdefault("outbox", {})
+    causes[cause] = dump_events(events)
+    while len(causes) > MAX_CAUSES:
+        causes.pop(next(iter(causes)))

@@ -35,6 +35,7 @@ class ServiceSettings(BaseSettings):
     http_port: int = 0
     stream_replicas: int = 1
     consumer_lag_seconds: float = 15.0  # how often each service reads its consumers' lag
+    outbox_sweep_seconds: float = 5.0  # how often the host re-publishes events saved but never confirmed
     log_level: str = "INFO"
     log_format: str = "json"
     data_dir: Path = Path("var")
