@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
+import json
 import logging
 import typing
 from collections.abc import Awaitable, Callable, Sequence
@@ -28,6 +29,7 @@ from nats.js.client import JetStreamContext
 from nats.js.errors import BadRequestError, NotFoundError
 from pydantic import BaseModel, SkipValidation, ValidationError
 
+from shared import refusals
 from shared.consumer_lag import ConsumerLag
 from shared.contracts.base import CommandResult, Event
 from shared.contracts.rejections import MessageRejected
@@ -55,6 +57,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
+M = TypeVar("M", bound=BaseModel)
 PUBLISH_TIMEOUT = 10.0  # seconds JetStream has to acknowledge the events of one handler
 
 
@@ -177,15 +180,22 @@ class ServiceHost:
             raise RuntimeError("current_message() called outside a JetStream consumer")
         return message
 
-    def command(self, context_cmd: str, verb: str) -> Callable[[F], F]:
-        """Register an operator command on core NATS ``<context>.cmd.<verb>`` (queue group per service)."""
+    def command(
+        self, context_cmd: str, verb: str, payload: type[BaseModel] | None = None
+    ) -> Callable[[F], F]:
+        """Register an operator command on core NATS ``<context>.cmd.<verb>`` (queue group per service).
+
+        With ``payload`` (a contract of ``shared.contracts``), the handler receives the validated
+        model, a refused payload is answered with the reason code and sentence of
+        ``shared.refusals``, and the AsyncAPI document shows the payload's schema. The handler may
+        return an ``Outcome``: the host commits it and answers its reply.
+        """
         subject = f"{context_cmd}.{verb}"
 
         def decorate(func: F) -> F:
-            @functools.wraps(func)
-            async def wrapper(*args: Any, **kwargs: Any) -> CommandResult:
+            async def answer(call: Callable[[], Awaitable[Any]]) -> CommandResult:
                 try:
-                    result = await self.uow.run(functools.partial(func, *args, **kwargs), subject)
+                    result = await self.uow.run(call, subject)
                 except DomainError as exc:
                     return CommandResult(ok=False, code=exc.code, message=exc.message)
                 except TransientError as exc:
@@ -197,7 +207,28 @@ class ServiceHost:
                     )
                 return result if isinstance(result, CommandResult) else CommandResult(ok=True, data=result)
 
-            self.broker.subscriber(subject, queue=self.name, decoder=tolerant_decoder, title=subject)(wrapper)
+            if payload is None:
+
+                @functools.wraps(func)
+                async def untyped(*args: Any, **kwargs: Any) -> CommandResult:
+                    return await answer(functools.partial(func, *args, **kwargs))
+
+                self.broker.subscriber(subject, queue=self.name, decoder=tolerant_decoder, title=subject)(
+                    untyped
+                )
+                return func
+            model = payload
+
+            async def typed(body: Any) -> CommandResult:
+                async def call() -> Any:
+                    return await func(command_payload(model, body))
+
+                return await answer(call)
+
+            typed.__name__ = func.__name__
+            typed.__doc__ = func.__doc__
+            typed.__annotations__ = {"body": SkipValidation[model], "return": CommandResult}  # type: ignore[misc,valid-type]
+            self.broker.subscriber(subject, queue=self.name, decoder=raw_body, title=subject)(typed)
             return func
 
         return decorate
@@ -475,6 +506,14 @@ def _validating_json(func: Callable[..., Awaitable[Any]]) -> tuple[Callable[...,
     handler.__doc__ = func.__doc__
     handler.__annotations__ = {"body": SkipValidation[event_model], "return": Any}  # type: ignore[misc,valid-type]
     return handler, raw_body
+
+
+def command_payload(model: type[M], body: Any) -> M:
+    """A command's raw JSON body as ``model`` (an empty body is an empty object), or its refusal."""
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    if not raw.strip():
+        return refusals.parse(model, {})
+    return refusals.parse_json(model, raw)
 
 
 def consumer_config(durable: str) -> ConsumerConfig:

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from shared.contracts.rejections import MessageRejected, describe_validation_error
+from shared import refusals
+from shared.contracts.rejections import MessageRejected
 from shared.errors import DomainError, TransientError
 from shared.logs import correlation_id
 from shared.storage.port import ConcurrencyConflict
@@ -81,20 +82,15 @@ def classify_bad_payload(
     ``skip_parameter``: the error locations start with the handler's parameter name (FastStream's
     validation), not with a field of the payload (a model validated directly).
     """
+    errors = exc.errors()
+    if skip_parameter:
+        errors = [{**e, "loc": tuple(e.get("loc", ()))[1:]} for e in errors]
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return "invalid_utf8", "Payload is not valid UTF-8; send UTF-8 encoded JSON."
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as err:
-        return (
-            "invalid_json",
-            f"Payload is not valid JSON ({err.msg} at position {err.pos}); send a JSON object.",
-        )
-    except RecursionError:
-        return "invalid_json", "Payload is nested too deeply to be read; send a flat JSON object."
-    return describe_validation_error(exc, skip_parameter=skip_parameter)
+        refusals.decode_json(data, max_bytes=len(data) + 1)
+        refusal = refusals.explain(errors)
+    except DomainError as undecodable:
+        refusal = undecodable
+    return refusal.code, refusal.message
 
 
 async def nack_later(msg: StreamMessage[Any], delay: float) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from shared.contracts.base import Event
 
@@ -22,28 +22,3 @@ class MessageRejected(Event):
     raw_encoding: str = Field(default="utf-8", description="'utf-8' or 'base64'.")
     original_msg_id: str | None = Field(default=None, description="Nats-Msg-Id of the refused message.")
     deliveries: int = Field(default=1, description="How many times it had been delivered.")
-
-
-def describe_validation_error(exc: ValidationError, skip_parameter: bool = False) -> tuple[str, str]:
-    """One reason code and one English sentence for a pydantic validation failure."""
-    errors = exc.errors()
-    first = errors[0] if errors else {"type": "invalid", "loc": (), "msg": str(exc)}
-    kind = str(first.get("type", "invalid"))
-    parts = list(first.get("loc", ()))
-    if skip_parameter and parts:
-        parts = parts[1:]
-    loc = ".".join(str(p) for p in parts) or "payload"
-    code = {
-        "json_invalid": "invalid_json",
-        "missing": "missing_field",
-        "extra_forbidden": "unknown_field",
-        "string_unicode": "invalid_utf8",
-        "model_type": "wrong_type",
-        "model_attributes_type": "wrong_type",
-        "dict_type": "wrong_type",
-    }.get(kind, "invalid_payload")
-    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-    return (
-        code,
-        f"Field '{loc}' is invalid: {first.get('msg', kind)}{more}; fix it and send the message again.",
-    )
