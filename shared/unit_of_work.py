@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from shared import outbox
+from shared import failpoints, outbox
 from shared.contracts.base import Event
 from shared.errors import TransientError
 from shared.storage.port import ConcurrencyConflict, Doc, DocumentStore
@@ -87,7 +87,10 @@ class UnitOfWork:
                 await store.save(change.collection, doc)
                 self.collections.add(change.collection)
                 saved.append((change.collection, doc))
-        await self.publish([e for outcome in outcomes for e in outcome.all_events])
+        events = [e for outcome in outcomes for e in outcome.all_events]
+        if saved and events:
+            failpoints.reached(failpoints.AFTER_SAVE)
+        await self.publish(events)
         for collection, doc in saved:
             await outbox.mark_published(store, collection, doc)
         for outcome in outcomes:
