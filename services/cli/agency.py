@@ -153,9 +153,9 @@ def render(conference: Annotated[str, typer.Argument(help="Mã hội nghị.")],
            number: Annotated[str, typer.Option(help="Số thông báo.")] = "     /TB-UBND",
            issuing_body: Annotated[str | None, typer.Option(help="Cơ quan ban hành.")] = None) -> None:  # fmt: skip
     """Lập thông báo kết luận hội nghị (DOCX, Markdown)."""
-    from services.assignment.adapters.conclusion_docx import render_docx
-    from services.assignment.adapters.conclusion_markdown import render_markdown
-    from services.assignment.adapters.conclusion_reply import info_of, items_of
+    from services.cli.conclusion.docx import render_docx
+    from services.cli.conclusion.markdown import render_markdown
+    from services.cli.conclusion.reply import info_of, items_of
 
     data = call("conclusion", {"conference_id": conference})
     info, items = info_of(data, number, dt.date.today(), issuing_body), items_of(data)

@@ -185,9 +185,9 @@ async def _answer(nc: Client, rows: list[dict[str, Any]]) -> None:
 
 
 async def _render_conclusion(nc: Client, data_dir: Path) -> tuple[Path, Path]:
-    from services.assignment.adapters.conclusion_docx import render_docx
-    from services.assignment.adapters.conclusion_markdown import render_markdown
-    from services.assignment.adapters.conclusion_reply import info_of, items_of
+    from services.cli.conclusion.docx import render_docx
+    from services.cli.conclusion.markdown import render_markdown
+    from services.cli.conclusion.reply import info_of, items_of
 
     data = await request(nc, cmd(Assignment.CMD, "conclusion"), {"conference_id": CONFERENCE_ID})
     info = info_of(data, "125-TB/TU", dt.date(2023, 12, 28), "TỈNH ỦY HÀ NAM")

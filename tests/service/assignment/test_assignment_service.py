@@ -12,8 +12,8 @@ from assignment_bed import Clock, Seen, assignment_host, command, owners, wait_u
 from docx import Document
 from nats.aio.client import Client
 
-from services.assignment.adapters.conclusion_docx import render_docx
-from services.assignment.adapters.conclusion_reply import info_of, items_of
+from services.cli.conclusion.docx import render_docx
+from services.cli.conclusion.reply import info_of, items_of
 from shared.contracts.base import derived_id
 from shared.contracts.intake import OpinionClassified, OpinionKind
 from shared.contracts.scheduling import Chair, ConferencePlanned

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -9,17 +10,18 @@ import pytest
 from assignment_support import OpenFactory, vn
 from docx import Document
 
-from services.assignment.adapters.conclusion_docx import render_docx
-from services.assignment.adapters.conclusion_markdown import render_markdown
-from services.assignment.domain.conclusion import (
+from services.assignment.domain.conclusion import item_from_assignment
+from services.assignment.domain.routing import DirectAnswer
+from services.cli.conclusion.docx import render_docx
+from services.cli.conclusion.markdown import render_markdown
+from services.cli.conclusion.notice import (
     ConclusionItem,
     ConferenceInfo,
+    Outcome,
     Person,
     Signer,
     date_line,
-    item_from_assignment,
 )
-from services.assignment.domain.routing import DirectAnswer, Outcome
 
 pytestmark = pytest.mark.unit
 
@@ -49,7 +51,9 @@ def items(open_assignment: OpenFactory) -> list[ConclusionItem]:
     assigned = [open_assignment(f, at=at) for f in ("education", "agriculture", "labour_jobs")]
     transferred = open_assignment("health_insurance", at=at, kind="proposal")
     triage = open_assignment("unclassified", at=at)
-    return [item_from_assignment(a) for a in (answered, *assigned, transferred, triage)]
+    lines = [item_from_assignment(a) for a in (answered, *assigned, transferred, triage)]
+    # The CLI renders its own notice lines: the fields of assignment's lines, which its reply carries.
+    return [ConclusionItem(**{**dataclasses.asdict(i), "outcome": Outcome(i.outcome)}) for i in lines]
 
 
 def test_the_docx_has_the_national_motto_the_issuing_body_and_the_number(

@@ -1,12 +1,11 @@
-"""Turn the service's ``conclusion`` reply into what the renderers take (used by the CLI)."""
+"""Turn assignment's ``conclusion`` reply into what the renderers take."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from services.assignment.domain.conclusion import ConclusionItem, ConferenceInfo, Person, Signer
-from services.assignment.domain.routing import Outcome
+from services.cli.conclusion.notice import ConclusionItem, ConferenceInfo, Outcome, Person, Signer
 
 KIND_WORDS = ("tỉnh ", "thành phố ", "huyện ", "thị xã ", "xã ", "phường ", "thị trấn ")
 
@@ -19,12 +18,24 @@ def place_of(unit_name: str) -> str:
     return unit_name
 
 
+def _item(row: dict[str, Any]) -> ConclusionItem:
+    # Only the keys the notice uses: a reply that grows a key must not break the CLI.
+    return ConclusionItem(
+        tracking_code=row["tracking_code"],
+        summary=row["summary"],
+        submitter=row["submitter"],
+        field=row["field"],
+        outcome=Outcome(row["outcome"]),
+        direct_answer=row.get("direct_answer") or "",
+        agency_name=row.get("agency_name") or "",
+        deadline=dt.date.fromisoformat(row["deadline"]) if row.get("deadline") else None,
+        transfer_body=row.get("transfer_body") or "",
+    )
+
+
 def items_of(data: dict[str, Any]) -> list[ConclusionItem]:
-    return [
-        ConclusionItem(**{**row, "outcome": Outcome(row["outcome"]),
-                          "deadline": dt.date.fromisoformat(row["deadline"]) if row.get("deadline") else None})
-        for row in data["items"]
-    ]  # fmt: skip
+    """One notice line per opinion of the reply."""
+    return [_item(row) for row in data["items"]]
 
 
 def info_of(

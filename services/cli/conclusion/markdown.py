@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from services.assignment.domain import conclusion as c
+from services.cli.conclusion import notice as c
 
 
 def _cell(text: str) -> str:

@@ -1,0 +1,1 @@
+"""The conference conclusion notice, rendered by the CLI from assignment's ``conclusion`` reply."""
