@@ -18,8 +18,8 @@ from bench.load import Arrivals
 from bench.procstat import Usage, usage
 from services.cli.client import request
 from services.cli.demo import HEADS
+from services.cli.demo_data import load_demo
 from services.cli.stack import Stack
-from services.intake.adapters.rules_file import load_demo
 from services.intake.domain import opinion_id_for
 from shared.nats_sync import settle
 from shared.ports import free_port

@@ -21,7 +21,7 @@ from typing import Any
 from nats.aio.client import Client
 
 from services.cli.client import connect, request
-from services.intake.adapters.rules_file import load_demo
+from services.cli.demo_data import load_demo
 from shared.settings import ServiceSettings
 from shared.subjects import Assignment, Intake, Notification, Scheduling, cmd
 

@@ -17,7 +17,7 @@ from nats.aio.client import Client
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from reliability_harness import SmtpSink
 
-from services.intake.adapters.rules_file import load_demo
+from services.cli.demo_data import load_demo
 from shared.subjects import Assignment, Intake, Scheduling, cmd
 
 SOURCE = "demo-portal"

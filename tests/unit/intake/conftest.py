@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.intake.adapters.rules_file import DemoConference, load_demo, load_rules
+from services.cli.demo_data import DemoConference, load_demo
+from services.intake.adapters.rules_file import load_rules
 from services.intake.domain import RuleSet
 
 

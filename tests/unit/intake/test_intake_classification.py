@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.intake.adapters.rules_file import DemoConference
+from services.cli.demo_data import DemoConference
 from services.intake.domain import UNCLASSIFIED, FieldRule, RuleSet, classify, fold
 from shared.errors import DomainError
 
