@@ -1,31 +1,259 @@
-"""Event handlers and the sweep: route classified opinions, keep the conference projection, remind."""
+"""One function per event and per state-changing command: load, decide in the domain, return an Outcome.
+
+The host's unit of work saves the returned change with its events and publishes them; a concurrent
+save re-runs the function on the fresh state. A duplicate command or a redelivered classification
+returns the events it produced the first time (same ids) and saves nothing.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
+from typing import Any
 
+from services.assignment.adapters.repository import ASSIGNMENTS, DIRECT_ANSWERS
+from services.assignment.adapters.views import outcome as view
+from services.assignment.deps import Deps
+from services.assignment.domain import events as ev
+from services.assignment.domain import refusals
 from services.assignment.domain.assignment import Assignment
+from services.assignment.domain.deadlines import deadline_for
 from services.assignment.domain.routing import DirectAnswer, route
+from services.assignment.domain.state import Result
 from services.assignment.domain.values import OpinionRef
-from services.assignment.mapping import to_contracts
-from services.assignment.service import Deps, commit
+from shared import conference_snapshot
+from shared.conference_snapshot import ConferenceSnapshot
+from shared.contract_mapping import to_contract
+from shared.contracts import assignment as contracts
+from shared.contracts import assignment_commands as cmd
 from shared.contracts.base import Event
 from shared.contracts.intake import OpinionClassified
-from shared.contracts.scheduling import ConferencePlanned
-from shared.storage.port import ConcurrencyConflict
+from shared.errors import NotFound
+from shared.storage.port import Doc
 from shared.timeutil import local_date
+from shared.unit_of_work import Change, Outcome
 
 log = logging.getLogger(__name__)
+Reply = dict[str, Any]
+Apply = Callable[[Assignment, dt.datetime], Result]
+
+
+# -- events -------------------------------------------------------------------------------------
+
+
+async def route_opinion(deps: Deps, event: OpinionClassified) -> Outcome[None]:
+    """Route a classified opinion and open its assignment; a redelivery re-publishes the same events."""
+    existing = await deps.repo.get(event.opinion_id)
+    if existing is not None:
+        assignment, doc = existing
+        replay = assignment.replay(event.event_id)
+        if replay is None:
+            log.info("opinion %s was already routed by another classification", event.opinion_id)
+            return Outcome()
+        return _decided(deps, assignment, replay, doc, event.event_id)
+    opinion = await _opinion_ref(deps, event)
+    pending = await deps.repo.direct_answer(event.opinion_id)
+    direct = DirectAnswer(pending["text"], pending["answered_by"]) if pending else None
+    now = deps.clock()
+    decision = route(opinion, deps.config.table, deps.config.policy, deps.calendar, now, direct)
+    assignment, result = Assignment.open(opinion, decision, now, event.event_id)
+    return _decided(deps, assignment, result, None, event.event_id)
+
+
+async def keep_conference(deps: Deps, event: ConferenceSnapshot) -> Outcome[None]:
+    """Keep the newest snapshot of the conference (routing and the conclusion notice read it)."""
+    return await conference_snapshot.keep(deps.store, event)
+
+
+async def due_notices(deps: Deps) -> list[Outcome[None]]:
+    """The reminders and escalations due now, one outcome per assignment.
+
+    Each is recorded in the aggregate with a command id derived from the deadline, so of two
+    replicas sweeping at once one save wins and the other's ``ConcurrencyConflict`` is skipped;
+    the winner's events carry deterministic ids.
+    """
+    now = deps.clock()
+    policy = deps.config.policy
+    # Only what can be due reads the full documents: a deadline within the reminder period (with a
+    # week of margin for holidays), or already passed. The rest of the backlog is only counted.
+    horizon = deps.calendar.add_working_days(local_date(now), policy.reminder_days) + dt.timedelta(days=7)
+    outcomes = []
+    for doc in await deps.repo.open_due_by(horizon):
+        assignment = Assignment.from_doc(doc)
+        result = assignment.sweep(now, deps.calendar, policy)
+        if result.events:
+            outcomes.append(_decided(deps, assignment, result, doc, None))
+    return outcomes
+
+
+# -- operator commands --------------------------------------------------------------------------
+
+
+async def answer_directly(deps: Deps, c: cmd.AnswerDirectly) -> Outcome[Reply]:
+    """Record the leader's answer at the conference; before the opinion arrives it waits for it."""
+    opinion_id = await deps.repo.resolve(c.opinion_id)
+    if await deps.repo.get(opinion_id) is None:
+        waiting = {
+            "_id": opinion_id,
+            "text": c.answer,
+            "answered_by": c.answered_by,
+            "command_id": c.command_id,
+        }
+        previous = await deps.repo.direct_answer(opinion_id)
+        reply = {"opinion_id": opinion_id, "status": "pending", "duplicate": False, "events": []}
+        return Outcome(changes=[Change(DIRECT_ANSWERS, waiting, previous)], reply=reply)
+    return await _change(
+        deps, c, lambda a, now: a.answer_directly(c.answer, c.answered_by, now, c.command_id)
+    )
+
+
+async def assign(deps: Deps, c: cmd.AssignOpinion) -> Outcome[Reply]:
+    agency = deps.config.table.agency(c.agency_code)
+
+    def apply(a: Assignment, now: dt.datetime) -> Result:
+        return a.assign(agency, _deadline(deps, a, now), now, c.command_id, c.by or "secretariat")
+
+    return await _change(deps, c, apply)
+
+
+async def reassign(deps: Deps, c: cmd.ReassignOpinion) -> Outcome[Reply]:
+    agency = deps.config.table.agency(c.agency_code)
+
+    def apply(a: Assignment, now: dt.datetime) -> Result:
+        return a.reassign(agency, _deadline(deps, a, now), now, c.command_id, c.by or "head", c.reason)
+
+    return await _change(deps, c, apply)
+
+
+async def accept(deps: Deps, c: cmd.AcceptOpinion) -> Outcome[Reply]:
+    deps.config.table.agency(c.agency_code)
+    return await _change(deps, c, lambda a, now: a.accept(c.agency_code, now, c.command_id))
+
+
+async def request_reassignment(deps: Deps, c: cmd.RequestReassignment) -> Outcome[Reply]:
+    deps.config.table.agency(c.agency_code)
+    return await _change(
+        deps, c, lambda a, now: a.request_reassignment(c.agency_code, c.reason, now, c.command_id)
+    )
+
+
+async def answer(deps: Deps, c: cmd.SubmitAnswer) -> Outcome[Reply]:
+    deps.config.table.agency(c.agency_code)
+
+    def apply(a: Assignment, now: dt.datetime) -> Result:
+        return a.submit_answer(
+            c.agency_code, c.document_number, c.document_date, c.summary, now, c.command_id, c.attachment_ref
+        )
+
+    return await _change(deps, c, apply)
+
+
+async def return_answer(deps: Deps, c: cmd.ReturnAnswer) -> Outcome[Reply]:
+    return await _change(deps, c, lambda a, now: a.return_answer(c.reason, now, c.command_id, c.by or "head"))
+
+
+async def publish(deps: Deps, c: cmd.PublishAnswer) -> Outcome[Reply]:
+    return await _change(deps, c, lambda a, now: a.publish(now, c.command_id, c.by or "head"))
+
+
+async def request_extension(deps: Deps, c: cmd.RequestExtension) -> Outcome[Reply]:
+    deps.config.table.agency(c.agency_code)
+
+    def apply(a: Assignment, now: dt.datetime) -> Result:
+        return a.request_extension(
+            c.agency_code, c.new_deadline, c.reason, now, c.command_id, deps.calendar, deps.config.policy
+        )
+
+    return await _change(deps, c, apply)
+
+
+async def approve_extension(deps: Deps, c: cmd.ApproveExtension) -> Outcome[Reply]:
+    def apply(a: Assignment, now: dt.datetime) -> Result:
+        return a.approve_extension(now, c.command_id, c.by or "head", deps.calendar, deps.config.policy)
+
+    return await _change(deps, c, apply)
+
+
+async def refuse_extension(deps: Deps, c: cmd.RefuseExtension) -> Outcome[Reply]:
+    return await _change(
+        deps, c, lambda a, now: a.refuse_extension(c.reason, now, c.command_id, c.by or "head")
+    )
+
+
+async def rate(deps: Deps, c: cmd.RateAnswer) -> Outcome[Reply]:
+    return await _change(deps, c, lambda a, now: a.rate(c.stars, c.comment, now, c.command_id))
+
+
+# -- shared steps -------------------------------------------------------------------------------
+
+
+async def _change(deps: Deps, c: cmd.ChangeAssignment, apply: Apply) -> Outcome[Reply]:
+    """Load the opinion (by id or tracking code), apply one command, answer the assignment's view."""
+    now = deps.clock()
+    opinion_id = await deps.repo.resolve(c.opinion_id)
+    loaded = await deps.repo.get(opinion_id)
+    if loaded is None:
+        raise refusals.unknown_opinion(opinion_id)
+    assignment, doc = loaded
+    result = apply(assignment, now)
+    return _decided(deps, assignment, result, doc, c.command_id, view(assignment, result, now))
+
+
+def _decided(
+    deps: Deps,
+    assignment: Assignment,
+    result: Result,
+    previous: Doc | None,
+    cause: str | None,
+    reply: Any = None,
+) -> Outcome[Any]:
+    """The new state with its contract events; a duplicate only re-publishes the first events."""
+    events = published(deps, result.events)
+    if result.duplicate:
+        return Outcome(events=events, reply=reply)
+    change = Change(ASSIGNMENTS, assignment.to_doc(), previous, events, cause)
+    return Outcome(changes=[change], reply=reply, after_commit=lambda: deps.metrics.observe(result.events))
+
+
+def published(deps: Deps, events: tuple[ev.Event, ...]) -> list[Event]:
+    """Domain events as their contracts, with the opinion as correlation id."""
+    return [
+        to_contract(
+            e,
+            contracts,
+            correlation_id=e.opinion_id,
+            level=e.level or None,
+            unit_code=e.unit_code or None,
+            **_head(deps, e),
+        )
+        for e in events
+    ]
+
+
+def _head(deps: Deps, event: ev.Event) -> dict[str, str | None]:
+    """Reminders and escalations name the agency's head as the routing file has it now."""
+    if not isinstance(event, ev.DeadlineApproaching | ev.OpinionOverdue) or not event.agency_code:
+        return {}
+    try:
+        agency = deps.config.table.agency(event.agency_code)
+    except NotFound:
+        return {}
+    return {"head_name": agency.head_name or None, "head_title": agency.head_title or None}
+
+
+def _deadline(deps: Deps, a: Assignment, now: dt.datetime) -> dt.date:
+    o = a.opinion
+    return deadline_for(o.field, o.kind, local_date(now), deps.config.policy, deps.calendar)
 
 
 async def _opinion_ref(deps: Deps, event: OpinionClassified) -> OpinionRef:
     """The opinion as the domain sees it; a unit scheduling names differently is resolved here."""
     table = deps.config.table
     conference = await deps.repo.conference(event.conference_id)
-    raw_unit = event.unit_code or (conference or {}).get("unit_code") or ""
-    unit_code = table.resolve_unit(raw_unit, (conference or {}).get("unit_name", "")) or raw_unit
-    level = event.level or (conference or {}).get("level") or ""
+    raw_unit = event.unit_code or (conference.unit_code if conference else "")
+    unit_code = table.resolve_unit(raw_unit, conference.unit_name if conference else "") or raw_unit
+    level = event.level or (conference.level if conference else "")
     if table.has_unit(unit_code) and not level:
         level = table.unit(unit_code).level
     return OpinionRef(
@@ -39,78 +267,3 @@ async def _opinion_ref(deps: Deps, event: OpinionClassified) -> OpinionRef:
         conference_id=event.conference_id,
         summary=event.summary,
     )
-
-
-async def route_opinion(deps: Deps, event: OpinionClassified) -> list[Event]:
-    """Route a classified opinion and open its assignment; a redelivery re-publishes the same events."""
-    existing = await deps.repo.get(event.opinion_id)
-    if existing is not None:
-        replay = existing[0]._replay(event.event_id)
-        if replay is None:
-            log.info("opinion %s was already routed by another classification", event.opinion_id)
-            return []
-        return await commit(deps, existing[0], replay, existing[1])
-    opinion = await _opinion_ref(deps, event)
-    pending = await deps.repo.direct_answer(event.opinion_id)
-    direct = DirectAnswer(pending["text"], pending["answered_by"]) if pending else None
-    now = deps.clock()
-    decision = route(opinion, deps.config.table, deps.config.policy, deps.calendar, now, direct)
-    assignment, result = Assignment.open(opinion, decision, now, event.event_id)
-    return await commit(deps, assignment, result, None)
-
-
-async def record_conference(deps: Deps, event: ConferencePlanned) -> None:
-    """Keep what the conclusion notice needs of the conference (idempotent upsert)."""
-    await deps.repo.put_conference(
-        {
-            "_id": event.conference_id,
-            "title": event.title,
-            "unit_code": event.unit_code,
-            "unit_name": event.unit_name,
-            "level": event.level,
-            "starts_at": event.starts_at.isoformat(),
-            "ends_at": event.ends_at.isoformat(),
-            "chairs": [{"name": c.name, "title": c.title} for c in event.chairs],
-            "venue": event.venue or "",
-        }
-    )
-
-
-async def flush_unpublished(deps: Deps) -> int:
-    """Re-publish events saved by a process that died before its PubAck (same ids: no duplicates)."""
-    flushed = 0
-    for doc, events in await deps.repo.with_unpublished():
-        await deps.publish(events)
-        await deps.repo.mark_published(doc)
-        flushed += len(events)
-    return flushed
-
-
-async def sweep(deps: Deps) -> list[Event]:
-    """Send the reminders and escalations due now, then recompute the backlog gauges.
-
-    Each is recorded in the aggregate with a command id derived from the deadline, and saved with
-    the optimistic version check: of two replicas sweeping at once, one save wins, the other gets
-    ``ConcurrencyConflict`` and skips; the winner's events carry deterministic ids.
-    """
-    await flush_unpublished(deps)
-    now = deps.clock()
-    today = local_date(now)
-    published: list[Event] = []
-    # Only what can be due reads the full documents: a deadline within the reminder period (with a
-    # week of margin for holidays), or already passed. The rest of the backlog is only counted.
-    horizon = deps.calendar.add_working_days(today, deps.config.policy.reminder_days) + dt.timedelta(days=7)
-    for doc in await deps.repo.open_due_by(horizon):
-        assignment = Assignment.from_doc(doc)
-        result = assignment.sweep(now, deps.calendar, deps.config.policy)
-        if result.events:
-            try:
-                published += await commit(deps, assignment, result, doc)
-            except ConcurrencyConflict:
-                log.info("another replica or command changed %s; the next sweep looks again", doc["_id"])
-    open_by, overdue_by = await deps.repo.backlog(today, (a.code for a in deps.config.table.agencies))
-    deps.metrics.set_backlog(open_by, overdue_by)
-    return published
-
-
-__all__ = ["flush_unpublished", "record_conference", "route_opinion", "sweep", "to_contracts"]

@@ -17,26 +17,30 @@ def _seconds(start: dt.datetime | None, end: dt.datetime | None) -> float | None
     return max(0.0, (end - start).total_seconds())
 
 
+def _latency(registry: CollectorRegistry, name: str, documentation: str) -> Histogram:
+    """A latency histogram labelled by level and field only (bounded label values)."""
+    return Histogram(name, documentation, ["level", "field"], buckets=RESPONSE_BUCKETS, registry=registry)
+
+
 class AssignmentMetrics:
     """Histograms labelled by level and field only (bounded), gauges per agency, answers by timeliness."""
 
     def __init__(self, registry: CollectorRegistry) -> None:
-        labels = ["level", "field"]
-        self.to_assigned = Histogram(
+        self.to_assigned = _latency(
+            registry,
             "dialogue_response_received_to_assigned_seconds",
             "Seconds from intake receiving an opinion to its assignment to an agency.",
-            labels, buckets=RESPONSE_BUCKETS, registry=registry,
-        )  # fmt: skip
-        self.to_answered = Histogram(
+        )
+        self.to_answered = _latency(
+            registry,
             "dialogue_response_assigned_to_answered_seconds",
             "Seconds from assignment to the agency's written answer.",
-            labels, buckets=RESPONSE_BUCKETS, registry=registry,
-        )  # fmt: skip
-        self.to_published = Histogram(
+        )
+        self.to_published = _latency(
+            registry,
             "dialogue_response_received_to_published_seconds",
             "Seconds from intake receiving an opinion to its published (or direct) answer.",
-            labels, buckets=RESPONSE_BUCKETS, registry=registry,
-        )  # fmt: skip
+        )
         self.open = Gauge(
             "dialogue_opinions_open",
             "Opinions an agency still owes an answer to.",

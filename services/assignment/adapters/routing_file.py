@@ -93,12 +93,9 @@ def parse_routing(raw: dict[str, Any], source: str = "routing.toml") -> RoutingC
         unknown = set(a.get("fields", [])) - _FIELDS
         if unknown:
             raise _invalid(source, f"lĩnh vực {sorted(unknown)} của cơ quan «{a['code']}» không tồn tại")
-        agencies.append(
-            Agency(
-                a["code"], a["name"], a["level"], a["unit"], a["head_name"], a["head_title"], a["email"],
-                tuple(a.get("fields", [])),
-            )
-        )  # fmt: skip
+        fields = tuple(a.get("fields", []))
+        person = (a["head_name"], a["head_title"], a["email"])
+        agencies.append(Agency(a["code"], a["name"], a["level"], a["unit"], *person, fields))
     codes = [a.code for a in agencies]
     if len(codes) != len(set(codes)):
         raise _invalid(source, "có mã cơ quan bị trùng")

@@ -95,7 +95,7 @@ class Assignment(ExtensionCommands):
 
     def assign(self, agency: Agency, deadline: dt.date, at: dt.datetime, command_id: str, by: str) -> Result:
         """A person clears the triage queue by choosing the agency."""
-        if (replay := self._replay(command_id)) is not None:
+        if (replay := self.replay(command_id)) is not None:
             return replay
         if self.status is not Status.TRIAGE:
             raise refusals.not_in_triage(self.status.value)
@@ -105,7 +105,7 @@ class Assignment(ExtensionCommands):
         self, agency: Agency, deadline: dt.date, at: dt.datetime, command_id: str, by: str, reason: str = ""
     ) -> Result:
         """The head or secretariat moves the opinion to another agency with a new deadline."""
-        if (replay := self._replay(command_id)) is not None:
+        if (replay := self.replay(command_id)) is not None:
             return replay
         self._guard_open("giao lại")
         if self.agency and self.agency.code == agency.code:
@@ -113,7 +113,7 @@ class Assignment(ExtensionCommands):
         return self._assign(agency, deadline, at, command_id, by, "reassign")
 
     def accept(self, agency_code: str, at: dt.datetime, command_id: str) -> Result:
-        if (replay := self._replay(command_id)) is not None:
+        if (replay := self.replay(command_id)) is not None:
             return replay
         self._guard_open("tiếp nhận", agency_code)
         if self.status is not Status.ASSIGNED:
@@ -123,7 +123,7 @@ class Assignment(ExtensionCommands):
         return self._record(command_id, "accept", at, agency_code, {}, event)
 
     def request_reassignment(self, agency_code: str, reason: str, at: dt.datetime, command_id: str) -> Result:
-        if (replay := self._replay(command_id)) is not None:
+        if (replay := self.replay(command_id)) is not None:
             return replay
         self._guard_open("đề nghị giao lại", agency_code)
         reason = text_or_refuse(reason, "lý do đề nghị giao lại")
@@ -143,7 +143,7 @@ class Assignment(ExtensionCommands):
         command_id: str,
         attachment_ref: str | None = None,
     ) -> Result:
-        if (replay := self._replay(command_id)) is not None:
+        if (replay := self.replay(command_id)) is not None:
             return replay
         self._guard_open("trả lời", agency_code)
         number = text_or_refuse(document_number, "số văn bản trả lời")
@@ -166,7 +166,7 @@ class Assignment(ExtensionCommands):
 
     def return_answer(self, reason: str, at: dt.datetime, command_id: str, by: str) -> Result:
         """The head sends back an answer that does not address the opinion (Decision 31/2021, Art. 46)."""
-        if (replay := self._replay(command_id)) is not None:
+        if (replay := self.replay(command_id)) is not None:
             return replay
         if self.status is not Status.ANSWERED or self.answer is None:
             raise refusals.wrong_status("trả lại câu trả lời", self.status.value)
@@ -179,7 +179,7 @@ class Assignment(ExtensionCommands):
         return self._record(command_id, "return_answer", at, by, {"reason": reason}, event)
 
     def publish(self, at: dt.datetime, command_id: str, by: str) -> Result:
-        if (replay := self._replay(command_id)) is not None:
+        if (replay := self.replay(command_id)) is not None:
             return replay
         if self.status is not Status.ANSWERED:
             raise refusals.wrong_status("công bố câu trả lời", self.status.value)
@@ -201,7 +201,7 @@ class Assignment(ExtensionCommands):
 
     def answer_directly(self, text: str, answered_by: str, at: dt.datetime, command_id: str) -> Result:
         """The leader answered at the conference an opinion already routed: it is closed."""
-        if (replay := self._replay(command_id)) is not None:
+        if (replay := self.replay(command_id)) is not None:
             return replay
         if self.status in CLOSED_STATES:
             raise refusals.opinion_closed(self.status.value)
@@ -218,7 +218,7 @@ class Assignment(ExtensionCommands):
 
     def rate(self, stars: int, comment: str, at: dt.datetime, command_id: str) -> Result:
         """The citizen's satisfaction with the published answer."""
-        if (replay := self._replay(command_id)) is not None:
+        if (replay := self.replay(command_id)) is not None:
             return replay
         if isinstance(stars, bool) or not isinstance(stars, int) or not 1 <= stars <= 5:
             raise refusals.rating_out_of_range(stars)

@@ -8,14 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from services.assignment.domain.fields import ANY
 from shared.timeutil import local_date
 from shared.workdays import DayType, WorkCalendar
-
-if TYPE_CHECKING:
-    from services.assignment.domain.assignment import Assignment
 
 DEFAULT_DAYS = 15
 DEFAULT_REMINDER_DAYS = 3
@@ -84,13 +81,24 @@ def latest_extension(original: dt.date, policy: DeadlinePolicy, calendar: WorkCa
     return calendar.add_working_days(original, policy.max_extension_days)
 
 
+class Deadlined(Protocol):
+    """What the sweep reads of an assignment (a protocol, so these rules need not import it)."""
+
+    @property
+    def is_open(self) -> bool: ...
+
+    deadline: dt.date | None
+    reminder_sent_at: dt.datetime | None
+    escalated_at: dt.datetime | None
+
+
 class DueAction(StrEnum):
     REMINDER = "reminder"
     ESCALATION = "escalation"
 
 
 def due_actions(
-    assignment: Assignment, now: dt.datetime, calendar: WorkCalendar, policy: DeadlinePolicy
+    assignment: Deadlined, now: dt.datetime, calendar: WorkCalendar, policy: DeadlinePolicy
 ) -> list[DueAction]:
     """What the sweep must still send for this assignment at ``now``.
 

@@ -23,7 +23,7 @@ class ExtensionCommands(AssignmentState):
         calendar: WorkCalendar,
         policy: DeadlinePolicy,
     ) -> Result:
-        if (replay := self._replay(command_id)) is not None:
+        if (replay := self.replay(command_id)) is not None:
             return replay
         self._guard_open("gia hạn", agency_code)
         reason = text_or_refuse(reason, "lý do đề nghị gia hạn")
@@ -51,7 +51,7 @@ class ExtensionCommands(AssignmentState):
     def approve_extension(
         self, at: dt.datetime, command_id: str, by: str, calendar: WorkCalendar, policy: DeadlinePolicy
     ) -> Result:
-        if (replay := self._replay(command_id)) is not None:
+        if (replay := self.replay(command_id)) is not None:
             return replay
         self._guard_open("gia hạn")
         request = self.pending_extension
@@ -75,7 +75,7 @@ class ExtensionCommands(AssignmentState):
         )
 
     def refuse_extension(self, reason: str, at: dt.datetime, command_id: str, by: str) -> Result:
-        if (replay := self._replay(command_id)) is not None:
+        if (replay := self.replay(command_id)) is not None:
             return replay
         request = self.pending_extension
         if request is None or request.new_deadline is None:

@@ -29,25 +29,6 @@ class Field(StrEnum):
     UNCLASSIFIED = "unclassified"
 
 
-FIELD_LABELS: dict[str, str] = {
-    Field.PARTY_BUILDING: "Xây dựng Đảng",
-    Field.ORGANISATION_STAFF: "Tổ chức bộ máy, cán bộ",
-    Field.LABOUR_JOBS: "Lao động, việc làm",
-    Field.LAND: "Đất đai",
-    Field.PLANNING: "Quy hoạch",
-    Field.AGRICULTURE: "Nông nghiệp",
-    Field.EDUCATION: "Giáo dục",
-    Field.HEALTH_INSURANCE: "Bảo hiểm y tế",
-    Field.CULTURE_RELICS: "Văn hóa, di tích",
-    Field.YOUTH_MILITARY: "Thanh niên, nghĩa vụ quân sự",
-    Field.CYBER_SECURITY: "An ninh mạng",
-    Field.TRANSPORT: "Giao thông",
-    Field.ENVIRONMENT: "Môi trường",
-    Field.SOCIAL_POLICY: "Chính sách xã hội",
-    Field.UNCLASSIFIED: "Chưa phân loại",
-}
-
-
 class OpinionKind(StrEnum):
     """ý kiến, kiến nghị, đề xuất, phản ánh."""
 
@@ -58,8 +39,3 @@ class OpinionKind(StrEnum):
 
 
 ANY = "*"
-
-
-def field_label(code: str) -> str:
-    """The Vietnamese label of a field code (the code itself when unknown)."""
-    return FIELD_LABELS.get(code, code)

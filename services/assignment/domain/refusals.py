@@ -21,6 +21,21 @@ def unknown_agency(code: str) -> NotFound:
     )
 
 
+def unknown_opinion(opinion_id: str) -> NotFound:
+    return NotFound(
+        "unknown_opinion",
+        f"Không tìm thấy ý kiến «{opinion_id}» ở khâu giao xử lý; hãy kiểm tra lại mã ý kiến.",
+    )
+
+
+def unknown_conference(conference_id: str) -> NotFound:
+    return NotFound(
+        "unknown_conference",
+        f"Không có hội nghị «{conference_id}» hay ý kiến nào của nó ở khâu giao xử lý; "
+        "hãy kiểm tra lại mã hội nghị.",
+    )
+
+
 def unknown_unit(code: str) -> NotFound:
     return NotFound(
         "unknown_unit",
@@ -125,13 +140,6 @@ def not_in_triage(status: str) -> Conflict:
     return Conflict(
         "not_in_triage",
         f"Ý kiến không nằm trong hàng chờ phân loại (trạng thái «{status}»); hãy dùng chức năng giao lại.",
-    )
-
-
-def unclassified_needs_triage() -> DomainError:
-    return DomainError(
-        "unclassified_field",
-        "Ý kiến chưa được phân loại lĩnh vực nên không thể tự động giao; hãy phân loại hoặc giao thủ công.",
     )
 
 

@@ -8,7 +8,6 @@ event ids) and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -28,9 +27,9 @@ from services.assignment.domain.values import (
     parse_date,
     parse_dt,
 )
+from shared.ids import derived_id
 from shared.timeutil import local_date
 
-_EVENT_NAMESPACE = uuid.UUID("0b7e3c52-8f1d-5a2e-9c4b-7d6e5f4a3b21")
 E = TypeVar("E", bound=Event)
 
 
@@ -89,7 +88,8 @@ class AssignmentState:
             return None
         return local_date(self.answered_at) <= self.deadline
 
-    def _replay(self, command_id: str) -> Result | None:
+    def replay(self, command_id: str) -> Result | None:
+        """The first result of ``command_id`` when it was applied before (same events, same ids)."""
         if command_id not in self.applied:
             return None
         for entry in self.history:
@@ -101,7 +101,7 @@ class AssignmentState:
         """An event stamped with the aggregate's current facts and a deterministic id."""
         agency = self.agency
         return cls(
-            event_id=str(uuid.uuid5(_EVENT_NAMESPACE, f"{command_id}/{cls.__name__}")),
+            event_id=derived_id(command_id, cls.__name__),
             occurred_at=at,
             opinion_id=self.opinion.opinion_id,
             tracking_code=self.opinion.tracking_code,

@@ -1,18 +1,24 @@
-"""A handler test bed: in-memory store, a list publisher and a clock the test moves."""
+"""A handler test bed: in-memory store, a list publisher, the unit of work and a clock the test moves."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from prometheus_client import CollectorRegistry
 
+from services.assignment import handlers
 from services.assignment.adapters.routing_file import load_routing
+from services.assignment.app import COMMANDS, sweep
+from services.assignment.deps import Deps
 from services.assignment.metrics import AssignmentMetrics
-from services.assignment.service import Deps
+from shared import refusals
+from shared.conference_snapshot import ConferenceSnapshot
 from shared.contracts.base import Event, derived_id
 from shared.contracts.intake import OpinionClassified, OpinionKind
+from shared.unit_of_work import UnitOfWork
 from tests.fakes import InMemoryStore
 
 
@@ -24,15 +30,34 @@ class Bed:
     store: InMemoryStore = field(default_factory=InMemoryStore)
 
     def __post_init__(self) -> None:
-        self.deps = Deps(
-            self.store, load_routing(), AssignmentMetrics(self.registry), self.publish, self.clock
-        )
+        self.deps = Deps(self.store, load_routing(), AssignmentMetrics(self.registry), self.clock)
+        self.uow = UnitOfWork(lambda: self.store, self.publish)
 
     async def publish(self, events: Sequence[Event]) -> None:
         self.published.extend(events)
 
     def clock(self) -> dt.datetime:
         return self.now
+
+    async def route(self, event: OpinionClassified) -> list[Event]:
+        """Deliver a classification as the host does; the events its outcome published."""
+        outcome = await handlers.route_opinion(self.deps, event)
+        await self.uow.commit([outcome])
+        return list(outcome.all_events)
+
+    async def conference(self, event: Event) -> None:
+        """Deliver a conference event as the host decodes it: as a snapshot."""
+        snapshot = ConferenceSnapshot.model_validate_json(event.to_json())
+        await self.uow.commit([await handlers.keep_conference(self.deps, snapshot)])
+
+    async def command(self, verb: str, body: dict[str, Any]) -> Any:
+        """Send an operator command as the host does: validate the payload, run, commit, reply."""
+        model, handler = COMMANDS[verb]
+        payload = refusals.parse(model, body)
+        return await self.uow.run(lambda: handler(self.deps, payload), verb)
+
+    async def sweep(self) -> list[Event]:
+        return await sweep(self.deps, self.uow)
 
     def types(self) -> list[str]:
         return [type(e).__name__ for e in self.published]
@@ -41,9 +66,15 @@ class Bed:
         return self.registry.get_sample_value(name, labels)
 
 
-def classified(n: int, field: str = "education", unit: str | None = "ha-nam", level: str | None = "province",
-               conference_id: str | None = "conf-1", kind: OpinionKind = OpinionKind.RECOMMENDATION,
-               received_at: str = "2026-11-20T01:00:00+00:00") -> OpinionClassified:  # fmt: skip
+def classified(
+    n: int,
+    field: str = "education",
+    unit: str | None = "ha-nam",
+    level: str | None = "province",
+    conference_id: str | None = "conf-1",
+    kind: OpinionKind = OpinionKind.RECOMMENDATION,
+    received_at: str = "2026-11-20T01:00:00+00:00",
+) -> OpinionClassified:
     return OpinionClassified(
         event_id=derived_id("classified", n),
         opinion_id=f"op-{n}",

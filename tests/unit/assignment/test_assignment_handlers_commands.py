@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from assignment_handler_support import Bed, classified
 
-from services.assignment import commands, handlers, queries
 from shared.contracts.assignment import AnswerPublished, DeadlineApproaching, OpinionOverdue
 from shared.errors import DomainError
 
@@ -25,19 +24,17 @@ def answer(cid: str, n: str = "12/SGDĐT") -> dict[str, Any]:
 @pytest.fixture
 async def bed() -> Bed:
     bed = Bed(NOW)
-    await handlers.route_opinion(bed.deps, classified(1))
+    await bed.route(classified(1))
     return bed
 
 
 async def test_the_rework_loop_ends_in_a_published_rated_answer(bed: Bed) -> None:
     bed.now = NOW + dt.timedelta(days=5)
-    await commands.answer(bed.deps, answer("a1"))
-    await commands.return_answer(
-        bed.deps, {"command_id": "r1", "opinion_id": "op-1", "reason": "Chưa nêu thời gian."}
-    )
-    await commands.answer(bed.deps, answer("a2", "13/SGDĐT"))
-    await commands.publish(bed.deps, {"command_id": "p1", "opinion_id": "op-1"})
-    reply = await commands.rate(bed.deps, {"command_id": "s1", "opinion_id": "op-1", "stars": 4})
+    await bed.command("answer", answer("a1"))
+    await bed.command("return", {"command_id": "r1", "opinion_id": "op-1", "reason": "Chưa nêu thời gian."})
+    await bed.command("answer", answer("a2", "13/SGDĐT"))
+    await bed.command("publish", {"command_id": "p1", "opinion_id": "op-1"})
+    reply = await bed.command("rate", {"command_id": "s1", "opinion_id": "op-1", "stars": 4})
     assert reply["status"] == "published"
     published = next(e for e in bed.published if isinstance(e, AnswerPublished))
     assert published.document_number == "13/SGDĐT"
@@ -57,7 +54,7 @@ async def test_the_rework_loop_ends_in_a_published_rated_answer(bed: Bed) -> Non
         ("request-extension", {"agency_code": AGENCY, "new_deadline": "2027-06-01", "reason": "Cần khảo sát."},
          "extension_too_long"),
         ("publish", {"opinion_id": "op-404"}, "unknown_opinion"),
-        ("accept", {"agency_code": AGENCY, "surprise": 1}, "invalid_command"),
+        ("accept", {"agency_code": AGENCY, "surprise": 1}, "unknown_field"),
     ],
 )  # fmt: skip
 async def test_a_wrong_command_is_refused_with_one_vietnamese_sentence(
@@ -65,32 +62,32 @@ async def test_a_wrong_command_is_refused_with_one_vietnamese_sentence(
 ) -> None:
     before = dict(bed.store.collections["assignments"]["op-1"])
     with pytest.raises(DomainError) as refused:
-        await commands.VERBS[verb](bed.deps, {"command_id": "z", "opinion_id": "op-1", **body})
+        await bed.command(verb, {"command_id": "z", "opinion_id": "op-1", **body})
     assert refused.value.code == code
     assert refused.value.message.endswith(".")
     assert bed.store.collections["assignments"]["op-1"] == before
 
 
 async def test_an_answer_to_a_closed_opinion_is_refused(bed: Bed) -> None:
-    await commands.answer(bed.deps, answer("a1"))
-    await commands.publish(bed.deps, {"command_id": "p1", "opinion_id": "op-1"})
+    await bed.command("answer", answer("a1"))
+    await bed.command("publish", {"command_id": "p1", "opinion_id": "op-1"})
     with pytest.raises(DomainError) as refused:
-        await commands.answer(bed.deps, answer("a3"))
+        await bed.command("answer", answer("a3"))
     assert refused.value.code == "opinion_closed"
 
 
 async def test_the_sweep_reminds_then_escalates_once_and_sets_the_gauges(bed: Bed) -> None:
     bed.now = dt.datetime(2026, 12, 9, 2, tzinfo=dt.UTC)
-    first = await handlers.sweep(bed.deps)
+    first = await bed.sweep()
     assert [type(e) for e in first] == [DeadlineApproaching]
-    assert await handlers.sweep(bed.deps) == []
+    assert await bed.sweep() == []
     bed.now = dt.datetime(2026, 12, 15, 2, tzinfo=dt.UTC)
-    (overdue,) = await handlers.sweep(bed.deps)
+    (overdue,) = await bed.sweep()
     assert isinstance(overdue, OpinionOverdue)
     assert overdue.head_name == "Đỗ Thị Lan"
-    assert await handlers.sweep(bed.deps) == []
+    assert await bed.sweep() == []
     assert bed.sample("dialogue_opinions_overdue", {"agency": AGENCY}) == 1.0
-    rows = await queries.list_assignments(bed.deps, {"overdue": True})
+    rows = await bed.command("list", {"overdue": True})
     assert [r["opinion_id"] for r in rows] == ["op-1"]
 
 
@@ -100,15 +97,15 @@ async def test_events_saved_but_not_published_are_flushed_by_the_next_sweep(bed:
         [{"type": "OpinionAssigned", "data": bed.published[0].model_dump(mode="json")}],
         True,
     )
-    assert await handlers.flush_unpublished(bed.deps) == 1
+    assert await bed.uow.sweep(["assignments"]) == 1
     assert bed.published[-1].event_id == bed.published[0].event_id
     assert bed.store.collections["assignments"]["op-1"]["has_unpublished"] is False
 
 
 async def test_the_report_and_the_conclusion_data_cover_the_opinion(bed: Bed) -> None:
-    report = await queries.report(bed.deps, {"period": "2026-Q4", "as_of": "2026-12-31"})
+    report = await bed.command("report", {"period": "2026-Q4", "as_of": "2026-12-31"})
     (row,) = report["rows"]
     assert (row["agency_code"], row["assigned"], row["open_overdue"]) == (AGENCY, 1, 1)
-    data = await queries.conclusion(bed.deps, {"conference_id": "conf-1"})
+    data = await bed.command("conclusion", {"conference_id": "conf-1"})
     assert data["items"][0]["tracking_code"] == "HN-0001"
     assert data["items"][0]["outcome"] == "assigned"

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from assignment_handler_support import Bed, classified
 
-from services.assignment import commands, handlers
 from shared.contracts.assignment import OpinionAnsweredDirectly, OpinionAssigned, OpinionTriageQueued
 from shared.contracts.scheduling import ConferencePlanned
 
@@ -17,7 +16,7 @@ NOW = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
 
 async def test_a_classified_opinion_is_assigned_with_a_working_day_deadline_and_observed_once() -> None:
     bed = Bed(NOW)
-    (event,) = await handlers.route_opinion(bed.deps, classified(1))
+    (event,) = await bed.route(classified(1))
     assert isinstance(event, OpinionAssigned)
     assert (event.agency_code, event.deadline) == ("hn-sgddt", dt.date(2026, 12, 14))
     assert event.correlation_id == "op-1"
@@ -29,9 +28,9 @@ async def test_a_classified_opinion_is_assigned_with_a_working_day_deadline_and_
 
 async def test_a_redelivered_classification_republishes_the_same_event_and_changes_nothing() -> None:
     bed = Bed(NOW)
-    first = await handlers.route_opinion(bed.deps, classified(2))
+    first = await bed.route(classified(2))
     version = bed.store.collections["assignments"]["op-2"]["version"]
-    again = await handlers.route_opinion(bed.deps, classified(2))
+    again = await bed.route(classified(2))
     assert [e.event_id for e in again] == [e.event_id for e in first]
     assert bed.store.collections["assignments"]["op-2"]["version"] == version
     labels = {"level": "province", "field": "education"}
@@ -40,29 +39,33 @@ async def test_a_redelivered_classification_republishes_the_same_event_and_chang
 
 async def test_a_unit_named_with_its_kind_prefix_routes_to_the_commune_offices() -> None:
     bed = Bed(NOW)
-    (event,) = await handlers.route_opinion(bed.deps, classified(3, "land", "xa-dong-du", "commune"))
+    (event,) = await bed.route(classified(3, "land", "xa-dong-du", "commune"))
     assert isinstance(event, OpinionAssigned)
     assert event.agency_code == "dd-pkt"
 
 
 async def test_an_unknown_unit_goes_to_triage_instead_of_failing() -> None:
     bed = Bed(NOW)
-    (event,) = await handlers.route_opinion(bed.deps, classified(4, "land", "xa-khong-co", "commune"))
+    (event,) = await bed.route(classified(4, "land", "xa-khong-co", "commune"))
     assert isinstance(event, OpinionTriageQueued)
     assert event.reason == "unknown_unit"
 
 
 async def test_the_conference_projection_resolves_a_unit_by_its_name() -> None:
     bed = Bed(NOW)
-    await handlers.record_conference(
-        bed.deps,
+    await bed.conference(
         ConferencePlanned(
-            conference_id="conf-x", title="Hội nghị", unit_code="dongdu-2023", unit_name="xã Đồng Du",
-            level="commune", starts_at=NOW, ends_at=NOW,
-        ),
-    )  # fmt: skip
+            conference_id="conf-x",
+            title="Hội nghị",
+            unit_code="dongdu-2023",
+            unit_name="xã Đồng Du",
+            level="commune",
+            starts_at=NOW,
+            ends_at=NOW,
+        )
+    )
     event = classified(5, "labour_jobs", None, None, conference_id="conf-x")
-    (assigned,) = await handlers.route_opinion(bed.deps, event)
+    (assigned,) = await bed.route(event)
     assert isinstance(assigned, OpinionAssigned)
     assert assigned.agency_code == "dd-vp"
     assert assigned.level == "commune"
@@ -70,29 +73,29 @@ async def test_the_conference_projection_resolves_a_unit_by_its_name() -> None:
 
 async def test_a_direct_answer_recorded_before_the_opinion_arrives_closes_it_on_arrival() -> None:
     bed = Bed(NOW)
-    reply = await commands.answer_directly(
-        bed.deps,
+    reply = await bed.command(
+        "answer-directly",
         {"command_id": "c1", "opinion_id": "op-6", "answer": "Đã có kế hoạch.", "answered_by": "Chủ tịch"},
     )
     assert reply["status"] == "pending"
-    (event,) = await handlers.route_opinion(bed.deps, classified(6))
+    (event,) = await bed.route(classified(6))
     assert isinstance(event, OpinionAnsweredDirectly)
     assert event.answer == "Đã có kế hoạch."
 
 
 async def test_a_direct_answer_after_assignment_closes_the_assigned_opinion() -> None:
     bed = Bed(NOW)
-    await handlers.route_opinion(bed.deps, classified(7))
+    await bed.route(classified(7))
     body = {
         "command_id": "c2",
         "opinion_id": "HN-0007",
         "answer": "Trả lời tại hội nghị.",
         "answered_by": "Bí thư",
     }
-    reply = await commands.answer_directly(bed.deps, body)
+    reply = await bed.command("answer-directly", body)
     assert reply["status"] == "answered_directly"
     assert reply["events"] == ["OpinionAnsweredDirectly"]
-    again = await commands.answer_directly(bed.deps, body)
+    again = await bed.command("answer-directly", body)
     assert again["duplicate"] is True
     assert bed.types() == ["OpinionAssigned", "OpinionAnsweredDirectly", "OpinionAnsweredDirectly"]
     assert bed.published[1].event_id == bed.published[2].event_id

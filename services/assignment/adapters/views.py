@@ -10,6 +10,21 @@ from services.assignment.domain.state import Result
 from services.assignment.domain.values import iso
 from shared.timeutil import local_date
 
+DETAIL_FIELDS = (
+    "assigned_at",
+    "answered_at",
+    "published_at",
+    "extensions",
+    "answer",
+    "returned_answers",
+    "direct_answer",
+    "transfer",
+    "pending_extension",
+    "pending_reassignment",
+    "rating",
+    "original_deadline",
+)
+
 
 def is_overdue(a: Assignment, today: dt.date) -> bool:
     return a.is_open and a.deadline is not None and today > a.deadline
@@ -39,11 +54,9 @@ def detail(a: Assignment, now: dt.datetime) -> dict[str, Any]:
     doc = a.to_doc()
     return {
         **summary(a, local_date(now)),
-        **{k: doc[k] for k in ("assigned_at", "answered_at", "published_at", "extensions", "answer",
-                               "returned_answers", "direct_answer", "transfer", "pending_extension",
-                               "pending_reassignment", "rating", "original_deadline")},
+        **{k: doc[k] for k in DETAIL_FIELDS},
         "history": [{k: v for k, v in h.items() if k != "events"} for h in a.history],
-    }  # fmt: skip
+    }
 
 
 def outcome(a: Assignment, result: Result, now: dt.datetime) -> dict[str, Any]:
