@@ -1,14 +1,21 @@
-"""Notification handlers: one per triggering event; each turns the event into plans and notifies.
+"""Notification handlers: one per triggering event, the sweep's per-delivery step, the resend command.
 
-A handler never imports faststream: the entrypoint passes the typed event and ``Deps``.
+Each turns its input into plans, records the intents, claims and sends what is due (the claim and
+the intents are written before the wire: the exactly-once rule of ``domain.delivery``), and returns
+the final states with their outcome events as an ``Outcome`` the host commits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
+from shared import contract_mapping
+from shared.contracts import notification as contracts
 from shared.contracts.assignment import (
     AnswerPublished,
     AssignmentEvent,
@@ -16,24 +23,43 @@ from shared.contracts.assignment import (
     OpinionAssigned,
     OpinionOverdue,
 )
+from shared.contracts.base import Event
 from shared.contracts.intake import AcknowledgementDue
-from shared.contracts.scheduling import ConclusionReminderDue, ConferenceEvent
+from shared.contracts.notification_commands import ResendDelivery
+from shared.contracts.scheduling import (
+    ConclusionReminderDue,
+    ConferenceAnnounced,
+    ConferenceEvent,
+    ConferenceReminderDue,
+)
+from shared.errors import TransientError
+from shared.storage.port import ConcurrencyConflict
 from shared.timeutil import local_date
+from shared.unit_of_work import Change, Outcome
 from shared.workdays import default_calendar
 
-from . import addressing as to
+from . import queries
+from .adapters.repository import Stored
+from .adapters.views import summary
+from .deps import Deps
 from .domain import contexts as ctx
-from .domain.recipients import Recipient, resolve_recipients
+from .domain.addressing import citizen_data
+from .domain.delivery import Plan, claimable, intents, settle
+from .domain.errors import TemplateRenderError
+from .domain.ledger import Delivery, DeliveryState, fail_permanently, request_resend, start_attempt
+from .domain.outcomes import outcome_of
+from .domain.recipients import Recipient
 from .domain.triggers import Trigger
-from .service import Deps, Plan, notify
+
+log = logging.getLogger(__name__)
+Final = tuple[Change, Delivery]
 
 
 def _plans(trigger: Trigger, recipients: Sequence[Recipient], context: dict[str, Any]) -> list[Plan]:
     return [Plan(trigger, r, ctx.with_recipient(context, r.name)) for r in recipients]
 
 
-def _conference(deps: Deps, e: ConferenceEvent, held_at: dt.datetime | None = None) -> dict[str, Any]:
-    unit = to.unit_name(deps, e.unit_code, e.unit_name)
+def _conference(unit: str, e: ConferenceEvent, held_at: dt.datetime | None = None) -> dict[str, Any]:
     return ctx.conference(
         title=e.title,
         unit_name=unit,
@@ -45,54 +71,60 @@ def _conference(deps: Deps, e: ConferenceEvent, held_at: dt.datetime | None = No
     )
 
 
-async def conference_participants(deps: Deps, e: ConferenceEvent, trigger: Trigger) -> None:
-    """Announcement or 48-hour reminder: the unit's participant groups named by the conference."""
-    unit = to.unit_name(deps, e.unit_code, e.unit_name)
-    await to.remember_conference(deps.store, e.conference_id, e.title, unit)
+async def _participants(deps: Deps, e: ConferenceEvent, trigger: Trigger) -> Outcome[None]:
+    unit = deps.reach.unit_name(e.unit_code, e.unit_name)
+    previous = await deps.repo.conference(e.conference_id)
+    kept = deps.repo.keep_conference(e.conference_id, e.title, unit, previous)
     data = {"unit_id": e.unit_code, "participant_groups": e.participant_groups}
-    recipients = resolve_recipients(trigger, data, deps.directory, deps.available, deps.fallback)
-    context = ctx.base("", unit, conference=_conference(deps, e))
-    await notify(deps, e, _plans(trigger, recipients, context))
+    context = ctx.base("", unit, conference=_conference(unit, e))
+    return await _notify(deps, e, _plans(trigger, deps.reach.resolve(trigger, data), context), kept)
 
 
-async def conclusion_reminder(deps: Deps, e: ConclusionReminderDue) -> None:
+async def conference_announced(deps: Deps, e: ConferenceAnnounced) -> Outcome[None]:
+    """The unit's participant groups named by the conference."""
+    return await _participants(deps, e, Trigger.CONFERENCE_ANNOUNCED)
+
+
+async def conference_reminder(deps: Deps, e: ConferenceReminderDue) -> Outcome[None]:
+    """48 hours before: the same participant groups again."""
+    return await _participants(deps, e, Trigger.CONFERENCE_REMINDER_48H)
+
+
+async def conclusion_reminder(deps: Deps, e: ConclusionReminderDue) -> Outcome[None]:
     """No conclusion 3 or 7 days after the conference: remind the host unit's office."""
     trigger = Trigger.CONCLUSION_REMINDER_7D if e.days_after >= 7 else Trigger.CONCLUSION_REMINDER_3D
-    unit = to.unit_name(deps, e.unit_code, e.unit_name)
-    recipients = resolve_recipients(
-        trigger, {"unit_id": e.unit_code}, deps.directory, deps.available, deps.fallback
-    )
+    unit = deps.reach.unit_name(e.unit_code, e.unit_name)
+    recipients = deps.reach.resolve(trigger, {"unit_id": e.unit_code})
     context = ctx.base(
         "",
         unit,
-        conference=_conference(deps, e, e.held_at),
+        conference=_conference(unit, e, e.held_at),
         days_since=e.days_after,
         results_due=ctx.iso(e.conclusion_due),
     )
-    await notify(deps, e, _plans(trigger, recipients, context))
+    return await _notify(deps, e, _plans(trigger, recipients, context))
 
 
-async def opinion_acknowledged(deps: Deps, e: AcknowledgementDue) -> None:
+async def acknowledgement_due(deps: Deps, e: AcknowledgementDue) -> Outcome[None]:
     """Tell the petitioner the opinion was received; intake sends contact data only with consent."""
     if not (e.contact_email or e.contact_phone):
-        return
-    citizen = to.citizen_data(e.opinion_id, e.submitter_name, e.contact_email, e.contact_phone)
-    await to.remember_citizen(deps.store, e.opinion_id, citizen)
-    recipients = resolve_recipients(
-        Trigger.OPINION_ACKNOWLEDGED,
-        {"opinion_id": e.opinion_id, "citizen": citizen},
-        deps.directory,
-        deps.available,
-        deps.fallback,
-    )
-    conference = await to.conference_of(deps.store, e.conference_id)
+        return Outcome()
+    citizen = citizen_data(e.opinion_id, e.submitter_name, e.contact_email, e.contact_phone)
+    kept = deps.repo.keep_contact(e.opinion_id, citizen, await deps.repo.contact(e.opinion_id))
+    recipients = deps.reach.citizen(Trigger.OPINION_ACKNOWLEDGED, e.opinion_id, citizen)
+    conference = await _conference_names(deps, e.conference_id)
     opinion = ctx.opinion(tracking_code=e.tracking_code, received_at=e.received_at)
-    context = ctx.base("", to.unit_name(deps, e.unit_code, conference["unit_name"]), opinion=opinion)
-    await notify(deps, e, _plans(Trigger.OPINION_ACKNOWLEDGED, recipients, context))
+    context = ctx.base("", deps.reach.unit_name(e.unit_code, conference["unit_name"]), opinion=opinion)
+    return await _notify(deps, e, _plans(Trigger.OPINION_ACKNOWLEDGED, recipients, context), kept)
+
+
+async def _conference_names(deps: Deps, conference_id: str | None) -> dict[str, Any]:
+    doc = await deps.repo.conference(conference_id)
+    return {"title": doc["title"], "unit_name": doc["unit_name"]} if doc else {"title": "", "unit_name": ""}
 
 
 async def _opinion_context(deps: Deps, e: AssignmentEvent) -> dict[str, Any]:
-    conference = await to.conference_of(deps.store, e.conference_id)
+    conference = await _conference_names(deps, e.conference_id)
     opinion = ctx.opinion(
         tracking_code=e.tracking_code,
         summary=e.summary,
@@ -101,29 +133,28 @@ async def _opinion_context(deps: Deps, e: AssignmentEvent) -> dict[str, Any]:
         deadline=e.deadline,
         handled_by=e.agency_name,
     )
-    unit = to.unit_name(deps, e.unit_code, conference["unit_name"])
-    return ctx.base(
-        "", unit, opinion=opinion, agency_name=e.agency_name or e.agency_code or "", conference=conference
-    )
+    unit = deps.reach.unit_name(e.unit_code, conference["unit_name"])
+    agency = e.agency_name or e.agency_code or ""
+    return ctx.base("", unit, opinion=opinion, agency_name=agency, conference=conference)
 
 
 def _agency(deps: Deps, trigger: Trigger, e: AssignmentEvent) -> list[Recipient]:
-    return to.agency(deps, trigger, e.agency_code, e.agency_name, e.agency_email)
+    return deps.reach.agency(trigger, e.agency_code, e.agency_name, e.agency_email)
 
 
-async def opinion_assigned(deps: Deps, e: OpinionAssigned) -> None:
+async def opinion_assigned(deps: Deps, e: OpinionAssigned) -> Outcome[None]:
     context = await _opinion_context(deps, e)
     trigger = Trigger.OPINION_ASSIGNED
-    await notify(deps, e, _plans(trigger, _agency(deps, trigger, e), context))
+    return await _notify(deps, e, _plans(trigger, _agency(deps, trigger, e), context))
 
 
-async def deadline_approaching(deps: Deps, e: DeadlineApproaching) -> None:
+async def deadline_approaching(deps: Deps, e: DeadlineApproaching) -> Outcome[None]:
     context = {**await _opinion_context(deps, e), "days_left": e.working_days_left}
     trigger = Trigger.DEADLINE_APPROACHING
-    await notify(deps, e, _plans(trigger, _agency(deps, trigger, e), context))
+    return await _notify(deps, e, _plans(trigger, _agency(deps, trigger, e), context))
 
 
-async def opinion_overdue(deps: Deps, e: OpinionOverdue) -> None:
+async def opinion_overdue(deps: Deps, e: OpinionOverdue) -> Outcome[None]:
     """Overdue: the agency, and the head it is escalated to."""
     today = local_date(e.occurred_utc)
     overdue = default_calendar().working_days_between(e.deadline, today) if e.deadline else 0
@@ -131,15 +162,17 @@ async def opinion_overdue(deps: Deps, e: OpinionOverdue) -> None:
     trigger = Trigger.OPINION_OVERDUE
     agency = _agency(deps, trigger, e)
     addresses = {r.address for r in agency if r.address} | {e.agency_email or ""}
-    heads = to.head(deps, e.unit_code, e.agency_code, e.head_name, e.head_title, e.head_email, addresses)
-    await notify(deps, e, _plans(trigger, [*agency, *heads], context))
+    heads = deps.reach.head(e.unit_code, e.agency_code, e.head_name, e.head_title, e.head_email, addresses)
+    return await _notify(deps, e, _plans(trigger, [*agency, *heads], context))
 
 
-async def answer_published(deps: Deps, e: AnswerPublished) -> None:
+async def answer_published(deps: Deps, e: AnswerPublished) -> Outcome[None]:
     """The answer, then the satisfaction survey, to the citizen who consented to be contacted."""
-    answer_recipients = await to.citizen(deps, Trigger.ANSWER_PUBLISHED, e.opinion_id)
+    contact = await deps.repo.contact(e.opinion_id)
+    citizen = contact["citizen"] if contact else None
+    answer_recipients = deps.reach.citizen(Trigger.ANSWER_PUBLISHED, e.opinion_id, citizen)
     if not answer_recipients:
-        return
+        return Outcome()
     context = await _opinion_context(deps, e)
     published = e.published_at or e.occurred_at
     url = deps.public_url.rstrip("/")
@@ -157,12 +190,111 @@ async def answer_published(deps: Deps, e: AnswerPublished) -> None:
         "survey_url": f"{url}/danh-gia/{e.tracking_code}",
         "survey_closes_on": ctx.iso(closes),
     }
-    survey_recipients = await to.citizen(deps, Trigger.SATISFACTION_SURVEY, e.opinion_id)
-    await notify(
-        deps,
-        e,
-        [
-            *_plans(Trigger.ANSWER_PUBLISHED, answer_recipients, {**context, "answer": answer}),
-            *_plans(Trigger.SATISFACTION_SURVEY, survey_recipients, survey),
-        ],
+    survey_recipients = deps.reach.citizen(Trigger.SATISFACTION_SURVEY, e.opinion_id, citizen)
+    plans = [
+        *_plans(Trigger.ANSWER_PUBLISHED, answer_recipients, {**context, "answer": answer}),
+        *_plans(Trigger.SATISFACTION_SURVEY, survey_recipients, survey),
+    ]
+    return await _notify(deps, e, plans)
+
+
+# -- the delivery engine -----------------------------------------------------------------------
+
+
+async def _notify(deps: Deps, e: Event, plans: Sequence[Plan], kept: Change | None = None) -> Outcome[None]:
+    """Record one delivery per plan (once, even on redelivery), then send those that are due.
+
+    Every intent is inserted before the first send, so a crash mid-way leaves each notice either in
+    the ledger for the sweep or already sent: none depends on the event being redelivered.
+    """
+    records: list[Stored] = []
+    unreachable: list[Final] = []
+    for d in intents(e.event_id, e.occurred_utc, plans, deps.clock()):
+        if d.state is not DeliveryState.FAILED_PERMANENT:
+            records.append(await deps.repo.add_intent(d, e.correlation_id))
+        elif await deps.repo.load(d.id) is None:  # nobody to reach: recorded as failed, once
+            unreachable.append(_final(deps, None, d, e.correlation_id))
+    sent = [f for f in [await _deliver(deps, stored) for stored in records] if f is not None]
+    # Claimed deliveries first: a later change that conflicts (a concurrent copy of the event) then
+    # cannot leave a notice that went out recorded as still in ``sending``.
+    return _outcome(deps, [*sent, *unreachable], [kept] if kept else [])
+
+
+def _final(deps: Deps, stored: Stored | None, d: Delivery, correlation_id: str) -> Final:
+    event = outcome_of(d)
+    correlation = correlation_id or d.event_id
+    events = (
+        [] if event is None else [contract_mapping.to_contract(event, contracts, correlation_id=correlation)]
     )
+    cause = f"{d.idempotency_key}#{len(d.history)}"
+    return deps.repo.change(stored, d, correlation_id, events, cause), d
+
+
+def _outcome(deps: Deps, finals: Sequence[Final], extra: Sequence[Change] = ()) -> Outcome[Any]:
+    def count() -> None:
+        for _, d in finals:
+            deps.metrics.count(d)
+
+    return Outcome(changes=[*(c for c, _ in finals), *extra], after_commit=count)
+
+
+async def _deliver(deps: Deps, stored: Stored) -> Final | None:
+    """Claim and send one delivery if it is due; ``None`` when it is not this process's to send."""
+    now = deps.clock()
+    d = stored.delivery
+    if d.channel is None or not claimable(d, now, deps.grace):
+        return None
+    try:
+        content = deps.renderer.render(d.trigger, d.channel, d.context)
+    except TemplateRenderError as exc:
+        return _final(deps, stored, fail_permanently(d, now, exc.code, exc.message), stored.correlation_id)
+    attempt = start_attempt(d, now)
+    try:
+        claimed = await deps.repo.claim(stored, attempt)
+    except ConcurrencyConflict:
+        log.info("delivery %s was claimed by another process", d.id)
+        return None
+    report = await deps.sender.send(attempt, content)
+    settled = settle(attempt, report, deps.clock(), deps.schedule, deps.jitter())
+    return _final(deps, claimed, settled, claimed.correlation_id)
+
+
+async def deliver(deps: Deps, stored: Stored) -> Outcome[Any]:
+    """Try one delivery as loaded (a replica that loaded it too loses the claim and sends nothing)."""
+    final = await _deliver(deps, stored)
+    return _outcome(deps, [final] if final else [])
+
+
+async def retry_delivery(deps: Deps, delivery_id: str) -> Outcome[Any]:
+    """The sweep's step for one delivery: retry time reached, or stuck in ``sending`` after a crash."""
+    stored = await deps.repo.load(delivery_id)
+    return await deliver(deps, stored) if stored is not None else Outcome()
+
+
+Run = Callable[[Callable[[], Awaitable[Outcome[Any]]]], Awaitable[Any]]
+
+
+async def sweep(deps: Deps, run: Run) -> int:
+    """Try every due delivery, each in its own unit of work (``run``); returns how many were tried."""
+    tried = 0
+    for stored in await deps.repo.due(deps.clock(), deps.grace):
+        delivery_id = stored.delivery.id
+        try:
+            await run(functools.partial(retry_delivery, deps, delivery_id))
+            tried += 1
+        except Exception:
+            log.exception("sweep could not deliver %s; it is tried again later", delivery_id)
+    return tried
+
+
+async def resend(deps: Deps, command: ResendDelivery) -> Outcome[dict[str, Any]]:
+    """Record the operator's resend (a new idempotency key) and send it now."""
+    stored = await queries.load(deps, command.delivery_id)
+    again = request_resend(stored.delivery, deps.clock())
+    try:
+        stored = await deps.repo.claim(stored, again)
+    except ConcurrencyConflict as exc:
+        raise TransientError("the delivery changed while it was being resent") from exc
+    final = await _deliver(deps, stored)
+    outcome = _outcome(deps, [final] if final else [])
+    return replace(outcome, reply=summary(final[1] if final else again))

@@ -9,6 +9,7 @@ in production as an opinion stuck in triage or a notice failed with ``recipient_
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 
 import pytest
@@ -21,18 +22,20 @@ from services.assignment.domain.routing import Outcome, RoutingDecision, route
 from services.assignment.domain.values import OpinionRef
 from services.notification import handlers
 from services.notification.adapters.directory_loader import load_directory
+from services.notification.adapters.repository import NotificationRepository
 from services.notification.adapters.template_catalog import TemplateCatalog
+from services.notification.deps import Deps
 from services.notification.domain.messages import Message, SendResult
 from services.notification.domain.recipients import Recipient, resolve_recipients
 from services.notification.domain.triggers import Channel, Trigger
 from services.notification.metrics import NotificationMetrics
-from services.notification.service import Deps
 from services.scheduling.adapters.units_file import load_units
 from services.scheduling.domain.values import ParticipantGroup
 from shared.contracts.base import Event
 from shared.contracts.notification import NotificationFailed, NotificationSent
 from shared.contracts.scheduling import ConclusionReminderDue, ConferenceAnnounced
 from shared.timeutil import VN_TZ
+from shared.unit_of_work import UnitOfWork
 from shared.workdays import WorkCalendar
 from tests.fakes import InMemoryStore
 
@@ -212,20 +215,21 @@ class _Channel:
         return SendResult(provider_id=f"shipped-{len(self.sent)}")
 
 
-def _deps(published: list[Event], now: dt.datetime) -> Deps:
+def _deps(published: list[Event], now: dt.datetime) -> tuple[Deps, UnitOfWork]:
     async def publish(events: Sequence[Event]) -> None:
         published.extend(events)
 
-    return Deps(
-        store=InMemoryStore(),
+    store = InMemoryStore()
+    deps = Deps(
+        repo=NotificationRepository(store),
         renderer=TemplateCatalog(),
         directory=DIRECTORY,
         channels={channel: _Channel(channel) for channel in REAL_CHANNELS},
         metrics=NotificationMetrics(CollectorRegistry()),
-        publish=publish,
         clock=lambda: now,
         fallback=None,
     )
+    return deps, UnitOfWork(lambda: store, publish)
 
 
 @pytest.mark.parametrize("code", [u.code for u in UNITS.active_on(CURRENT_DAYS[-1])])
@@ -240,16 +244,16 @@ async def test_the_notification_handlers_send_a_current_units_conference_notices
         "participant_groups": [g.value for g in ParticipantGroup], "occurred_at": now,
     }  # fmt: skip
     published: list[Event] = []
-    deps = _deps(published, now)
+    deps, uow = _deps(published, now)
 
     announced = ConferenceAnnounced(event_id=f"shipped-announced-{code}", announced_at=now, **conference)
-    await handlers.conference_participants(deps, announced, Trigger.CONFERENCE_ANNOUNCED)
+    await uow.run(functools.partial(handlers.conference_announced, deps, announced))
     held = starts + dt.timedelta(hours=3)
     reminder = ConclusionReminderDue(
         event_id=f"shipped-conclusion-{code}", held_at=held, conclusion_due=held.date() + dt.timedelta(days=10),
         days_after=3, **{**conference, "occurred_at": held + dt.timedelta(days=3)},
     )  # fmt: skip
-    await handlers.conclusion_reminder(deps, reminder)
+    await uow.run(functools.partial(handlers.conclusion_reminder, deps, reminder))
 
     failed = [(e.trigger, e.recipient, e.reason) for e in published if isinstance(e, NotificationFailed)]
     sent = {e.trigger for e in published if isinstance(e, NotificationSent)}

@@ -1,18 +1,22 @@
-"""Ledger records and the service's small projections in the document store.
+"""The delivery ledger and the service's two small projections in the document store.
 
-A stored record wraps the domain document (``ledger_doc.to_doc``) with the store's optimistic
-``version`` and a few top-level fields the sweep and the operator list filter on. ``pending`` is the
-outbox: the outcome event saved in the same write as the outcome, published afterwards and cleared.
+A stored record wraps the domain document (``ledger_doc.to_doc``) with a few top-level fields the
+sweep and the operator list filter on. Intents and claims are written here, before the notice goes
+on the wire (that is the exactly-once rule); a final state and its outcome event are a ``Change``
+the host commits, with the shared outbox.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from shared.storage import DocumentStore
-from shared.storage.port import Doc, DuplicateKey, Filter, Index
+from shared import outbox
+from shared.contracts.base import Event
+from shared.storage.port import Doc, DocumentStore, DuplicateKey, Filter, Index
+from shared.unit_of_work import Change
 
 from ..domain.ledger import Delivery, DeliveryState
 from ..domain.ledger_doc import from_doc, to_doc
@@ -20,6 +24,7 @@ from ..domain.ledger_doc import from_doc, to_doc
 DELIVERIES = "notification_deliveries"
 CONTACTS = "notification_contacts"
 CONFERENCES = "notification_conferences"
+COLLECTIONS = (DELIVERIES, CONTACTS, CONFERENCES)
 
 
 def stamp(value: dt.datetime) -> str:
@@ -29,12 +34,14 @@ def stamp(value: dt.datetime) -> str:
 
 @dataclass(frozen=True)
 class Stored:
-    """A delivery as loaded, with the store version to save against and its trigger's correlation id."""
+    """A delivery as loaded, with the document it was read from (its version and outbox)."""
 
     delivery: Delivery
-    version: int
-    correlation_id: str
-    pending: dict[str, Any] | None = None
+    doc: Doc
+
+    @property
+    def correlation_id(self) -> str:
+        return str(self.doc.get("correlation_id") or "")
 
 
 def _due_at(d: Delivery) -> str:
@@ -43,101 +50,107 @@ def _due_at(d: Delivery) -> str:
     return stamp(d.updated_at)
 
 
-def to_record(stored: Stored) -> Doc:
-    d = stored.delivery
+def to_record(d: Delivery, correlation_id: str) -> Doc:
     return {
         "_id": d.id,
-        "version": stored.version,
         "delivery": to_doc(d),
         "state": d.state.value,
         "trigger": d.trigger.value,
         "channel": d.channel.value if d.channel else None,
         "recipient_id": d.recipient_id,
         "event_id": d.event_id,
-        "correlation_id": stored.correlation_id,
+        "correlation_id": correlation_id,
         "created_at": stamp(d.created_at),
         "due_at": _due_at(d),
-        "pending": stored.pending,
     }
 
 
-def from_record(doc: Doc) -> Stored:
-    return Stored(
-        delivery=from_doc(doc["delivery"]),
-        version=int(doc["version"]),
-        correlation_id=str(doc.get("correlation_id") or ""),
-        pending=doc.get("pending"),
-    )
+def _stored(doc: Doc) -> Stored:
+    return Stored(from_doc(doc["delivery"]), doc)
 
 
-async def ensure_indexes(store: DocumentStore) -> None:
-    await store.ensure_indexes(
-        DELIVERIES,
-        [
-            Index(("event_id",)),
-            Index(("state", "due_at")),
-            Index(("recipient_id",)),
-            Index(("created_at",)),
-            # The sweep looks for unpublished outcomes every few seconds: without it, a full scan.
-            Index(("pending.event_id",), sparse=True),
-        ],
-    )
+def _same(doc: Doc, previous: Doc | None) -> bool:
+    return previous is not None and all(previous.get(k) == v for k, v in doc.items())
 
 
-async def add_intent(
-    store: DocumentStore, delivery: Delivery, correlation_id: str, pending: dict[str, Any] | None = None
-) -> tuple[Stored, bool]:
-    """Insert the intent; when it already exists (a redelivered event) return the stored record."""
-    stored = Stored(delivery, 1, correlation_id, pending)
-    try:
-        await store.insert(DELIVERIES, to_record(stored))
-    except DuplicateKey:
-        existing = await load(store, delivery.id)
-        if existing is None:  # pragma: no cover - deleted in between
-            raise
-        return existing, False
-    return stored, True
+class NotificationRepository:
+    """Ledger records (intents, claims, finals as changes) and the contact and conference projections."""
 
+    def __init__(self, store: DocumentStore) -> None:
+        self.store = store
 
-async def load(store: DocumentStore, delivery_id: str) -> Stored | None:
-    doc = await store.get(DELIVERIES, delivery_id)
-    return from_record(doc) if doc is not None else None
+    async def ensure_indexes(self) -> None:
+        await self.store.ensure_indexes(
+            DELIVERIES,
+            [
+                Index(("event_id",)),
+                Index(("state", "due_at")),
+                Index(("recipient_id",)),
+                Index(("created_at",)),
+                outbox.INDEX,
+            ],
+        )
+        for collection in (CONTACTS, CONFERENCES):
+            await self.store.ensure_indexes(collection, [outbox.INDEX])
 
+    async def add_intent(self, delivery: Delivery, correlation_id: str) -> Stored:
+        """Insert the intent; when it already exists (a redelivered event) return the stored record."""
+        doc = outbox.stage(to_record(delivery, correlation_id), None, None, ())
+        try:
+            await self.store.insert(DELIVERIES, doc)
+        except DuplicateKey:
+            existing = await self.load(delivery.id)
+            if existing is None:  # pragma: no cover - deleted in between
+                raise
+            return existing
+        return Stored(delivery, doc)
 
-async def save(
-    store: DocumentStore, stored: Stored, delivery: Delivery, pending: dict[str, Any] | None = None
-) -> Stored:
-    """Save the next version; raises ``ConcurrencyConflict`` when another process saved first."""
-    nxt = Stored(delivery, stored.version + 1, stored.correlation_id, pending)
-    await store.save(DELIVERIES, to_record(nxt))
-    return nxt
+    async def claim(self, stored: Stored, delivery: Delivery) -> Stored:
+        """Save the next state before the wire; ``ConcurrencyConflict`` when another process saved first."""
+        doc = outbox.stage(to_record(delivery, stored.correlation_id), stored.doc, None, ())
+        await self.store.save(DELIVERIES, doc)
+        return Stored(delivery, doc)
 
+    def change(
+        self,
+        stored: Stored | None,
+        delivery: Delivery,
+        correlation_id: str,
+        events: Sequence[Event],
+        cause: str,
+    ) -> Change:
+        """The final state of a delivery (new when ``stored`` is None) with its outcome event."""
+        previous = stored.doc if stored is not None else None
+        return Change(DELIVERIES, to_record(delivery, correlation_id), previous, events, cause)
 
-async def clear_pending(store: DocumentStore, delivery_id: str, event_id: str) -> None:
-    await store.update_where(DELIVERIES, delivery_id, {"pending.event_id": event_id}, {"pending": None})
+    async def load(self, delivery_id: str) -> Stored | None:
+        doc = await self.store.get(DELIVERIES, delivery_id)
+        return _stored(doc) if doc is not None else None
 
+    async def find(self, where: Filter, limit: int | None = None) -> list[Stored]:
+        docs = await self.store.find(DELIVERIES, where, order_by="created_at", limit=limit)
+        return [_stored(d) for d in docs]
 
-async def find(store: DocumentStore, where: Filter, limit: int | None = None) -> list[Stored]:
-    docs = await store.find(DELIVERIES, where, order_by="created_at", limit=limit)
-    return [from_record(d) for d in docs]
+    async def due(self, now: dt.datetime, grace: dt.timedelta, limit: int = 200) -> list[Stored]:
+        """What the sweep should try: waiting, retry time reached, or stuck in ``sending`` (a crash)."""
+        waiting = [DeliveryState.INTENDED.value, DeliveryState.FAILED_TRANSIENT.value]
+        ready = await self.find({"state": {"$in": waiting}, "due_at": {"$lte": stamp(now)}}, limit)
+        stuck_at = {"$lte": stamp(now - grace)}
+        return ready + await self.find({"state": DeliveryState.SENDING.value, "due_at": stuck_at}, limit)
 
+    async def contact(self, opinion_id: str) -> Doc | None:
+        """What is kept of a citizen who consented to be contacted about ``opinion_id``."""
+        return await self.store.get(CONTACTS, opinion_id)
 
-async def due(store: DocumentStore, now: dt.datetime, grace: dt.timedelta, limit: int = 200) -> list[Stored]:
-    """Deliveries the sweep should try: waiting, retry time reached, or stuck in ``sending`` (a crash)."""
-    waiting = await find(
-        store,
-        {"state": {"$in": [DeliveryState.INTENDED.value, DeliveryState.FAILED_TRANSIENT.value]},
-         "due_at": {"$lte": stamp(now)}},
-        limit,
-    )  # fmt: skip
-    stuck = await find(
-        store, {"state": DeliveryState.SENDING.value, "due_at": {"$lte": stamp(now - grace)}}, limit
-    )
-    return waiting + stuck
+    def keep_contact(self, opinion_id: str, citizen: dict[str, Any], previous: Doc | None) -> Change | None:
+        doc = {"_id": opinion_id, "citizen": citizen}
+        return None if _same(doc, previous) else Change(CONTACTS, doc, previous)
 
+    async def conference(self, conference_id: str | None) -> Doc | None:
+        return await self.store.get(CONFERENCES, conference_id) if conference_id else None
 
-async def with_pending(store: DocumentStore, limit: int = 200) -> list[Stored]:
-    # Unordered on purpose: ordered by creation, SQLite walks the created_at index over the whole
-    # ledger instead of the small partial index of pending outcomes (20 ms every sweep at 6,000).
-    docs = await store.find(DELIVERIES, {"pending.event_id": {"$exists": True}}, limit=limit)
-    return sorted((from_record(d) for d in docs), key=lambda s: s.delivery.created_at)
+    def keep_conference(
+        self, conference_id: str, title: str, unit: str, previous: Doc | None
+    ) -> Change | None:
+        doc = {"_id": conference_id, "title": title, "unit_name": unit}
+        return None if _same(doc, previous) else Change(CONFERENCES, doc, previous)

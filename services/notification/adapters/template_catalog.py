@@ -22,7 +22,7 @@ from ..domain.triggers import Channel, Trigger
 from .template_filters import FILTERS
 from .template_samples import SAMPLES
 
-SHIPPED_DIR = Path(__file__).resolve().parent.parent / "templates"
+SHIPPED_DIR = Path(__file__).resolve().parent.parent / "data" / "templates"
 _SPACES = re.compile(r"\s+")
 
 

@@ -12,13 +12,13 @@ sent again. An operator resend is a deliberate new notice, so it gets a new key 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
 from shared.errors import Conflict
+from shared.ids import derived_id
 
 from .recipients import Recipient
 from .triggers import Channel, Trigger
@@ -83,8 +83,7 @@ class Delivery:
 
 def delivery_id(event_id: str, recipient_id: str, channel: Channel | None) -> str:
     """Deterministic, so a redelivered event maps to the record it already created."""
-    raw = f"{event_id}\x1f{recipient_id}\x1f{channel or 'none'}".encode()
-    return hashlib.sha256(raw).hexdigest()[:32]
+    return derived_id(event_id, recipient_id, channel or "none")
 
 
 def new_delivery(

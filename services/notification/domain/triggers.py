@@ -51,7 +51,3 @@ AUDIENCE: dict[Trigger, Audience] = {
     Trigger.CONCLUSION_REMINDER_3D: Audience.HOST_UNIT,
     Trigger.CONCLUSION_REMINDER_7D: Audience.HOST_UNIT,
 }
-
-# Channels whose content comes from a Jinja template; a webhook payload is built in code because
-# receiving systems need a stable schema, not prose.
-TEMPLATED_CHANNELS: tuple[Channel, ...] = (Channel.EMAIL, Channel.SMS, Channel.LOG)

@@ -17,9 +17,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from nats.aio.client import Client
 
-from shared.host import stream_config
 from shared.nats_sync import settle
 from shared.ports import free_port
+from shared.streams import stream_config
 from shared.subjects import STREAMS
 
 DIRECTORY = """

@@ -21,7 +21,7 @@ from notification_service_support import (
     write_directory,
 )
 
-from services.notification.adapters import repository as repo
+from services.notification.adapters.repository import NotificationRepository
 from services.notification.app import build
 from shared.contracts.assignment import OpinionOverdue
 from shared.ports import free_port
@@ -100,7 +100,7 @@ async def test_redelivered_events_and_a_kill_mid_send_leave_exactly_one_email_pe
         await publish(nats_client, overdue(), "redelivered-after-the-restart")
         await wait_until(lambda: len(smtp.handler.messages) >= 2, timeout=30)
         await asyncio.sleep(3.0)  # longer than the grace and several sweeps: nothing more may arrive
-        records = await repo.find(host.store, {})
+        records = await NotificationRepository(host.store).find({})
     finally:
         await host.stop()
 

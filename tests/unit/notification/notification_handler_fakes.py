@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from prometheus_client import CollectorRegistry
 
+from services.notification import handlers
+from services.notification.adapters.repository import NotificationRepository
 from services.notification.adapters.retry import RetryPolicy
 from services.notification.adapters.template_catalog import TemplateCatalog
+from services.notification.deps import Deps
 from services.notification.domain.directory import Directory
 from services.notification.domain.messages import Message, SendResult
 from services.notification.domain.triggers import Channel
 from services.notification.metrics import NotificationMetrics
-from services.notification.service import Deps
 from shared.contracts.base import Event
+from shared.unit_of_work import UnitOfWork
 from tests.fakes import InMemoryStore
 
 
@@ -55,8 +60,16 @@ class World:
     email: FakeChannel
     log: FakeChannel
     clock: Clock
+    uow: UnitOfWork
     published: list[Event] = field(default_factory=list)
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+
+    async def apply(self, handler: Callable[..., Awaitable[Any]], *args: Any) -> Any:
+        """Run a handler with the deps and commit its outcome, as the host does."""
+        return await self.uow.run(functools.partial(handler, self.deps, *args))
+
+    async def sweep(self) -> int:
+        return await handlers.sweep(self.deps, self.uow.run)
 
     def sample(self, name: str, **labels: str) -> float:
         return self.registry.get_sample_value(name, labels) or 0.0
@@ -78,16 +91,16 @@ def make_world(
         published.extend(events)
 
     deps = Deps(
-        store=store,
+        repo=NotificationRepository(store),
         renderer=TemplateCatalog(templates),
         directory=directory,
         channels={Channel.EMAIL: email, Channel.LOG: log},
         metrics=NotificationMetrics(registry),
-        publish=publish,
         clock=clock,
         fallback=fallback,
         retry=RetryPolicy(max_attempts=2, initial_wait=0, max_wait=0, jitter=0),
         grace=dt.timedelta(minutes=2),
         jitter=lambda: 0.0,
     )
-    return World(deps, store, email, log, clock, published, registry)
+    uow = UnitOfWork(lambda: store, publish)
+    return World(deps, store, email, log, clock, uow, published, registry)

@@ -20,7 +20,7 @@ async def test_an_assigned_opinion_sends_one_vietnamese_email_to_the_agency(
     directory: Directory, now: dt.datetime
 ) -> None:
     world = make_world(directory, now)
-    await handlers.opinion_assigned(world.deps, assigned())
+    await world.apply(handlers.opinion_assigned, assigned())
 
     [message] = world.email.sent
     assert message.to == "vt@so.example"
@@ -47,8 +47,8 @@ async def test_a_redelivered_event_sends_nothing_new_and_records_one_delivery(
     directory: Directory, now: dt.datetime
 ) -> None:
     world = make_world(directory, now)
-    await handlers.opinion_assigned(world.deps, assigned())
-    await handlers.opinion_assigned(world.deps, assigned())
+    await world.apply(handlers.opinion_assigned, assigned())
+    await world.apply(handlers.opinion_assigned, assigned())
 
     assert len(world.email.sent) == 1
     assert len(world.store.collections["notification_deliveries"]) == 1
@@ -60,7 +60,7 @@ async def test_an_agency_missing_from_the_directory_is_reached_at_the_address_it
 ) -> None:
     world = make_world(directory, now)
     event = assigned(agency_code="hn-snv", agency_name="Sở Nội vụ", agency_email="sonoivu@hanam.example")
-    await handlers.opinion_assigned(world.deps, event)
+    await world.apply(handlers.opinion_assigned, event)
 
     [message] = world.email.sent
     assert (message.to, message.recipient_name) == ("sonoivu@hanam.example", "Văn thư Sở Nội vụ")
@@ -70,7 +70,7 @@ async def test_an_unknown_agency_without_address_is_a_recorded_failure_not_an_ex
     directory: Directory, now: dt.datetime
 ) -> None:
     world = make_world(directory, now)
-    await handlers.opinion_assigned(world.deps, assigned(agency_code="ghost", agency_name="Sở Ma"))
+    await world.apply(handlers.opinion_assigned, assigned(agency_code="ghost", agency_name="Sở Ma"))
 
     assert not world.email.sent
     assert not world.log.sent
@@ -83,7 +83,7 @@ async def test_an_overdue_opinion_reaches_the_agency_and_is_escalated_to_its_hea
     directory: Directory, now: dt.datetime
 ) -> None:
     world = make_world(directory, now)
-    await handlers.opinion_overdue(world.deps, overdue())
+    await world.apply(handlers.opinion_overdue, overdue())
 
     by_address = {m.to: m for m in world.email.sent}
     assert set(by_address) == {"vt@so.example", "giamdoc@so.example"}
@@ -97,8 +97,8 @@ async def test_without_consent_the_citizen_gets_no_acknowledgement_and_no_failur
     directory: Directory, now: dt.datetime
 ) -> None:
     world = make_world(directory, now)
-    await handlers.opinion_acknowledged(world.deps, acknowledgement(contact_email=None))
-    await handlers.answer_published(world.deps, published())
+    await world.apply(handlers.acknowledgement_due, acknowledgement(contact_email=None))
+    await world.apply(handlers.answer_published, published())
 
     assert not world.email.sent
     assert not world.published
@@ -108,9 +108,9 @@ async def test_a_consenting_citizen_gets_the_acknowledgement_the_answer_and_the_
     directory: Directory, now: dt.datetime
 ) -> None:
     world = make_world(directory, now)
-    await handlers.opinion_acknowledged(world.deps, acknowledgement())
-    await handlers.answer_published(world.deps, published())
-    await handlers.answer_published(world.deps, published())  # redelivered
+    await world.apply(handlers.acknowledgement_due, acknowledgement())
+    await world.apply(handlers.answer_published, published())
+    await world.apply(handlers.answer_published, published())  # redelivered
 
     triggers = [m.trigger for m in world.email.sent]
     assert triggers == [Trigger.OPINION_ACKNOWLEDGED, Trigger.ANSWER_PUBLISHED, Trigger.SATISFACTION_SURVEY]
@@ -123,9 +123,7 @@ async def test_a_conference_announcement_reaches_each_contact_of_its_groups_once
     directory: Directory, now: dt.datetime
 ) -> None:
     world = make_world(directory, now)
-    await handlers.conference_participants(
-        world.deps, announced(participant_groups=["thanh-nien", "nhan-dan"]), Trigger.CONFERENCE_ANNOUNCED
-    )
+    await world.apply(handlers.conference_announced, announced(participant_groups=["thanh-nien", "nhan-dan"]))
 
     emailed = sorted(m.recipient_name for m in world.email.sent)
     assert emailed == ["MTTQ xã", "Đoàn Thanh niên"]
@@ -138,7 +136,7 @@ async def test_a_conclusion_seven_days_late_reminds_the_host_office(
     directory: Directory, now: dt.datetime
 ) -> None:
     world = make_world(directory, now)
-    await handlers.conclusion_reminder(world.deps, conclusion_reminder(7))
+    await world.apply(handlers.conclusion_reminder, conclusion_reminder(7))
 
     [message] = world.email.sent
     assert message.trigger is Trigger.CONCLUSION_REMINDER_7D

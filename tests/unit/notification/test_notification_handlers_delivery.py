@@ -10,12 +10,13 @@ import pytest
 from notification_events import approaching, assigned
 from notification_handler_fakes import World, make_world
 
-from services.notification import commands, handlers, service
-from services.notification.adapters import repository as repo
+from services.notification import handlers, queries
+from services.notification.adapters.repository import Stored
 from services.notification.domain.directory import Directory
 from services.notification.domain.errors import PermanentChannelError, TransientChannelError
 from services.notification.domain.ledger import DeliveryState, start_attempt
 from shared.contracts.notification import NotificationFailed, NotificationSent
+from shared.contracts.notification_commands import ListDeliveries, ResendDelivery, ShowDelivery
 from shared.errors import DomainError
 
 pytestmark = pytest.mark.unit
@@ -25,8 +26,8 @@ def timeout() -> TransientChannelError:
     return TransientChannelError("timeout", "Máy chủ thư không phản hồi kịp thời.")
 
 
-async def only(world: World) -> repo.Stored:
-    [stored] = await repo.find(world.deps.store, {})
+async def only(world: World) -> Stored:
+    [stored] = await world.deps.repo.find({})
     return stored
 
 
@@ -34,7 +35,7 @@ async def test_a_transient_failure_after_the_in_process_retries_is_left_for_the_
     directory: Directory, now: dt.datetime
 ) -> None:
     world = make_world(directory, now, email_errors=[timeout(), timeout()])
-    await handlers.opinion_assigned(world.deps, assigned())
+    await world.apply(handlers.opinion_assigned, assigned())
 
     stored = await only(world)
     assert stored.delivery.state is DeliveryState.FAILED_TRANSIENT
@@ -42,9 +43,9 @@ async def test_a_transient_failure_after_the_in_process_retries_is_left_for_the_
     assert world.email.attempts == 2
     assert not world.published
 
-    assert await service.sweep(world.deps) == 0  # not due yet
+    assert await world.sweep() == 0  # not due yet
     world.clock.advance(seconds=31)
-    assert await service.sweep(world.deps) == 1
+    assert await world.sweep() == 1
     [message] = world.email.sent
     assert message.key == stored.delivery.id  # same idempotency key as the failed attempts
     assert isinstance(world.published[0], NotificationSent)
@@ -55,7 +56,7 @@ async def test_a_permanent_refusal_is_recorded_with_its_reason_and_published(
 ) -> None:
     refused = PermanentChannelError("smtp_5xx", "Máy chủ thư từ chối người nhận (550).")
     world = make_world(directory, now, email_errors=[refused])
-    await handlers.opinion_assigned(world.deps, assigned())
+    await world.apply(handlers.opinion_assigned, assigned())
 
     stored = await only(world)
     assert (stored.delivery.state, stored.delivery.failure_code) == (
@@ -76,8 +77,8 @@ async def test_a_missing_template_variable_fails_the_delivery_and_the_next_event
     (tmp_path / "email").mkdir()
     (tmp_path / "email" / "opinion_assigned.subject.j2").write_text("Giao {{ khong_co }}", encoding="utf-8")
     world = make_world(directory, now, templates=tmp_path)
-    await handlers.opinion_assigned(world.deps, assigned())
-    await handlers.deadline_approaching(world.deps, approaching())
+    await world.apply(handlers.opinion_assigned, assigned())
+    await world.apply(handlers.deadline_approaching, approaching())
 
     failed = [e for e in world.published if isinstance(e, NotificationFailed)]
     assert [f.reason for f in failed] == ["template_variable_missing"]
@@ -88,8 +89,8 @@ async def test_a_recipient_without_a_usable_address_is_failed_permanently_withou
     directory: Directory, now: dt.datetime
 ) -> None:
     world = make_world(directory, now, fallback=None)
-    await handlers.opinion_assigned(
-        world.deps, assigned(agency_code="x", agency_name="Sở X", agency_email="bad")
+    await world.apply(
+        handlers.opinion_assigned, assigned(agency_code="x", agency_name="Sở X", agency_email="bad")
     )
 
     stored = await only(world)
@@ -104,18 +105,18 @@ async def test_a_delivery_stuck_in_sending_after_a_crash_is_resent_with_the_same
     directory: Directory, now: dt.datetime
 ) -> None:
     world = make_world(directory, now)
-    await handlers.opinion_assigned(world.deps, assigned())
+    await world.apply(handlers.opinion_assigned, assigned())
     stored = await only(world)
     # Simulate the crash: the record was saved in `sending`, the outcome never was.
     crashed = start_attempt(replace(stored.delivery, state=DeliveryState.INTENDED, sent_at=None), now)
-    await repo.save(world.deps.store, stored, crashed)
+    await world.deps.repo.claim(stored, crashed)
     world.email.sent.clear()
 
-    await handlers.opinion_assigned(world.deps, assigned())  # redelivery must not send during the grace
-    assert await service.sweep(world.deps) == 0
+    await world.apply(handlers.opinion_assigned, assigned())  # redelivery must not send during the grace
+    assert await world.sweep() == 0
     assert not world.email.sent
     world.clock.advance(minutes=3)
-    assert await service.sweep(world.deps) == 1
+    assert await world.sweep() == 1
     [message] = world.email.sent
     assert message.key == stored.delivery.id
 
@@ -124,12 +125,12 @@ async def test_two_processes_claiming_the_same_delivery_send_it_once(
     directory: Directory, now: dt.datetime
 ) -> None:
     world = make_world(directory, now, email_errors=[timeout(), timeout()])
-    await handlers.opinion_assigned(world.deps, assigned())
+    await world.apply(handlers.opinion_assigned, assigned())
     world.clock.advance(minutes=5)
     stale = await only(world)
 
-    await service.deliver(world.deps, stale)
-    await service.deliver(world.deps, stale)  # the second replica loaded the same version
+    await world.apply(handlers.deliver, stale)
+    await world.apply(handlers.deliver, stale)  # the second replica loaded the same version
 
     assert len(world.email.sent) == 1
 
@@ -139,16 +140,16 @@ async def test_operators_list_failures_and_resend_them_with_a_new_key(
 ) -> None:
     refused = PermanentChannelError("smtp_5xx", "Máy chủ thư từ chối người nhận (550).")
     world = make_world(directory, now, email_errors=[refused])
-    await handlers.opinion_assigned(world.deps, assigned())
+    await world.apply(handlers.opinion_assigned, assigned())
 
-    rows = await commands.list_deliveries(world.deps, {"status": "failed"})
+    rows = await queries.list_deliveries(world.deps, ListDeliveries(status="failed"))
     assert [r["failure_code"] for r in rows] == ["smtp_5xx"]
-    assert await commands.list_deliveries(world.deps, {"status": "sent"}) == []
-    again = await commands.resend(world.deps, {"delivery_id": rows[0]["id"]})
+    assert await queries.list_deliveries(world.deps, ListDeliveries(status="sent")) == []
+    again = await world.apply(handlers.resend, ResendDelivery(delivery_id=rows[0]["id"]))
 
     assert again["status"] == "sent"
     assert world.email.sent[0].key == f"{rows[0]['id']}-r1"
-    shown = await commands.show(world.deps, {"delivery_id": rows[0]["id"]})
+    shown = await queries.show(world.deps, ShowDelivery(delivery_id=rows[0]["id"]))
     assert [h["outcome"] for h in shown["history"]] == ["failed_permanent", "sent"]
 
 
@@ -157,7 +158,7 @@ async def test_unknown_delivery_and_bad_status_are_refused_with_a_sentence(
 ) -> None:
     world = make_world(directory, now)
     with pytest.raises(DomainError, match="dialogue notifications list"):
-        await commands.resend(world.deps, {"delivery_id": "nope"})
+        await world.apply(handlers.resend, ResendDelivery(delivery_id="nope"))
     with pytest.raises(DomainError) as bad:
-        await commands.list_deliveries(world.deps, {"status": "lost"})
+        await queries.list_deliveries(world.deps, ListDeliveries(status="lost"))
     assert bad.value.code == "invalid_status"

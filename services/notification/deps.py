@@ -1,0 +1,144 @@
+"""The ports a notification handler needs, built once when the host starts (``build_deps``).
+
+A channel exists only when it is configured (see ``settings``); each one sends behind its own token
+bucket, so a burst of notices never exceeds the provider's rate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from shared.storage.port import DocumentStore
+
+from .adapters.channels import (
+    EmailChannel,
+    EmailSettings,
+    LogFileChannel,
+    ProviderChannel,
+    ProviderSettings,
+    WebhookChannel,
+    WebhookSettings,
+)
+from .adapters.ratelimit import RateLimitedChannel, TokenBucket
+from .adapters.repository import NotificationRepository
+from .adapters.retry import RetryPolicy
+from .adapters.sending import Sender
+from .domain.addressing import Reach
+from .domain.directory import Directory
+from .domain.messages import ChannelAdapter, Rendered
+from .domain.schedule import RetrySchedule
+from .domain.triggers import Channel, Trigger
+from .metrics import NotificationMetrics
+from .settings import NotificationSettings
+
+
+class Renderer(Protocol):
+    def render(self, trigger: Trigger, channel: Channel, context: Mapping[str, Any]) -> Rendered: ...
+
+
+@dataclass
+class Deps:
+    repo: NotificationRepository
+    renderer: Renderer
+    directory: Directory
+    channels: Mapping[Channel, ChannelAdapter]
+    metrics: NotificationMetrics
+    clock: Callable[[], dt.datetime]
+    fallback: Channel | None = Channel.LOG
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    schedule: RetrySchedule = field(default_factory=RetrySchedule)
+    grace: dt.timedelta = dt.timedelta(minutes=2)
+    jitter: Callable[[], float] = field(default=random.random)
+    public_url: str = "https://doithoai.example"
+    survey_days: int = 30
+
+    @property
+    def reach(self) -> Reach:
+        return Reach(self.directory, tuple(self.channels), self.fallback)
+
+    @property
+    def sender(self) -> Sender:
+        return Sender(self.channels, self.retry)
+
+
+def build_deps(
+    s: NotificationSettings,
+    store: DocumentStore,
+    renderer: Renderer,
+    directory: Directory,
+    metrics: NotificationMetrics,
+    clock: Callable[[], dt.datetime],
+) -> Deps:
+    return Deps(
+        repo=NotificationRepository(store),
+        renderer=renderer,
+        directory=directory,
+        channels=channels(s),
+        metrics=metrics,
+        clock=clock,
+        fallback=Channel(s.notification_fallback_channel) if s.notification_fallback_channel else None,
+        retry=RetryPolicy(
+            max_attempts=s.notification_retry_attempts,
+            initial_wait=s.notification_retry_initial_seconds,
+            max_wait=s.notification_retry_max_seconds,
+        ),
+        schedule=RetrySchedule(
+            max_attempts=s.notification_retry_rounds,
+            base=dt.timedelta(seconds=s.notification_retry_base_seconds),
+            cap=dt.timedelta(seconds=s.notification_retry_cap_seconds),
+        ),
+        grace=dt.timedelta(seconds=s.notification_sending_grace_seconds),
+        public_url=s.notification_public_url,
+        survey_days=s.notification_survey_days,
+    )
+
+
+def raw_channels(s: NotificationSettings) -> dict[Channel, ChannelAdapter]:
+    found: dict[Channel, ChannelAdapter] = {}
+    if s.smtp_host:
+        found[Channel.EMAIL] = EmailChannel(
+            EmailSettings(
+                host=s.smtp_host,
+                port=s.smtp_port,
+                from_address=s.smtp_from,
+                from_name=s.smtp_from_name,
+                starttls=s.smtp_starttls,
+                use_tls=s.smtp_tls,
+                username=s.smtp_username,
+                password=s.smtp_password_value(),
+                timeout=s.smtp_timeout_seconds,
+            )
+        )
+    api_key = s.sms_api_key_value()
+    if s.sms_endpoint and api_key:
+        found[Channel.SMS] = ProviderChannel(
+            ProviderSettings(
+                endpoint=s.sms_endpoint,
+                api_key=api_key,
+                api_key_header=s.sms_api_key_header,
+                timeout=s.sms_timeout_seconds,
+                sender=s.sms_sender,
+            )
+        )
+    secret = s.webhook_secret_value()
+    if secret:
+        found[Channel.WEBHOOK] = WebhookChannel(
+            WebhookSettings(secret=secret, timeout=s.webhook_timeout_seconds)
+        )
+    found[Channel.LOG] = LogFileChannel(s.data_dir / "notifications.log")
+    return found
+
+
+def channels(s: NotificationSettings) -> dict[Channel, ChannelAdapter]:
+    """Configured channels, each behind its own token bucket."""
+    rates = {
+        Channel.EMAIL: s.notification_rate_email,
+        Channel.SMS: s.notification_rate_sms,
+        Channel.WEBHOOK: s.notification_rate_webhook,
+        Channel.LOG: s.notification_rate_log,
+    }
+    return {c: RateLimitedChannel(a, TokenBucket(rates[c])) for c, a in raw_channels(s).items()}
