@@ -12,10 +12,10 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from services.assignment.adapters.contracts import to_contracts
 from services.assignment.adapters.repository import ASSIGNMENTS, DIRECT_ANSWERS
 from services.assignment.adapters.views import outcome as view
 from services.assignment.deps import Deps
-from services.assignment.domain import events as ev
 from services.assignment.domain import refusals
 from services.assignment.domain.assignment import Assignment
 from services.assignment.domain.deadlines import deadline_for
@@ -24,12 +24,8 @@ from services.assignment.domain.state import Result
 from services.assignment.domain.values import OpinionRef
 from shared import conference_snapshot
 from shared.conference_snapshot import ConferenceSnapshot
-from shared.contract_mapping import to_contract
-from shared.contracts import assignment as contracts
 from shared.contracts import assignment_commands as cmd
-from shared.contracts.base import Event
 from shared.contracts.intake import OpinionClassified
-from shared.errors import NotFound
 from shared.storage.port import Doc
 from shared.timeutil import local_date
 from shared.unit_of_work import Change, Outcome
@@ -209,37 +205,11 @@ def _decided(
     reply: Any = None,
 ) -> Outcome[Any]:
     """The new state with its contract events; a duplicate only re-publishes the first events."""
-    events = published(deps, result.events)
+    events = to_contracts(result.events, deps.config.table)
     if result.duplicate:
         return Outcome(events=events, reply=reply)
     change = Change(ASSIGNMENTS, assignment.to_doc(), previous, events, cause)
     return Outcome(changes=[change], reply=reply, after_commit=lambda: deps.metrics.observe(result.events))
-
-
-def published(deps: Deps, events: tuple[ev.Event, ...]) -> list[Event]:
-    """Domain events as their contracts, with the opinion as correlation id."""
-    return [
-        to_contract(
-            e,
-            contracts,
-            correlation_id=e.opinion_id,
-            level=e.level or None,
-            unit_code=e.unit_code or None,
-            **_head(deps, e),
-        )
-        for e in events
-    ]
-
-
-def _head(deps: Deps, event: ev.Event) -> dict[str, str | None]:
-    """Reminders and escalations name the agency's head as the routing file has it now."""
-    if not isinstance(event, ev.DeadlineApproaching | ev.OpinionOverdue) or not event.agency_code:
-        return {}
-    try:
-        agency = deps.config.table.agency(event.agency_code)
-    except NotFound:
-        return {}
-    return {"head_name": agency.head_name or None, "head_title": agency.head_title or None}
 
 
 def _deadline(deps: Deps, a: Assignment, now: dt.datetime) -> dt.date:
