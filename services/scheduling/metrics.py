@@ -23,6 +23,13 @@ class SchedulingMetrics:
         )
         self._seen: set[tuple[str, str]] = set()
 
+    def moved(self, level: str, before: str | None, after: str) -> None:
+        """One conference changed state here: count it at once (the sweep's refresh corrects drift)."""
+        if before is not None:
+            self.conferences.labels(level, before).dec()
+        self.conferences.labels(level, after).inc()
+        self._seen.add((level, after))
+
     async def refresh(self, repo: ConferenceRepository, now: dt.datetime) -> None:
         docs = await repo.find_docs()
         counts = Counter((str(d.get("level")), str(d.get("state"))) for d in docs)

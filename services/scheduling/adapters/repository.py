@@ -1,7 +1,7 @@
-"""Conferences in the document store: one document per conference, saved optimistically.
+"""Conferences in the document store: one document per conference, saved by the host's unit of work.
 
 The document is the aggregate's ``to_doc()`` plus what the service keeps beside it (the reminders
-already emitted), which every save carries over so a lifecycle command never erases a claim.
+already claimed), which every new version carries over so a lifecycle command never erases a claim.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from services.scheduling.domain import Conference, ConferenceState
+from shared import outbox
 from shared.storage import DocumentStore
-from shared.storage.port import Index
+from shared.storage.port import Doc, Index
 
 CONFERENCES = "conferences"
 # Keys the service stores beside the aggregate; the aggregate ignores them when loading.
@@ -24,6 +25,7 @@ INDEXES = (
     Index(("programme_year",)),
     Index(("start_utc",)),
     Index(("end_utc",)),
+    outbox.INDEX,
 )
 _INACTIVE = [ConferenceState.CANCELLED.value, ConferenceState.POSTPONED.value]
 
@@ -40,13 +42,14 @@ class ConferenceRepository:
         doc = await self.store.get(CONFERENCES, conference_id)
         return (None, None) if doc is None else (Conference.from_doc(doc), doc)
 
-    async def save(self, conference: Conference, previous: Mapping[str, Any] | None) -> None:
-        """Optimistic save (raises ``ConcurrencyConflict`` when someone saved first)."""
+    @staticmethod
+    def document(conference: Conference, previous: Mapping[str, Any] | None) -> Doc:
+        """The document to save for ``conference``, with the side keys of ``previous`` carried over."""
         doc = conference.to_doc()
         for key in SIDE_KEYS:
             if previous is not None and key in previous:
                 doc[key] = previous[key]
-        await self.store.save(CONFERENCES, doc)
+        return doc
 
     async def overlapping(self, start: dt.datetime, end: dt.datetime) -> list[Conference]:
         """Active conferences whose time overlaps ``[start, end)``: candidates for double booking."""

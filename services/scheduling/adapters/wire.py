@@ -1,13 +1,18 @@
-"""Domain events to wire contracts: the one place that knows both shapes."""
+"""Domain events to wire contracts: the names the domain and the contracts do not share.
+
+``shared.contract_mapping`` picks the contract by class name and keeps the fields it knows; this
+adapter only renames the domain's own field names (``start`` is ``starts_at`` on the wire) and turns
+nested values (chairs, the closing record, enums) into JSON data.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-from typing import Any
+from collections.abc import Iterable
 
-from services.scheduling.domain import ConferenceData, ConferenceEvent
+from services.scheduling.domain import ConferenceEvent
 from services.scheduling.domain.codec import encode
+from shared import contract_mapping
 from shared.contracts import scheduling as contracts
 from shared.contracts.base import Event
 
@@ -19,37 +24,12 @@ _RENAMES = {
     "version": "conference_version",
 }
 
-_CLASSES: dict[str, type[contracts.ConferenceEvent]] = {
-    cls.__name__: cls
-    for cls in (
-        contracts.ConferencePlanned,
-        contracts.ConferenceAnnounced,
-        contracts.ConferenceRescheduled,
-        contracts.ConferencePostponed,
-        contracts.ConferenceHeld,
-        contracts.ConferenceConcluded,
-        contracts.ConferenceClosed,
-        contracts.ConferenceCancelled,
-    )
-}
-
 
 def to_contract(event: ConferenceEvent) -> Event:
     """The wire event for a domain event; same id, correlated by the conference id."""
-    fields: dict[str, Any] = {}
-    for f in dataclasses.fields(event):
-        fields[_RENAMES.get(f.name, f.name)] = encode(getattr(event, f.name))
-    fields["correlation_id"] = event.conference_id
-    return _CLASSES[event.type].model_validate(fields)
+    fields = {_RENAMES.get(f.name, f.name): encode(getattr(event, f.name)) for f in dataclasses.fields(event)}
+    return contract_mapping.to_contract(event, contracts, **fields, correlation_id=event.conference_id)
 
 
-def to_contracts(events: list[ConferenceEvent]) -> list[Event]:
+def to_contracts(events: Iterable[ConferenceEvent]) -> list[Event]:
     return [to_contract(e) for e in events]
-
-
-def snapshot_fields(conference: ConferenceData, now: dt.datetime) -> dict[str, Any]:
-    """The common contract fields describing ``conference`` (for events the sweeps emit)."""
-    raw = conference.snapshot("", now, "snapshot")
-    fields = {_RENAMES.get(k, k): encode(v) for k, v in raw.items()}
-    fields["correlation_id"] = conference.id
-    return fields

@@ -1,9 +1,10 @@
 """The pure domain of the scheduling service: units, conferences, their rules and reports."""
 
-from .conference import Conference
+from .conference import Conference, unknown_conference
 from .conference_base import ConferenceData
 from .conflicts import BookingConflict, check_conflicts, find_conflicts
 from .details import ConferenceDetails, validate_details
+from .effective import effective_time
 from .events import (
     EVENT_TYPES,
     ConferenceAnnounced,
@@ -19,6 +20,7 @@ from .events import (
 )
 from .lifecycle import TRANSITIONS, Action, allowed_actions, next_state
 from .programme import AnnualProgramme, ComplianceGap, annual_programme, compliance_gaps
+from .reminders import ConclusionReminderDue, ConferenceReminderDue, ReminderPolicy, due_reminders
 from .report import ConferenceReport, ReportRow, conference_report
 from .rules import DEFAULT_RULES, DayRule, SchedulingRules
 from .units import Level, Unit, UnitTree
@@ -43,6 +45,7 @@ __all__ = [
     "Chair",
     "ClosingRecord",
     "ComplianceGap",
+    "ConclusionReminderDue",
     "Conference",
     "ConferenceAnnounced",
     "ConferenceCancelled",
@@ -55,12 +58,14 @@ __all__ = [
     "ConferenceHeld",
     "ConferencePlanned",
     "ConferencePostponed",
+    "ConferenceReminderDue",
     "ConferenceReport",
     "ConferenceRescheduled",
     "ConferenceState",
     "DayRule",
     "Level",
     "ParticipantGroup",
+    "ReminderPolicy",
     "ReportRow",
     "SchedulingRules",
     "Trigger",
@@ -71,8 +76,11 @@ __all__ = [
     "check_conflicts",
     "compliance_gaps",
     "conference_report",
+    "due_reminders",
+    "effective_time",
     "event_from_doc",
     "find_conflicts",
     "next_state",
+    "unknown_conference",
     "validate_details",
 ]

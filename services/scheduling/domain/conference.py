@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import replace
 
-from shared.errors import Conflict, DomainError
+from shared.errors import Conflict, DomainError, NotFound
 from shared.timeutil import local_date
 
 from .conference_base import ConferenceData
@@ -25,6 +25,12 @@ from .units import UnitTree
 from .values import ConferenceState
 
 Outcome = tuple["Conference", list[ConferenceEvent]]
+
+
+def unknown_conference(conference_id: str) -> NotFound:
+    return NotFound(
+        "unknown_conference", f"Không tìm thấy hội nghị '{conference_id}'; kiểm tra lại mã hội nghị."
+    )
 
 
 class Conference(Transitions):

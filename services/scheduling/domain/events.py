@@ -8,19 +8,18 @@ Event ids derive from the command id: a redelivered command re-publishes the sam
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 from typing import Any
+
+from shared.ids import derived_id
 
 from .codec import decode_fields, encode
 from .values import Chair, ClosingRecord, ConferenceFormat, ConferenceState, ParticipantGroup, Trigger
 
-EVENT_NAMESPACE = uuid.UUID("0b8f6c1e-2d4a-5f7b-8c9d-3e1f2a4b5c6d")
-
 
 def event_id_for(conference_id: str, command_id: str, event_type: str) -> str:
     """The deterministic id of the event ``event_type`` caused by ``command_id``."""
-    return str(uuid.uuid5(EVENT_NAMESPACE, f"{conference_id}/{command_id}/{event_type}"))
+    return derived_id(conference_id, command_id, event_type)
 
 
 @dataclass(frozen=True, kw_only=True)

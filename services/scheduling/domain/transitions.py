@@ -104,9 +104,14 @@ class Transitions(ConferenceData):
         target = next_state(self.state, Action.ANNOUNCE)
         check_notice(self.start, now, rules)
         return _commit(
-            self, command_id, now, target, ConferenceAnnounced, {"announced_at": now.astimezone(dt.UTC)},
+            self,
+            command_id,
+            now,
+            target,
+            ConferenceAnnounced,
             {"announced_at": now.astimezone(dt.UTC)},
-        )  # fmt: skip
+            {"announced_at": now.astimezone(dt.UTC)},
+        )
 
     def reschedule(
         self,
@@ -137,10 +142,14 @@ class Transitions(ConferenceData):
         units.require_active(self.unit_code, local_date(start))
         overridden = check_conflicts(self.id, details, others, rules, override)
         return _commit(
-            self, command_id, now, target, ConferenceRescheduled,
+            self,
+            command_id,
+            now,
+            target,
+            ConferenceRescheduled,
             {"details": details, "postponed_from": None, "overridden_conflicts": overridden},
             {"previous_start": self.start, "previous_end": self.end, "overridden_conflicts": overridden},
-        )  # fmt: skip
+        )
 
     def postpone(
         self, reason: str, *, command_id: str, now: dt.datetime
@@ -152,10 +161,14 @@ class Transitions(ConferenceData):
         target = next_state(self.state, Action.POSTPONE)
         reason = _require_text(reason, "reason_missing", "Cần nêu lý do tạm hoãn; hãy nhập lý do.")
         return _commit(
-            self, command_id, now, target, ConferencePostponed,
+            self,
+            command_id,
+            now,
+            target,
+            ConferencePostponed,
             {"postponed_from": self.state, "reason": reason},
             {"reason": reason, "postponed_from": self.state},
-        )  # fmt: skip
+        )
 
     def cancel(self, reason: str, *, command_id: str, now: dt.datetime) -> tuple[Self, list[ConferenceEvent]]:
         """Cancel for good; the reason is published with the event."""
@@ -165,10 +178,14 @@ class Transitions(ConferenceData):
         target = next_state(self.state, Action.CANCEL)
         reason = _require_text(reason, "reason_missing", "Cần nêu lý do hủy hội nghị; hãy nhập lý do.")
         return _commit(
-            self, command_id, now, target, ConferenceCancelled,
+            self,
+            command_id,
+            now,
+            target,
+            ConferenceCancelled,
             {"reason": reason, "cancelled_at": now.astimezone(dt.UTC), "postponed_from": None},
             {"reason": reason, "cancelled_from": self.state},
-        )  # fmt: skip
+        )
 
     def hold(
         self,
@@ -200,11 +217,19 @@ class Transitions(ConferenceData):
         due = rules.conclusion_due_date(local_date(held))
         record = replace(self.record, attendee_count=attendee_count, opinion_count=opinion_count)
         return _commit(
-            self, command_id, now, target, ConferenceHeld,
+            self,
+            command_id,
+            now,
+            target,
+            ConferenceHeld,
             {"held_at": held.astimezone(dt.UTC), "conclusion_due": due, "record": record},
-            {"held_at": held.astimezone(dt.UTC), "conclusion_due": due,
-             "attendee_count": attendee_count, "opinion_count": opinion_count},
-        )  # fmt: skip
+            {
+                "held_at": held.astimezone(dt.UTC),
+                "conclusion_due": due,
+                "attendee_count": attendee_count,
+                "opinion_count": opinion_count,
+            },
+        )
 
     def conclude(
         self, *, summary: str, document: str, command_id: str, now: dt.datetime
@@ -226,11 +251,20 @@ class Transitions(ConferenceData):
         late = local_date(now) > self.conclusion_due
         record = replace(self.record, conclusion_summary=summary, conclusion_document=document)
         return _commit(
-            self, command_id, now, target, ConferenceConcluded,
+            self,
+            command_id,
+            now,
+            target,
+            ConferenceConcluded,
             {"concluded_at": now.astimezone(dt.UTC), "record": record},
-            {"concluded_at": now.astimezone(dt.UTC), "conclusion_due": self.conclusion_due, "late": late,
-             "conclusion_summary": summary, "conclusion_document": document},
-        )  # fmt: skip
+            {
+                "concluded_at": now.astimezone(dt.UTC),
+                "conclusion_due": self.conclusion_due,
+                "late": late,
+                "conclusion_summary": summary,
+                "conclusion_document": document,
+            },
+        )
 
     def close(self, *, command_id: str, now: dt.datetime) -> tuple[Self, list[ConferenceEvent]]:
         """Close the file once the results are published; the closing record is complete by then."""
@@ -239,7 +273,11 @@ class Transitions(ConferenceData):
             return self, replayed
         target = next_state(self.state, Action.CLOSE)
         return _commit(
-            self, command_id, now, target, ConferenceClosed,
+            self,
+            command_id,
+            now,
+            target,
+            ConferenceClosed,
             {"closed_at": now.astimezone(dt.UTC)},
             {"closed_at": now.astimezone(dt.UTC), "record": self.record},
-        )  # fmt: skip
+        )

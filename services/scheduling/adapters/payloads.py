@@ -1,11 +1,10 @@
-"""Turn a plan payload into the domain's ``ConferenceDetails``, naming the vocabulary on a bad value."""
+"""Operator payloads (contracts) into domain values, naming the vocabulary on a bad value."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from typing import TypeVar
 
-from services.scheduling.commands import PlanConference
 from services.scheduling.domain import (
     Chair,
     ConferenceDetails,
@@ -13,6 +12,7 @@ from services.scheduling.domain import (
     ParticipantGroup,
     Trigger,
 )
+from shared.contracts.scheduling_commands import PlanConference
 from shared.errors import DomainError
 
 E = TypeVar("E", bound=StrEnum)
