@@ -22,8 +22,8 @@ from faststream.nats.prometheus import NatsPrometheusMiddleware
 from prometheus_client import CollectorRegistry
 
 from shared.contracts.rejections import MessageRejected
-from shared.host import consumer_config
 from shared.reliability import ReliableConsumer, raw_body
+from shared.streams import consumer_config
 
 
 async def relay(

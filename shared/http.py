@@ -10,6 +10,8 @@ from collections.abc import Awaitable, Callable
 from prometheus_client import CollectorRegistry
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 
+from shared.errors import StartupError
+
 log = logging.getLogger(__name__)
 
 # Each check and "ok", or a sentence saying what is not ready.
@@ -27,7 +29,15 @@ class OpsServer:
         self._server: asyncio.Server | None = None
 
     async def start(self) -> None:
-        self._server = await asyncio.start_server(self._handle, self.host, self.port)
+        """Listen; a port that cannot be had is a ``StartupError`` naming the setting to change."""
+        try:
+            self._server = await asyncio.start_server(self._handle, self.host, self.port)
+        except OSError as exc:
+            raise StartupError(
+                "DIALOGUE_HTTP_PORT",
+                f"Cannot listen on {self.host}:{self.port} for /metrics, /healthz and /readyz "
+                f"({exc.strerror or exc}); free the port or set DIALOGUE_HTTP_PORT (and DIALOGUE_HTTP_HOST).",
+            ) from exc
 
     async def stop(self) -> None:
         if self._server is not None:

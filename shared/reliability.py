@@ -20,6 +20,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from faststream import BaseMiddleware
+from faststream.nats.message import NatsMessage
 from pydantic import ValidationError
 
 from shared import refusals
@@ -95,8 +97,6 @@ def classify_bad_payload(
 
 async def nack_later(msg: StreamMessage[Any], delay: float) -> None:
     """Negative ack that asks JetStream to wait ``delay`` seconds before redelivering."""
-    from faststream.nats.message import NatsMessage
-
     if isinstance(msg, NatsMessage):
         await msg.nack(delay=delay)
     else:
@@ -125,8 +125,21 @@ def rejection_for(service: str, raw: Any, code: str, sentence: str, deliveries: 
     )
 
 
+class ReliabilityMiddleware(BaseMiddleware):
+    """The FastStream middleware applying ``policy`` to each message (built per message by FastStream)."""
+
+    __slots__ = ("policy",)
+
+    def __init__(self, msg: Any, /, *, context: Any, policy: ReliableConsumer) -> None:
+        super().__init__(msg, context=context)
+        self.policy = policy
+
+    async def consume_scope(self, call_next: Callable[..., Awaitable[Any]], msg: StreamMessage[Any]) -> Any:
+        return await self.policy.consume(call_next, msg)
+
+
 class ReliableConsumer:
-    """Builds the FastStream middleware that applies the policy above."""
+    """The policy above; passed in a broker's ``middlewares``, it builds a ``ReliabilityMiddleware``."""
 
     def __init__(self, service: str, publish_rejection: Publish, on_rejected: Callable[[str], None]) -> None:
         self.service = service
@@ -134,18 +147,8 @@ class ReliableConsumer:
         self.on_rejected = on_rejected
         self.on_retry: Callable[[str], None] = lambda subject: None
 
-    def __call__(self, msg: Any, /, *, context: Any) -> Any:
-        from faststream import BaseMiddleware
-
-        policy = self
-
-        class _Middleware(BaseMiddleware):
-            async def consume_scope(
-                self, call_next: Callable[..., Awaitable[Any]], msg: StreamMessage[Any]
-            ) -> Any:
-                return await policy.consume(call_next, msg)
-
-        return _Middleware(msg, context=context)
+    def __call__(self, msg: Any, /, *, context: Any) -> ReliabilityMiddleware:
+        return ReliabilityMiddleware(msg, context=context, policy=self)
 
     async def reject(self, msg: StreamMessage[Any], code: str, sentence: str) -> None:
         raw = msg.raw_message

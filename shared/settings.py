@@ -44,7 +44,6 @@ class ServiceSettings(BaseSettings):
     config_dir: Path | None = None
     tracing: bool = False
     tracing_exporter: str = "otlp"  # or "console"
-    instance: str = ""
 
     @property
     def database(self) -> str:

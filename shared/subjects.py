@@ -8,7 +8,7 @@ systems (stored: a submission must never be lost) and ``deadletter.<service>.<re
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 # Why two minutes: JetStream keeps every Nats-Msg-Id seen inside the window in memory. Re-publishes
@@ -120,8 +120,6 @@ class StreamSpec:
     description: str
     max_age: timedelta = timedelta(days=400)
     duplicate_window: timedelta = DUPLICATE_WINDOW
-    replicas: int = 1
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 STREAMS: tuple[StreamSpec, ...] = (

@@ -37,9 +37,13 @@ def load_events(stored: Iterable[dict[str, Any]]) -> list[Event]:
 
 
 def events_of(module: ModuleType) -> list[type[Event]]:
-    """Every event class a contracts module defines, in definition order (for AsyncAPI docs)."""
+    """Every concrete event class a contracts module defines (one with a ``SUBJECT``), in definition
+    order, for AsyncAPI docs; abstract bases such as ``ConferenceEvent`` have no channel of their own."""
     return [
         obj
         for obj in vars(module).values()
-        if isinstance(obj, type) and issubclass(obj, Event) and obj.__module__ == module.__name__
+        if isinstance(obj, type)
+        and issubclass(obj, Event)
+        and obj.__module__ == module.__name__
+        and isinstance(getattr(obj, "SUBJECT", None), str)
     ]

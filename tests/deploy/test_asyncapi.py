@@ -91,6 +91,18 @@ def test_every_service_documents_its_commands_and_consumed_events() -> None:
         assert addresses <= {channel["address"] for channel in document["channels"].values()}, service
 
 
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_channel_has_an_address_and_no_abstract_event_base_has_one(service: str) -> None:
+    document = json.loads(generate(service))
+
+    addresses = [channel["address"] for channel in document["channels"].values()]
+
+    assert all(addresses), f"{service} documents a channel without an address"
+    assert not any(key.startswith(":") for key in document["channels"]), service
+    titles = {key.rsplit(":", 1)[-1] for key in document["channels"]}
+    assert not titles & {"ConferenceEvent", "AssignmentEvent"}, service
+
+
 def test_a_consumed_event_channel_carries_its_contract_schema_with_descriptions() -> None:
     document = committed("intake")
 
