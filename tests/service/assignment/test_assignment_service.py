@@ -26,10 +26,17 @@ START = dt.datetime(2026, 11, 20, 2, tzinfo=dt.UTC)
 
 def classified(n: int, field: str = "education") -> OpinionClassified:
     return OpinionClassified(
-        event_id=derived_id("svc-classified", n), opinion_id=f"svc-{n}", tracking_code=f"HN-9{n:03d}",
-        field=field, kind=OpinionKind.RECOMMENDATION, conference_id="conf-svc", level="province",
-        unit_code="ha-nam", summary=f"Ý kiến {n}.", received_at=START,
-    )  # fmt: skip
+        event_id=derived_id("svc-classified", n),
+        opinion_id=f"svc-{n}",
+        tracking_code=f"HN-9{n:03d}",
+        field=field,
+        kind=OpinionKind.RECOMMENDATION,
+        conference_id="conf-svc",
+        level="province",
+        unit_code="ha-nam",
+        summary=f"Ý kiến {n}.",
+        received_at=START,
+    )
 
 
 async def test_routing_redelivery_commands_and_the_conclusion_document(
@@ -42,11 +49,20 @@ async def test_routing_redelivery_commands_and_the_conclusion_document(
     for h in (intake, scheduling, host):
         await h.start()
     try:
-        await scheduling.publish([ConferencePlanned(
-            conference_id="conf-svc", title="hội nghị đối thoại với nhân dân", unit_code="ha-nam",
-            unit_name="tỉnh Hà Nam", level="province", starts_at=START, ends_at=START,
-            chairs=[Chair(name="Trương Quốc Huy", title="Chủ tịch UBND tỉnh")],
-        )])  # fmt: skip
+        await scheduling.publish(
+            [
+                ConferencePlanned(
+                    conference_id="conf-svc",
+                    title="hội nghị đối thoại với nhân dân",
+                    unit_code="ha-nam",
+                    unit_name="tỉnh Hà Nam",
+                    level="province",
+                    starts_at=START,
+                    ends_at=START,
+                    chairs=[Chair(name="Trương Quốc Huy", title="Chủ tịch UBND tỉnh")],
+                )
+            ]
+        )
         await intake.publish([classified(1)])
         await wait_until(lambda: len(seen.on(Assignment.OPINION_ASSIGNED)) == 1)
         (assigned,) = seen.on(Assignment.OPINION_ASSIGNED)
@@ -59,10 +75,17 @@ async def test_routing_redelivery_commands_and_the_conclusion_document(
         assert doc is not None
         assert doc["version"] == 1
 
-        base = {"opinion_id": "svc-1", "agency_code": "hn-sgddt", "document_date": "2026-11-25",
-                "summary": "Sở sẽ sửa trường trong quý I."}  # fmt: skip
-        wrong = await command(nats_client, "answer", {**base, "command_id": "w", "agency_code": "hn-sxd",
-                                                      "document_number": "1/SXD"})  # fmt: skip
+        base = {
+            "opinion_id": "svc-1",
+            "agency_code": "hn-sgddt",
+            "document_date": "2026-11-25",
+            "summary": "Sở sẽ sửa trường trong quý I.",
+        }
+        wrong = await command(
+            nats_client,
+            "answer",
+            {**base, "command_id": "w", "agency_code": "hn-sxd", "document_number": "1/SXD"},
+        )
         assert not wrong["ok"]
         assert wrong["code"] == "not_assigned_agency"
         assert (

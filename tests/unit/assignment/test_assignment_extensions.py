@@ -40,8 +40,10 @@ def test_an_approved_extension_moves_the_deadline(
     assert isinstance(event, DeadlineExtended)
     assert (event.previous_deadline, event.deadline) == (D(2027, 2, 24), D(2027, 3, 3))
     assert (assignment.deadline, assignment.original_deadline, assignment.extensions) == (
-        D(2027, 3, 3), D(2027, 2, 24), 1,
-    )  # fmt: skip
+        D(2027, 3, 3),
+        D(2027, 2, 24),
+        1,
+    )
 
 
 def test_a_refused_extension_keeps_the_deadline(

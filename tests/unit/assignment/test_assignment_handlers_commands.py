@@ -17,8 +17,14 @@ AGENCY = "hn-sgddt"
 
 
 def answer(cid: str, n: str = "12/SGDĐT") -> dict[str, Any]:
-    return {"command_id": cid, "opinion_id": "op-1", "agency_code": AGENCY, "document_number": n,
-            "document_date": "2026-11-25", "summary": "Sở đã bố trí kinh phí sửa trường."}  # fmt: skip
+    return {
+        "command_id": cid,
+        "opinion_id": "op-1",
+        "agency_code": AGENCY,
+        "document_number": n,
+        "document_date": "2026-11-25",
+        "summary": "Sở đã bố trí kinh phí sửa trường.",
+    }
 
 
 @pytest.fixture
@@ -51,12 +57,15 @@ async def test_the_rework_loop_ends_in_a_published_rated_answer(bed: Bed) -> Non
         ("assign", {"agency_code": "no-such"}, "unknown_agency"),
         ("answer", {**answer("x"), "agency_code": "hn-sxd"}, "not_assigned_agency"),
         ("rate", {"stars": 9}, "rating_out_of_range"),
-        ("request-extension", {"agency_code": AGENCY, "new_deadline": "2027-06-01", "reason": "Cần khảo sát."},
-         "extension_too_long"),
+        (
+            "request-extension",
+            {"agency_code": AGENCY, "new_deadline": "2027-06-01", "reason": "Cần khảo sát."},
+            "extension_too_long",
+        ),
         ("publish", {"opinion_id": "op-404"}, "unknown_opinion"),
         ("accept", {"agency_code": AGENCY, "surprise": 1}, "unknown_field"),
     ],
-)  # fmt: skip
+)
 async def test_a_wrong_command_is_refused_with_one_vietnamese_sentence(
     bed: Bed, verb: str, body: dict[str, Any], code: str
 ) -> None:

@@ -28,9 +28,14 @@ AGENCY = "hn-sgddt"
 
 def _answer(a: Assignment, command_id: str, day: int = 25, agency: str = AGENCY) -> None:
     a.submit_answer(
-        agency, f"{day}/SGDĐT-KHTC", dt.date(2026, 11, day), "Bổ sung thiết bị dạy học năm 2027.",
-        vn(2026, 11, day), command_id, attachment_ref="files/answer.pdf",
-    )  # fmt: skip
+        agency,
+        f"{day}/SGDĐT-KHTC",
+        dt.date(2026, 11, day),
+        "Bổ sung thiết bị dạy học năm 2027.",
+        vn(2026, 11, day),
+        command_id,
+        attachment_ref="files/answer.pdf",
+    )
 
 
 def test_a_returned_answer_goes_back_to_the_agency_and_the_second_answer_is_published(
@@ -62,12 +67,10 @@ def test_a_returned_answer_goes_back_to_the_agency_and_the_second_answer_is_publ
     event = published.events[0]
     assert isinstance(event, AnswerPublished)
     assert a.status is Status.PUBLISHED
-    assert (event.received_at, event.answered_at, event.published_at) == (
-        vn(2026, 11, 20, 8), vn(2026, 11, 26), vn(2026, 11, 27)
-    )  # fmt: skip
-    assert [h["action"] for h in a.history] == [
-        "route", "accept", "submit_answer", "return_answer", "submit_answer", "publish",
-    ]  # fmt: skip
+    expected = (vn(2026, 11, 20, 8), vn(2026, 11, 26), vn(2026, 11, 27))
+    assert (event.received_at, event.answered_at, event.published_at) == expected
+    actions = ["route", "accept", "submit_answer", "return_answer", "submit_answer", "publish"]
+    assert [h["action"] for h in a.history] == actions
 
 
 def test_an_answer_from_an_agency_that_does_not_hold_the_opinion_is_refused_and_changes_nothing(

@@ -70,16 +70,7 @@ def test_two_replicas_sweeping_the_same_assignment_produce_the_same_event_id(
 ) -> None:
     one, two = _restart(before_tet), _restart(before_tet)
     first = one.sweep(vn(2027, 2, 19, 7), calendar, config.policy).events
-    second = two.sweep(
-        vn(
-            2027,
-            2,
-            19,
-            7,
-        ),
-        calendar,
-        config.policy,
-    ).events
+    second = two.sweep(vn(2027, 2, 19, 7), calendar, config.policy).events
     assert [e.event_id for e in first] == [e.event_id for e in second]
     assert one.version == two.version == before_tet.version + 1
 
