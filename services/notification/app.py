@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from shared.conference_snapshot import ConferenceSnapshot
 from shared.contracts.assignment import AnswerPublished, DeadlineApproaching, OpinionAssigned, OpinionOverdue
 from shared.contracts.intake import AcknowledgementDue
 from shared.contracts.notification import NotificationFailed, NotificationSent
@@ -56,6 +57,10 @@ def build(settings: ServiceSettings | None = None, *, clock: Clock = utcnow) -> 
         await deps().repo.ensure_indexes()
 
     host.on_start.append(on_start)
+
+    @host.consumer(Scheduling.CONFERENCE_ALL, "conference-snapshots")
+    async def on_conference(event: ConferenceSnapshot) -> Outcome[None]:
+        return await handlers.keep_conference(deps(), event)
 
     @host.consumer(Scheduling.CONFERENCE_ANNOUNCED, "conference-announced")
     async def on_announced(event: ConferenceAnnounced) -> Outcome[None]:

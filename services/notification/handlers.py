@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from shared import contract_mapping
+from shared.conference_snapshot import ConferenceSnapshot
 from shared.contracts import notification as contracts
 from shared.contracts.assignment import (
     AnswerPublished,
@@ -73,11 +74,14 @@ def _conference(unit: str, e: ConferenceEvent, held_at: dt.datetime | None = Non
 
 async def _participants(deps: Deps, e: ConferenceEvent, trigger: Trigger) -> Outcome[None]:
     unit = deps.reach.unit_name(e.unit_code, e.unit_name)
-    previous = await deps.repo.conference(e.conference_id)
-    kept = deps.repo.keep_conference(e.conference_id, e.title, unit, previous)
     data = {"unit_id": e.unit_code, "participant_groups": e.participant_groups}
     context = ctx.base("", unit, conference=_conference(unit, e))
-    return await _notify(deps, e, _plans(trigger, deps.reach.resolve(trigger, data), context), kept)
+    return await _notify(deps, e, _plans(trigger, deps.reach.resolve(trigger, data), context))
+
+
+async def keep_conference(deps: Deps, e: ConferenceSnapshot) -> Outcome[None]:
+    """Every conference event: keep the newest snapshot (titles and units of later notices)."""
+    return await deps.repo.keep_conference(e)
 
 
 async def conference_announced(deps: Deps, e: ConferenceAnnounced) -> Outcome[None]:
@@ -119,8 +123,10 @@ async def acknowledgement_due(deps: Deps, e: AcknowledgementDue) -> Outcome[None
 
 
 async def _conference_names(deps: Deps, conference_id: str | None) -> dict[str, Any]:
-    doc = await deps.repo.conference(conference_id)
-    return {"title": doc["title"], "unit_name": doc["unit_name"]} if doc else {"title": "", "unit_name": ""}
+    kept = await deps.repo.conference(conference_id)
+    if kept is None:
+        return {"title": "", "unit_name": ""}
+    return {"title": kept.title, "unit_name": deps.reach.unit_name(kept.unit_code, kept.unit_name)}
 
 
 async def _opinion_context(deps: Deps, e: AssignmentEvent) -> dict[str, Any]:

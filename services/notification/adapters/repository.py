@@ -1,4 +1,4 @@
-"""The delivery ledger and the service's two small projections in the document store.
+"""The delivery ledger, the consenting citizens' contacts and the conference snapshots in the store.
 
 A stored record wraps the domain document (``ledger_doc.to_doc``) with a few top-level fields the
 sweep and the operator list filter on. Intents and claims are written here, before the notice goes
@@ -13,18 +13,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from shared import outbox
+from shared import conference_snapshot, outbox
+from shared.conference_snapshot import ConferenceSnapshot
 from shared.contracts.base import Event
 from shared.storage.port import Doc, DocumentStore, DuplicateKey, Filter, Index
-from shared.unit_of_work import Change
+from shared.unit_of_work import Change, Outcome
 
 from ..domain.ledger import Delivery, DeliveryState
 from ..domain.ledger_doc import from_doc, to_doc
 
 DELIVERIES = "notification_deliveries"
 CONTACTS = "notification_contacts"
-CONFERENCES = "notification_conferences"
-COLLECTIONS = (DELIVERIES, CONTACTS, CONFERENCES)
+COLLECTIONS = (DELIVERIES, CONTACTS, conference_snapshot.COLLECTION)
 
 
 def stamp(value: dt.datetime) -> str:
@@ -74,7 +74,7 @@ def _same(doc: Doc, previous: Doc | None) -> bool:
 
 
 class NotificationRepository:
-    """Ledger records (intents, claims, finals as changes) and the contact and conference projections."""
+    """Ledger records (intents, claims, finals as changes), contacts and conference snapshots."""
 
     def __init__(self, store: DocumentStore) -> None:
         self.store = store
@@ -90,7 +90,7 @@ class NotificationRepository:
                 outbox.INDEX,
             ],
         )
-        for collection in (CONTACTS, CONFERENCES):
+        for collection in (CONTACTS, conference_snapshot.COLLECTION):
             await self.store.ensure_indexes(collection, [outbox.INDEX])
 
     async def add_intent(self, delivery: Delivery, correlation_id: str) -> Stored:
@@ -146,11 +146,8 @@ class NotificationRepository:
         doc = {"_id": opinion_id, "citizen": citizen}
         return None if _same(doc, previous) else Change(CONTACTS, doc, previous)
 
-    async def conference(self, conference_id: str | None) -> Doc | None:
-        return await self.store.get(CONFERENCES, conference_id) if conference_id else None
+    async def conference(self, conference_id: str | None) -> ConferenceSnapshot | None:
+        return await conference_snapshot.load(self.store, conference_id)
 
-    def keep_conference(
-        self, conference_id: str, title: str, unit: str, previous: Doc | None
-    ) -> Change | None:
-        doc = {"_id": conference_id, "title": title, "unit_name": unit}
-        return None if _same(doc, previous) else Change(CONFERENCES, doc, previous)
+    async def keep_conference(self, snapshot: ConferenceSnapshot) -> Outcome[None]:
+        return await conference_snapshot.keep(self.store, snapshot)

@@ -11,6 +11,7 @@ from notification_handler_fakes import make_world
 from services.notification import handlers
 from services.notification.domain.directory import Directory
 from services.notification.domain.triggers import Trigger
+from shared.conference_snapshot import ConferenceSnapshot
 from shared.contracts.notification import NotificationFailed, NotificationSent
 
 pytestmark = pytest.mark.unit
@@ -142,3 +143,15 @@ async def test_a_conclusion_seven_days_late_reminds_the_host_office(
     assert message.trigger is Trigger.CONCLUSION_REMINDER_7D
     assert message.to == "vp@xa.example"
     assert "21/12/2026" in message.content.text
+
+
+async def test_an_assigned_opinion_names_the_conference_kept_from_the_conference_events(
+    directory: Directory, now: dt.datetime
+) -> None:
+    world = make_world(directory, now)
+    conference = announced()
+    await world.apply(handlers.keep_conference, ConferenceSnapshot.model_validate(conference.model_dump()))
+    await world.apply(handlers.opinion_assigned, assigned(conference_id=conference.conference_id))
+
+    [message] = world.email.sent
+    assert f"Tại {conference.title}," in message.content.text
