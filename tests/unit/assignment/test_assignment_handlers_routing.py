@@ -8,7 +8,7 @@ import pytest
 from assignment_handler_support import Bed, classified
 
 from shared.contracts.assignment import OpinionAnsweredDirectly, OpinionAssigned, OpinionTriageQueued
-from shared.contracts.scheduling import ConferencePlanned
+from shared.contracts.scheduling import ConferencePlanned, ConferenceRescheduled
 
 pytestmark = pytest.mark.unit
 NOW = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
@@ -99,3 +99,27 @@ async def test_a_direct_answer_after_assignment_closes_the_assigned_opinion() ->
     assert again["duplicate"] is True
     assert bed.types() == ["OpinionAssigned", "OpinionAnsweredDirectly", "OpinionAnsweredDirectly"]
     assert bed.published[1].event_id == bed.published[2].event_id
+
+
+async def test_every_conference_event_feeds_the_snapshot_and_an_older_one_changes_nothing() -> None:
+    bed = Bed(NOW)
+    common = {"conference_id": "conf-r", "title": "Hội nghị", "unit_code": "ha-nam", "level": "province"}
+    moved = NOW + dt.timedelta(days=3)
+    await bed.conference(ConferencePlanned(**common, starts_at=NOW, ends_at=NOW))
+    await bed.conference(
+        ConferenceRescheduled(
+            **common,
+            starts_at=moved,
+            ends_at=moved,
+            previous_starts_at=NOW,
+            previous_ends_at=NOW,
+            conference_version=2,
+            venue="Hội trường UBND tỉnh",
+        )
+    )
+    await bed.conference(ConferencePlanned(**common, starts_at=NOW, ends_at=NOW))  # redelivered, older
+    data = await bed.command("conclusion", {"conference_id": "conf-r"})
+    conference = data["conference"]
+    assert dt.datetime.fromisoformat(conference["starts_at"]) == moved
+    assert conference["venue"] == "Hội trường UBND tỉnh"
+    assert conference["unit_name"] == "tỉnh Hà Nam"  # the event named none: the routing file's name
