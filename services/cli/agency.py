@@ -11,8 +11,9 @@ import typer
 from rich.console import Console
 
 from services.cli.agency_render import print_detail, print_report, print_rows, report_csv
-from services.cli.client import send_or_exit
+from services.cli.client import Payload, build, send_or_exit
 from services.cli.report import report_app
+from shared.contracts import assignment_commands as ac
 from shared.subjects import Assignment
 
 assignment_app = typer.Typer(help="Giao xử lý, trả lời, gia hạn, đánh giá.", no_args_is_help=True)
@@ -23,141 +24,242 @@ Opinion = Annotated[str, typer.Argument(help="Mã ý kiến hoặc mã theo dõi
 AgencyOpt = Annotated[str, typer.Option("--agency", help="Mã cơ quan (xem routing.toml).")]
 By = Annotated[str, typer.Option("--by", help="Người ra lệnh (lãnh đạo, văn phòng).")]
 CommandId = Annotated[str | None, typer.Option("--command-id", help="Mã lệnh; gửi lại cùng mã không đổi gì.")]
+Reason = Annotated[str, typer.Option(help="Lý do.")]
 
 
-def call(verb: str, payload: dict[str, Any]) -> Any:
+def call(verb: str, payload: Payload) -> Any:
     """Send one command; a refusal is printed as the service's sentence and exits with code 1."""
     return send_or_exit(f"{Assignment.CMD}.{verb}", payload, console)
 
 
-def change(verb: str, opinion: str, command_id: str | None, **fields: Any) -> None:
-    payload = {"command_id": command_id or str(uuid.uuid4()), "opinion_id": opinion, **fields}
-    data = call(verb, payload)
+def new_id(command_id: str | None) -> str:
+    return command_id or str(uuid.uuid4())
+
+
+def change(verb: str, command: ac.ChangeAssignment) -> None:
+    data = call(verb, command)
     note = " (lệnh đã thực hiện trước đó, không thay đổi gì)" if data.get("duplicate") else ""
-    console.print(f"[green]Đã thực hiện[/green]: ý kiến {data.get('tracking_code', opinion)} — "
-                  f"trạng thái «{data.get('status')}»{note}.")  # fmt: skip
+    console.print(
+        f"[green]Đã thực hiện[/green]: ý kiến {data.get('tracking_code', command.opinion_id)} — "
+        f"trạng thái «{data.get('status')}»{note}."
+    )
 
 
 @assignment_app.command("answer-directly")
-def answer_directly(opinion: Opinion, answer: Annotated[str, typer.Option(help="Nội dung trả lời.")],
-                    answered_by: Annotated[str, typer.Option(help="Người trả lời.")], command_id: CommandId = None) -> None:  # fmt: skip
+def answer_directly(
+    opinion: Opinion,
+    answer: Annotated[str, typer.Option(help="Nội dung trả lời.")],
+    answered_by: Annotated[str, typer.Option(help="Người trả lời.")],
+    command_id: CommandId = None,
+) -> None:
     """Ghi nhận trả lời trực tiếp tại hội nghị (kết thúc ý kiến)."""
-    change("answer-directly", opinion, command_id, answer=answer, answered_by=answered_by)
+    change(
+        "answer-directly",
+        build(
+            ac.AnswerDirectly,
+            command_id=new_id(command_id),
+            opinion_id=opinion,
+            answer=answer,
+            answered_by=answered_by,
+        ),
+    )
 
 
 @assignment_app.command()
 def assign(opinion: Opinion, agency: AgencyOpt, by: By = "", command_id: CommandId = None) -> None:
     """Giao ý kiến trong hàng chờ phân loại cho một cơ quan."""
-    change("assign", opinion, command_id, agency_code=agency, by=by)
+    change(
+        "assign",
+        build(ac.AssignOpinion, command_id=new_id(command_id), opinion_id=opinion, agency_code=agency, by=by),
+    )
 
 
 @assignment_app.command()
-def reassign(opinion: Opinion, agency: AgencyOpt, reason: Annotated[str, typer.Option(help="Lý do.")] = "",
-             by: By = "", command_id: CommandId = None) -> None:  # fmt: skip
+def reassign(
+    opinion: Opinion, agency: AgencyOpt, reason: Reason = "", by: By = "", command_id: CommandId = None
+) -> None:
     """Giao lại ý kiến cho cơ quan khác (hạn mới)."""
-    change("reassign", opinion, command_id, agency_code=agency, reason=reason, by=by)
+    change(
+        "reassign",
+        build(
+            ac.ReassignOpinion,
+            command_id=new_id(command_id),
+            opinion_id=opinion,
+            agency_code=agency,
+            reason=reason,
+            by=by,
+        ),
+    )
 
 
 @assignment_app.command()
 def accept(opinion: Opinion, agency: AgencyOpt, command_id: CommandId = None) -> None:
     """Cơ quan tiếp nhận ý kiến được giao."""
-    change("accept", opinion, command_id, agency_code=agency)
+    change(
+        "accept",
+        build(ac.AcceptOpinion, command_id=new_id(command_id), opinion_id=opinion, agency_code=agency),
+    )
 
 
 @assignment_app.command("request-reassignment")
-def request_reassignment(opinion: Opinion, agency: AgencyOpt, reason: Annotated[str, typer.Option(help="Lý do.")],
-                         command_id: CommandId = None) -> None:  # fmt: skip
+def request_reassignment(
+    opinion: Opinion, agency: AgencyOpt, reason: Reason, command_id: CommandId = None
+) -> None:
     """Cơ quan đề nghị giao lại (không thuộc thẩm quyền)."""
-    change("request-reassignment", opinion, command_id, agency_code=agency, reason=reason)
+    change(
+        "request-reassignment",
+        build(
+            ac.RequestReassignment,
+            command_id=new_id(command_id),
+            opinion_id=opinion,
+            agency_code=agency,
+            reason=reason,
+        ),
+    )
 
 
 @assignment_app.command()
-def answer(opinion: Opinion, agency: AgencyOpt, number: Annotated[str, typer.Option(help="Số văn bản.")],
-           summary: Annotated[str, typer.Option(help="Tóm tắt nội dung trả lời.")],
-           date: Annotated[str, typer.Option(help="Ngày văn bản, YYYY-MM-DD.")] = "",
-           attachment: Annotated[str | None, typer.Option(help="Tham chiếu tệp đính kèm.")] = None,
-           command_id: CommandId = None) -> None:  # fmt: skip
+def answer(
+    opinion: Opinion,
+    agency: AgencyOpt,
+    number: Annotated[str, typer.Option(help="Số văn bản.")],
+    summary: Annotated[str, typer.Option(help="Tóm tắt nội dung trả lời.")],
+    date: Annotated[str, typer.Option(help="Ngày văn bản, YYYY-MM-DD.")] = "",
+    attachment: Annotated[str | None, typer.Option(help="Tham chiếu tệp đính kèm.")] = None,
+    command_id: CommandId = None,
+) -> None:
     """Cơ quan gửi văn bản trả lời."""
-    change("answer", opinion, command_id, agency_code=agency, document_number=number, summary=summary,
-           document_date=date or dt.date.today().isoformat(), attachment_ref=attachment)  # fmt: skip
+    change(
+        "answer",
+        build(
+            ac.SubmitAnswer,
+            command_id=new_id(command_id),
+            opinion_id=opinion,
+            agency_code=agency,
+            document_number=number,
+            summary=summary,
+            document_date=date or dt.date.today(),
+            attachment_ref=attachment,
+        ),
+    )
 
 
 @assignment_app.command("return")
-def return_answer(opinion: Opinion, reason: Annotated[str, typer.Option(help="Lý do trả lại.")], by: By = "",
-                  command_id: CommandId = None) -> None:  # fmt: skip
+def return_answer(
+    opinion: Opinion,
+    reason: Annotated[str, typer.Option(help="Lý do trả lại.")],
+    by: By = "",
+    command_id: CommandId = None,
+) -> None:
     """Lãnh đạo trả lại câu trả lời chưa đạt."""
-    change("return", opinion, command_id, reason=reason, by=by)
+    change(
+        "return",
+        build(ac.ReturnAnswer, command_id=new_id(command_id), opinion_id=opinion, reason=reason, by=by),
+    )
 
 
 @assignment_app.command()
 def publish(opinion: Opinion, by: By = "", command_id: CommandId = None) -> None:
     """Lãnh đạo duyệt và công bố câu trả lời."""
-    change("publish", opinion, command_id, by=by)
+    change("publish", build(ac.PublishAnswer, command_id=new_id(command_id), opinion_id=opinion, by=by))
 
 
 @assignment_app.command("request-extension")
-def request_extension(opinion: Opinion, agency: AgencyOpt, until: Annotated[str, typer.Option(help="Hạn mới, YYYY-MM-DD.")],
-                      reason: Annotated[str, typer.Option(help="Lý do.")], command_id: CommandId = None) -> None:  # fmt: skip
+def request_extension(
+    opinion: Opinion,
+    agency: AgencyOpt,
+    until: Annotated[str, typer.Option(help="Hạn mới, YYYY-MM-DD.")],
+    reason: Reason,
+    command_id: CommandId = None,
+) -> None:
     """Cơ quan đề nghị gia hạn."""
-    change("request-extension", opinion, command_id, agency_code=agency, new_deadline=until, reason=reason)
+    change(
+        "request-extension",
+        build(
+            ac.RequestExtension,
+            command_id=new_id(command_id),
+            opinion_id=opinion,
+            agency_code=agency,
+            new_deadline=until,
+            reason=reason,
+        ),
+    )
 
 
 @assignment_app.command("approve-extension")
 def approve_extension(opinion: Opinion, by: By = "", command_id: CommandId = None) -> None:
     """Lãnh đạo đồng ý gia hạn."""
-    change("approve-extension", opinion, command_id, by=by)
+    change(
+        "approve-extension",
+        build(ac.ApproveExtension, command_id=new_id(command_id), opinion_id=opinion, by=by),
+    )
 
 
 @assignment_app.command("refuse-extension")
-def refuse_extension(opinion: Opinion, reason: Annotated[str, typer.Option(help="Lý do.")], by: By = "",
-                     command_id: CommandId = None) -> None:  # fmt: skip
+def refuse_extension(
+    opinion: Opinion, reason: Reason = "", by: By = "", command_id: CommandId = None
+) -> None:
     """Lãnh đạo không đồng ý gia hạn."""
-    change("refuse-extension", opinion, command_id, reason=reason, by=by)
+    change(
+        "refuse-extension",
+        build(ac.RefuseExtension, command_id=new_id(command_id), opinion_id=opinion, reason=reason, by=by),
+    )
 
 
 @assignment_app.command()
-def rate(opinion: Opinion, stars: Annotated[int, typer.Option(help="Mức hài lòng 1–5.")],
-         comment: Annotated[str, typer.Option(help="Góp ý.")] = "", command_id: CommandId = None) -> None:  # fmt: skip
+def rate(
+    opinion: Opinion,
+    stars: Annotated[int, typer.Option(help="Mức hài lòng 1–5.")],
+    comment: Annotated[str, typer.Option(help="Góp ý.")] = "",
+    command_id: CommandId = None,
+) -> None:
     """Người dân đánh giá câu trả lời đã công bố."""
-    change("rate", opinion, command_id, stars=stars, comment=comment)
+    change(
+        "rate",
+        build(ac.RateAnswer, command_id=new_id(command_id), opinion_id=opinion, stars=stars, comment=comment),
+    )
 
 
 @assignment_app.command("list")
-def list_(agency: Annotated[str | None, typer.Option(help="Mã cơ quan.")] = None,
-          status: Annotated[str | None, typer.Option(help="Trạng thái.")] = None,
-          overdue: Annotated[bool, typer.Option(help="Chỉ ý kiến quá hạn.")] = False,
-          conference: Annotated[str | None, typer.Option(help="Mã hội nghị.")] = None) -> None:  # fmt: skip
+def list_(
+    agency: Annotated[str | None, typer.Option(help="Mã cơ quan.")] = None,
+    status: Annotated[str | None, typer.Option(help="Trạng thái.")] = None,
+    overdue: Annotated[bool, typer.Option(help="Chỉ ý kiến quá hạn.")] = False,
+    conference: Annotated[str | None, typer.Option(help="Mã hội nghị.")] = None,
+) -> None:
     """Danh sách ý kiến theo cơ quan, trạng thái, quá hạn."""
-    rows = call(
-        "list", {"agency_code": agency, "status": status, "overdue": overdue, "conference_id": conference}
+    query = build(
+        ac.ListAssignments, agency_code=agency, status=status, overdue=overdue, conference_id=conference
     )
-    print_rows(console, "Ý kiến được giao xử lý", rows)
+    print_rows(console, "Ý kiến được giao xử lý", call("list", query))
 
 
 @assignment_app.command()
 def show(opinion: Opinion) -> None:
     """Chi tiết và lịch sử xử lý một ý kiến."""
-    print_detail(console, call("show", {"opinion_id": opinion}))
+    print_detail(console, call("show", build(ac.ShowAssignment, opinion_id=opinion)))
 
 
 @assignment_app.command()
 def triage() -> None:
     """Hàng chờ phân loại (ý kiến chưa giao được tự động)."""
-    print_rows(console, "Hàng chờ phân loại", call("triage", {}))
+    print_rows(console, "Hàng chờ phân loại", call("triage", ac.ListTriage()))
 
 
 @conclusion_app.command()
-def render(conference: Annotated[str, typer.Argument(help="Mã hội nghị.")],
-           output: Annotated[Path, typer.Option("-o", "--output", help="Tệp DOCX.")],
-           markdown: Annotated[Path | None, typer.Option("--markdown", help="Tệp Markdown.")] = None,
-           number: Annotated[str, typer.Option(help="Số thông báo.")] = "     /TB-UBND",
-           issuing_body: Annotated[str | None, typer.Option(help="Cơ quan ban hành.")] = None) -> None:  # fmt: skip
+def render(
+    conference: Annotated[str, typer.Argument(help="Mã hội nghị.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp DOCX.")],
+    markdown: Annotated[Path | None, typer.Option("--markdown", help="Tệp Markdown.")] = None,
+    number: Annotated[str, typer.Option(help="Số thông báo.")] = "     /TB-UBND",
+    issuing_body: Annotated[str | None, typer.Option(help="Cơ quan ban hành.")] = None,
+) -> None:
     """Lập thông báo kết luận hội nghị (DOCX, Markdown)."""
     from services.cli.conclusion.docx import render_docx
     from services.cli.conclusion.markdown import render_markdown
     from services.cli.conclusion.reply import info_of, items_of
 
-    data = call("conclusion", {"conference_id": conference})
+    data = call("conclusion", build(ac.ShowConclusion, conference_id=conference))
     info, items = info_of(data, number, dt.date.today(), issuing_body), items_of(data)
     output.parent.mkdir(parents=True, exist_ok=True)
     render_docx(info, items, output)
@@ -168,10 +270,12 @@ def render(conference: Annotated[str, typer.Argument(help="Mã hội nghị.")],
 
 
 @report_app.command("agencies")
-def agencies(period: Annotated[str, typer.Option(help="2026-11, 2026-Q3, 2026-H1, 2026-9M, 2026.")],
-             format: Annotated[str, typer.Option("--format", help="table hoặc csv.")] = "table") -> None:  # fmt: skip
+def agencies(
+    period: Annotated[str, typer.Option(help="2026-11, 2026-Q3, 2026-H1, 2026-9M, 2026.")],
+    format: Annotated[str, typer.Option("--format", help="table hoặc csv.")] = "table",
+) -> None:
     """Báo cáo kết quả trả lời theo cơ quan và kỳ (Kết luận 215)."""
-    data = call("report", {"period": period})
+    data = call("report", build(ac.ReportAgencies, period=period))
     if format == "csv":
         typer.echo(report_csv(data), nl=False)
     else:

@@ -10,16 +10,25 @@ from rich.console import Console
 from rich.table import Table
 
 STATUS = {
-    "triage": "Chờ phân loại", "assigned": "Đã giao", "accepted": "Đã tiếp nhận", "answered": "Đã trả lời",
-    "returned": "Bị trả lại", "published": "Đã công bố", "answered_directly": "Trả lời tại hội nghị",
+    "triage": "Chờ phân loại",
+    "assigned": "Đã giao",
+    "accepted": "Đã tiếp nhận",
+    "answered": "Đã trả lời",
+    "returned": "Bị trả lại",
+    "published": "Đã công bố",
+    "answered_directly": "Trả lời tại hội nghị",
     "transferred": "Chuyển cấp có thẩm quyền",
-}  # fmt: skip
+}
 REPORT_COLUMNS = [
-    ("agency_code", "Mã cơ quan"), ("agency_name", "Cơ quan"), ("assigned", "Được giao"),
-    ("answered_on_time", "Trả lời đúng hạn"), ("answered_late", "Trả lời quá hạn"),
-    ("open_overdue", "Chưa trả lời, quá hạn"), ("median_working_days", "Trung vị ngày làm việc"),
+    ("agency_code", "Mã cơ quan"),
+    ("agency_name", "Cơ quan"),
+    ("assigned", "Được giao"),
+    ("answered_on_time", "Trả lời đúng hạn"),
+    ("answered_late", "Trả lời quá hạn"),
+    ("open_overdue", "Chưa trả lời, quá hạn"),
+    ("median_working_days", "Trung vị ngày làm việc"),
     ("on_time_rate_text", "Tỷ lệ đúng hạn"),
-]  # fmt: skip
+]
 
 
 def print_rows(console: Console, title: str, rows: list[dict[str, Any]]) -> None:
@@ -28,8 +37,14 @@ def print_rows(console: Console, title: str, rows: list[dict[str, Any]]) -> None
         table.add_column(heading)
     for r in rows:
         deadline = (r.get("deadline") or "") + (" [red](quá hạn)[/red]" if r.get("overdue") else "")
-        table.add_row(r["tracking_code"], STATUS.get(r["status"], r["status"]), r["field"],
-                      r.get("agency_name") or r.get("triage_reason") or "", deadline, r["summary"][:80])  # fmt: skip
+        table.add_row(
+            r["tracking_code"],
+            STATUS.get(r["status"], r["status"]),
+            r["field"],
+            r.get("agency_name") or r.get("triage_reason") or "",
+            deadline,
+            r["summary"][:80],
+        )
     console.print(table)
     console.print(f"{len(rows)} ý kiến.")
 

@@ -1,16 +1,31 @@
-"""Operator-side NATS client: request/reply commands with clear errors."""
+"""Operator-side NATS client: request/reply commands with clear errors.
+
+Payloads are the command contracts of ``shared/contracts/<context>_commands.py``: the CLI builds the
+model (``build``), so a mistyped field or a value the service would refuse is refused here, with the
+same reason code and sentence (``shared.refusals``), before anything is sent.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import nats
+import typer
 from nats.aio.client import Client
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
+from pydantic import BaseModel, ValidationError
+from rich.console import Console
 
+from shared import refusals
+from shared.errors import DomainError
 from shared.settings import ServiceSettings
+
+P = ParamSpec("P")
+M = TypeVar("M", bound=BaseModel)
+Payload = BaseModel | dict[str, Any]
 
 
 class CommandFailed(Exception):
@@ -69,10 +84,36 @@ async def connect(settings: ServiceSettings | None = None, *, inbox_prefix: str 
         ) from exc
 
 
-async def request(nc: Client, subject: str, payload: dict[str, Any], timeout: float = 10.0) -> Any:
+def show_refusal(console: Console, refusal: CommandFailed | DomainError) -> None:
+    """One refusal as the operator reads it: the sentence, then the reason code."""
+    console.print(f"[red]{refusal}[/red] ({refusal.code})")
+
+
+def refuse(console: Console, refusal: DomainError, status: int = 1) -> NoReturn:
+    """Print a refusal the CLI itself found and exit (status 1, as for a service's refusal)."""
+    show_refusal(console, refusal)
+    raise typer.Exit(status)
+
+
+def build(model: Callable[P, M], *args: P.args, **fields: P.kwargs) -> M:
+    """The command contract from the operator's input, or its refusal printed and exit code 1."""
+    try:
+        return model(*args, **fields)
+    except ValidationError as exc:
+        refuse(Console(), refusals.explain(exc.errors()))
+
+
+def encode(payload: Payload) -> bytes:
+    """A contract as the service reads it (aliases, ISO dates, unset optional fields left out)."""
+    if isinstance(payload, BaseModel):
+        return payload.model_dump_json(by_alias=True, exclude_none=True).encode()
+    return json.dumps(payload, default=str).encode()
+
+
+async def request(nc: Client, subject: str, payload: Payload, timeout: float = 10.0) -> Any:
     """Send a command and return its data, or raise ``CommandFailed`` with the service's sentence."""
     try:
-        reply = await nc.request(subject, json.dumps(payload, default=str).encode(), timeout=timeout)
+        reply = await nc.request(subject, encode(payload), timeout=timeout)
     except NoRespondersError as exc:
         service = subject.split(".", 1)[0]
         raise CommandFailed(
@@ -88,11 +129,9 @@ async def request(nc: Client, subject: str, payload: dict[str, Any], timeout: fl
     return answer.get("data")
 
 
-def send_or_exit(subject: str, payload: dict[str, Any], console: Any) -> Any:
+def send_or_exit(subject: str, payload: Payload, console: Console) -> Any:
     """One command from the CLI: its data, or the service's sentence printed and exit code 1."""
     import asyncio
-
-    import typer
 
     async def go() -> Any:
         nc = await connect()
@@ -104,5 +143,5 @@ def send_or_exit(subject: str, payload: dict[str, Any], console: Any) -> Any:
     try:
         return asyncio.run(go())
     except CommandFailed as exc:
-        console.print(f"[red]{exc}[/red] ({exc.code})")
+        show_refusal(console, exc)
         raise typer.Exit(1) from exc

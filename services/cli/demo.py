@@ -22,6 +22,11 @@ from nats.aio.client import Client
 
 from services.cli.client import connect, request
 from services.cli.demo_data import load_demo
+from shared.contracts import assignment_commands as ac
+from shared.contracts import intake_commands as ic
+from shared.contracts import notification_commands as notices_cmd
+from shared.contracts import scheduling_commands as sc
+from shared.contracts.intake import SubmitOpinion, Submitter
 from shared.settings import ServiceSettings
 from shared.subjects import Assignment, Intake, Notification, Scheduling, cmd
 
@@ -32,9 +37,12 @@ HEADS = [
     {"name": "Trương Quốc Huy", "title": "Chủ tịch UBND tỉnh"},
 ]
 # Fields the heads answered on the spot; the rest went to the departments for a written answer.
-ANSWERED_AT_CONFERENCE = {"culture_relics": "Tỉnh đã ban hành cơ chế hỗ trợ xây dựng nhà văn hóa thôn sau sáp nhập; "
-                          "Sở Văn hóa, Thể thao và Du lịch nghiên cứu nâng mức hỗ trợ trong năm 2024."}  # fmt: skip
+ANSWERED_AT_CONFERENCE = {
+    "culture_relics": "Tỉnh đã ban hành cơ chế hỗ trợ xây dựng nhà văn hóa thôn sau sáp nhập; "
+    "Sở Văn hóa, Thể thao và Du lịch nghiên cứu nâng mức hỗ trợ trong năm 2024."
+}
 WRITTEN_ANSWERS = 3
+THIS_CONFERENCE = ac.ListAssignments(conference_id=CONFERENCE_ID)
 
 
 @dataclass
@@ -50,12 +58,9 @@ class DemoSummary:
     conference_state: str = ""
 
 
-def _scheduling(verb: str, payload: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    return cmd(Scheduling.CMD, verb), {
-        "conference_id": CONFERENCE_ID,
-        "command_id": f"demo-{verb}-dong-du",
-        **payload,
-    }
+def _scheduling(verb: str) -> tuple[str, dict[str, str]]:
+    """The subject of a scheduling verb and the fields of the demo's command (the same every replay)."""
+    return cmd(Scheduling.CMD, verb), {"conference_id": CONFERENCE_ID, "command_id": f"demo-{verb}-dong-du"}
 
 
 async def run_demo(
@@ -86,27 +91,45 @@ async def run_demo(
 async def _scenario(nc: Client, portal: Client, data_dir: Path, deadline: float) -> DemoSummary:
     summary = DemoSummary(CONFERENCE_ID)
     demo = load_demo("dong_du")
-    await request(nc, *_scheduling("plan", {
-        "effective_at": "2023-11-20T09:00:00+07:00", "title": demo.name, "unit_code": "ha-nam",
-        "starts_at": "2023-12-20T08:00:00+07:00", "ends_at": "2023-12-20T11:30:00+07:00", "chairs": HEADS,
-        "participant_groups": ["cadres_party_members", "citizens"], "venue": "Hội trường UBND xã Đồng Du, huyện Bình Lục",
-        "co_organisers": ["Ủy ban MTTQ Việt Nam tỉnh Hà Nam"], "expected_attendance": 200,
-    }))  # fmt: skip
-    await request(nc, *_scheduling("announce", {"effective_at": "2023-12-01T09:00:00+07:00"}))
+    subject, ids = _scheduling("plan")
+    plan = sc.PlanConference(
+        **ids,
+        effective_at="2023-11-20T09:00:00+07:00",
+        title=demo.name,
+        unit_code="ha-nam",
+        starts_at="2023-12-20T08:00:00+07:00",
+        ends_at="2023-12-20T11:30:00+07:00",
+        chairs=HEADS,
+        participant_groups=["cadres_party_members", "citizens"],
+        venue="Hội trường UBND xã Đồng Du, huyện Bình Lục",
+        co_organisers=["Ủy ban MTTQ Việt Nam tỉnh Hà Nam"],
+        expected_attendance=200,
+    )
+    await request(nc, subject, plan)
+    subject, ids = _scheduling("announce")
+    await request(nc, subject, sc.AnnounceConference(**ids, effective_at="2023-12-01T09:00:00+07:00"))
     await _submit_opinions(portal, demo.opinions, summary, deadline)
-    await request(nc, *_scheduling("hold", {
-        "attendee_count": 200, "opinion_count": len(demo.opinions), "effective_at": "2023-12-20T11:30:00+07:00"}))  # fmt: skip
-    report = await request(nc, cmd(Intake.CMD, "report"), {"conference_id": CONFERENCE_ID})
+    subject, ids = _scheduling("hold")
+    held = sc.HoldConference(
+        **ids, attendee_count=200, opinion_count=len(demo.opinions), effective_at="2023-12-20T11:30:00+07:00"
+    )
+    await request(nc, subject, held)
+    report = await request(nc, cmd(Intake.CMD, "report"), ic.ReportOpinions(conference_id=CONFERENCE_ID))
     summary.topics_sentence = str(report.get("sentence", ""))
     rows = await _wait_for_assignments(nc, len(summary.accepted), deadline)
     await _answer(nc, rows)
-    await request(nc, *_scheduling("conclude", {
-        "summary": "Giao các sở, ngành trả lời bằng văn bản theo từng lĩnh vực; chuyển cấp có thẩm quyền các nội dung vượt thẩm quyền.",
-        "document": f"Thông báo kết luận, {data_dir / 'ket-luan-hn-2023-dong-du.docx'}",
-        "effective_at": "2023-12-28T09:00:00+07:00"}))  # fmt: skip
-    shown = await request(nc, cmd(Scheduling.CMD, "show"), {"conference_id": CONFERENCE_ID})
+    subject, ids = _scheduling("conclude")
+    concluded = sc.ConcludeConference(
+        **ids,
+        summary="Giao các sở, ngành trả lời bằng văn bản theo từng lĩnh vực; "
+        "chuyển cấp có thẩm quyền các nội dung vượt thẩm quyền.",
+        document=f"Thông báo kết luận, {data_dir / 'ket-luan-hn-2023-dong-du.docx'}",
+        effective_at="2023-12-28T09:00:00+07:00",
+    )
+    await request(nc, subject, concluded)
+    shown = await request(nc, cmd(Scheduling.CMD, "show"), sc.ShowConference(conference_id=CONFERENCE_ID))
     summary.conference_state = str(shown.get("state", ""))
-    summary.assignments = await request(nc, cmd(Assignment.CMD, "list"), {"conference_id": CONFERENCE_ID})
+    summary.assignments = await request(nc, cmd(Assignment.CMD, "list"), THIS_CONFERENCE)
     summary.conclusion_docx, summary.conclusion_markdown = await _render_conclusion(nc, data_dir)
     summary.notifications = await _wait_for_notifications(nc, len(summary.assignments), deadline)
     return summary
@@ -127,14 +150,23 @@ async def _submit_opinions(nc: Client, opinions: Any, summary: DemoSummary, dead
     # the tracking codes it gave the first time.
     run = uuid.uuid4().hex[:8]
     for o in opinions:
-        payload = {
-            "external_id": o.external_id, "kind": o.kind, "content": o.content, "channel": "conference",
-            "submitter": {"name": o.name, "role": o.role, "residence": o.residence, "consent_to_contact": True,
-                          "email": f"{o.external_id}@nguoidan.example"},
-            "conference_id": CONFERENCE_ID,
-        }  # fmt: skip
-        await js.publish(Intake.submit(SOURCE), json.dumps(payload, ensure_ascii=False).encode(),
-                         headers={"Nats-Msg-Id": f"{SOURCE}:{o.external_id}:{run}"})  # fmt: skip
+        submitter = Submitter(
+            name=o.name,
+            role=o.role,
+            residence=o.residence,
+            consent_to_contact=True,
+            email=f"{o.external_id}@nguoidan.example",
+        )
+        submission = SubmitOpinion(
+            external_id=o.external_id,
+            kind=o.kind,
+            content=o.content,
+            channel="conference",
+            submitter=submitter,
+            conference_id=CONFERENCE_ID,
+        )
+        msg_id = f"{SOURCE}:{o.external_id}:{run}"
+        await js.publish(Intake.submit(SOURCE), submission.to_json(), headers={"Nats-Msg-Id": msg_id})
     seen: set[str] = set()
     while len(seen) < len(opinions) and time.monotonic() < deadline:
         try:
@@ -151,7 +183,7 @@ async def _submit_opinions(nc: Client, opinions: Any, summary: DemoSummary, dead
 async def _wait_for_assignments(nc: Client, expected: int, deadline: float) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     while time.monotonic() < deadline:
-        rows = await request(nc, cmd(Assignment.CMD, "list"), {"conference_id": CONFERENCE_ID})
+        rows = await request(nc, cmd(Assignment.CMD, "list"), THIS_CONFERENCE)
         if len(rows) >= expected:
             break
         await asyncio.sleep(0.2)
@@ -164,24 +196,41 @@ async def _answer(nc: Client, rows: list[dict[str, Any]]) -> None:
     for row in sorted(rows, key=lambda r: str(r["tracking_code"])):
         opinion, agency = row["opinion_id"], row.get("agency_code")
         if row["field"] in ANSWERED_AT_CONFERENCE:
-            await request(nc, cmd(Assignment.CMD, "answer-directly"), {
-                "command_id": f"demo-direct-{opinion}", "opinion_id": opinion,
-                "answer": ANSWERED_AT_CONFERENCE[row["field"]], "answered_by": HEADS[1]["name"]})  # fmt: skip
+            direct = ac.AnswerDirectly(
+                command_id=f"demo-direct-{opinion}",
+                opinion_id=opinion,
+                answer=ANSWERED_AT_CONFERENCE[row["field"]],
+                answered_by=HEADS[1]["name"],
+            )
+            await request(nc, cmd(Assignment.CMD, "answer-directly"), direct)
         elif agency and row["status"] != "transferred" and written < WRITTEN_ANSWERS:
             # The same opinions every replay: their command ids make a repeated answer a no-op.
             written += 1
-            base = {"opinion_id": opinion, "agency_code": agency}
-            await request(nc, cmd(Assignment.CMD, "accept"), {**base, "command_id": f"demo-accept-{opinion}"})
-            await request(nc, cmd(Assignment.CMD, "answer"), {
-                **base, "command_id": f"demo-answer-{opinion}", "document_number": f"{100 + written}/{agency}",
-                "document_date": dt.date.today().isoformat(),
-                "summary": "Cơ quan đã nghiên cứu và trả lời cụ thể nội dung kiến nghị, nêu rõ lộ trình thực hiện."})  # fmt: skip
-            await request(nc, cmd(Assignment.CMD, "publish"), {
-                "command_id": f"demo-publish-{opinion}", "opinion_id": opinion, "by": HEADS[1]["name"]})  # fmt: skip
+            accept = ac.AcceptOpinion(
+                command_id=f"demo-accept-{opinion}", opinion_id=opinion, agency_code=agency
+            )
+            await request(nc, cmd(Assignment.CMD, "accept"), accept)
+            answer = ac.SubmitAnswer(
+                command_id=f"demo-answer-{opinion}",
+                opinion_id=opinion,
+                agency_code=agency,
+                document_number=f"{100 + written}/{agency}",
+                document_date=dt.date.today(),
+                summary="Cơ quan đã nghiên cứu và trả lời cụ thể nội dung kiến nghị, nêu rõ lộ trình thực hiện.",
+            )
+            await request(nc, cmd(Assignment.CMD, "answer"), answer)
+            published = ac.PublishAnswer(
+                command_id=f"demo-publish-{opinion}", opinion_id=opinion, by=HEADS[1]["name"]
+            )
+            await request(nc, cmd(Assignment.CMD, "publish"), published)
             if written == 1:
-                await request(nc, cmd(Assignment.CMD, "rate"), {
-                    "command_id": f"demo-rate-{opinion}", "opinion_id": opinion, "stars": 4,
-                    "comment": "Trả lời rõ ràng, mong sớm thực hiện."})  # fmt: skip
+                rating = ac.RateAnswer(
+                    command_id=f"demo-rate-{opinion}",
+                    opinion_id=opinion,
+                    stars=4,
+                    comment="Trả lời rõ ràng, mong sớm thực hiện.",
+                )
+                await request(nc, cmd(Assignment.CMD, "rate"), rating)
 
 
 async def _render_conclusion(nc: Client, data_dir: Path) -> tuple[Path, Path]:
@@ -189,7 +238,9 @@ async def _render_conclusion(nc: Client, data_dir: Path) -> tuple[Path, Path]:
     from services.cli.conclusion.markdown import render_markdown
     from services.cli.conclusion.reply import info_of, items_of
 
-    data = await request(nc, cmd(Assignment.CMD, "conclusion"), {"conference_id": CONFERENCE_ID})
+    data = await request(
+        nc, cmd(Assignment.CMD, "conclusion"), ac.ShowConclusion(conference_id=CONFERENCE_ID)
+    )
     info = info_of(data, "125-TB/TU", dt.date(2023, 12, 28), "TỈNH ỦY HÀ NAM")
     items = items_of(data)
     docx, markdown = data_dir / "ket-luan-hn-2023-dong-du.docx", data_dir / "ket-luan-hn-2023-dong-du.md"
@@ -199,10 +250,12 @@ async def _render_conclusion(nc: Client, data_dir: Path) -> tuple[Path, Path]:
 
 
 async def _wait_for_notifications(nc: Client, expected: int, deadline: float) -> list[dict[str, Any]]:
-    notices: list[dict[str, Any]] = await request(nc, cmd(Notification.CMD, "list"), {})
+    notices: list[dict[str, Any]] = await request(
+        nc, cmd(Notification.CMD, "list"), notices_cmd.ListDeliveries()
+    )
     stable_since = time.monotonic()
     while time.monotonic() < deadline:
-        latest = await request(nc, cmd(Notification.CMD, "list"), {})
+        latest = await request(nc, cmd(Notification.CMD, "list"), notices_cmd.ListDeliveries())
         if len(latest) != len(notices):
             notices, stable_since = latest, time.monotonic()
         elif len(notices) >= expected and time.monotonic() - stable_since > 1.0:

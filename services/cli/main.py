@@ -13,15 +13,18 @@ from rich.table import Table
 
 from services.cli.agency import assignment_app, conclusion_app
 from services.cli.asyncapi import asyncapi as asyncapi_command
-from services.cli.client import CommandFailed
+from services.cli.client import CommandFailed, refuse
 from services.cli.conference import conference_app
+from services.cli.conference_queries import conference_queries_app
 from services.cli.notifications import notifications_app
 from services.cli.opinion import opinion_app
 from services.cli.report import report_app
 from services.cli.stack import StackError, stack_from_env
+from shared import refusals
 from shared.settings import SERVICES
 
 app = typer.Typer(help="Nền tảng hội nghị đối thoại: chạy và vận hành các dịch vụ.", no_args_is_help=True)
+conference_app.add_typer(conference_queries_app)
 app.add_typer(conference_app, name="conference")
 app.add_typer(opinion_app, name="opinion")
 app.add_typer(assignment_app, name="assignment")
@@ -40,8 +43,7 @@ def run(
     from services.cli.runner import serve
 
     if service not in SERVICES:
-        console.print(f"[red]Không có dịch vụ '{service}'; chọn một trong: {', '.join(SERVICES)}.[/red]")
-        raise typer.Exit(2)
+        refuse(console, refusals.invalid_value("service", SERVICES), 2)
     status = asyncio.run(serve(service))
     if status:
         raise typer.Exit(status)
@@ -137,8 +139,10 @@ def _print_demo(nats_url: str, data_dir: Path, **logins: Any) -> None:
 
     summary = asyncio.run(run_demo(nats_url, data_dir, **logins))
     console.print(f"[bold]Hội nghị {summary.conference_id}[/bold] — trạng thái: {summary.conference_state}")
-    console.print(f"Tiếp nhận {len(summary.accepted)} ý kiến qua cổng thông tin, {len(summary.rejected)} bị từ chối; "
-                  f"{summary.topics_sentence}.")  # fmt: skip
+    console.print(
+        f"Tiếp nhận {len(summary.accepted)} ý kiến qua cổng thông tin, {len(summary.rejected)} bị từ chối; "
+        f"{summary.topics_sentence}."
+    )
     by_status = Counter(STATUS.get(a["status"], a["status"]) for a in summary.assignments)
     console.print(
         "Xử lý: " + "; ".join(f"{name}: {count}" for name, count in sorted(by_status.items())) + "."

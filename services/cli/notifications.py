@@ -8,7 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from services.cli.client import send_or_exit
+from services.cli.client import Payload, build, send_or_exit
+from shared.contracts import notification_commands as nc
 from shared.privacy import redact
 from shared.subjects import Notification
 
@@ -16,14 +17,17 @@ notifications_app = typer.Typer(help="Thông báo đã gửi, lỗi gửi và g�
 console = Console()
 
 STATUS = {
-    "intended": "Chờ gửi", "sending": "Đang gửi", "sent": "Đã gửi",
-    "failed_transient": "Lỗi tạm thời, sẽ gửi lại", "failed_permanent": "Thất bại",
-}  # fmt: skip
+    "intended": "Chờ gửi",
+    "sending": "Đang gửi",
+    "sent": "Đã gửi",
+    "failed_transient": "Lỗi tạm thời, sẽ gửi lại",
+    "failed_permanent": "Thất bại",
+}
 CHANNEL = {"email": "Thư điện tử", "sms": "Tin nhắn", "webhook": "Webhook", "log": "Nhật ký", None: "—"}
 DeliveryId = Annotated[str, typer.Argument(help="Mã thông báo (cột 'Mã' của lệnh list).")]
 
 
-def call(verb: str, payload: dict[str, Any]) -> Any:
+def call(verb: str, payload: Payload) -> Any:
     """Send one command; a refusal is printed as the service's sentence and exits with code 1."""
     return send_or_exit(f"{Notification.CMD}.{verb}", payload, console)
 
@@ -41,10 +45,15 @@ def print_rows(rows: list[dict[str, Any]]) -> None:
         table.add_column(heading)
     for r in rows:
         table.add_row(
-            r["id"], r["trigger"], CHANNEL.get(r.get("channel"), str(r.get("channel"))),
-            f"{r['recipient_name']} ({r['recipient_id']})", redact(r.get("address") or "—"),
-            _status(r), str(r.get("attempts", 0)), r.get("sent_at") or "",
-        )  # fmt: skip
+            r["id"],
+            r["trigger"],
+            CHANNEL.get(r.get("channel"), str(r.get("channel"))),
+            f"{r['recipient_name']} ({r['recipient_id']})",
+            redact(r.get("address") or "—"),
+            _status(r),
+            str(r.get("attempts", 0)),
+            r.get("sent_at") or "",
+        )
     console.print(table)
     console.print(f"{len(rows)} thông báo.")
 
@@ -59,25 +68,27 @@ def list_notifications(
     limit: Annotated[int, typer.Option(help="Số dòng tối đa.")] = 200,
 ) -> None:
     """Liệt kê thông báo (lọc theo trạng thái, người nhận, loại)."""
-    payload = {"status": status, "recipient": recipient, "trigger": trigger, "limit": limit}
-    print_rows(call("list", {k: v for k, v in payload.items() if v is not None}))
+    query = build(nc.ListDeliveries, status=status, recipient=recipient, trigger=trigger, limit=limit)
+    print_rows(call("list", query))
 
 
 @notifications_app.command("show")
 def show(delivery_id: DeliveryId) -> None:
     """Xem chi tiết một thông báo và các lần gửi."""
-    d = call("show", {"delivery_id": delivery_id})
+    d = call("show", build(nc.ShowDelivery, delivery_id=delivery_id))
     print_rows([d])
     if d.get("failure_message"):
         console.print(f"Lý do: {redact(d['failure_message'])}")
     for h in d.get("history", []):
-        console.print(f"Lần {h['number']}: {h['started_at']} — {h.get('outcome') or 'chưa có kết quả'}"
-                      f"{' (' + h['code'] + ')' if h.get('code') else ''}")  # fmt: skip
+        console.print(
+            f"Lần {h['number']}: {h['started_at']} — {h.get('outcome') or 'chưa có kết quả'}"
+            f"{' (' + h['code'] + ')' if h.get('code') else ''}"
+        )
 
 
 @notifications_app.command("resend")
 def resend(delivery_id: DeliveryId) -> None:
     """Gửi lại một thông báo (một thông báo mới, mã chống trùng mới)."""
-    d = call("resend", {"delivery_id": delivery_id})
+    d = call("resend", build(nc.ResendDelivery, delivery_id=delivery_id))
     colour = "green" if d["status"] == "sent" else "yellow"
     console.print(f"[{colour}]{_status(d)}[/{colour}]: thông báo {d['id']} tới {d['recipient_name']}.")

@@ -11,8 +11,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from services.cli.client import send_or_exit
+from services.cli.client import Payload, build, send_or_exit
 from services.cli.report import report_app
+from shared.contracts import intake_commands as ic
 from shared.privacy import mask_phone, redact
 from shared.subjects import Intake
 
@@ -26,7 +27,7 @@ STATUS = {"classified": "đã phân loại", "reclassified": "đã phân loại 
 KINDS = {"opinion": "ý kiến", "recommendation": "kiến nghị", "proposal": "đề xuất", "feedback": "phản ánh"}
 
 
-def call(verb: str, payload: dict[str, Any]) -> Any:
+def call(verb: str, payload: Payload) -> Any:
     """Send one command; a refusal is printed as the service's sentence and exits with code 1."""
     return send_or_exit(f"{Intake.CMD}.{verb}", payload, console)
 
@@ -52,21 +53,24 @@ def submit(
     ] = None,
 ) -> None:
     """Tiếp nhận một ý kiến tại bàn tiếp nhận của hội nghị, đơn thư hoặc đường dây nóng."""
-    submitter: dict[str, Any] = {
-        "name": name,
-        "role": role,
-        "residence": residence,
-        "consent_to_contact": consent,
-    }
-    submitter.update({k: v for k, v in (("phone", phone), ("email", email)) if v})
-    body: dict[str, Any] = {"external_id": external_id or f"desk-{uuid.uuid4()}", "kind": kind,
-                            "content": content, "submitter": submitter, "channel": channel}  # fmt: skip
-    if conference:
-        body["conference_id"] = conference
-    data = call("submit", body)
+    # A dict, validated as part of the submission: a refusal then names "submitter.name" as intake's would.
+    submitter = {"name": name, "role": role, "residence": residence, "consent_to_contact": consent}
+    submitter |= {key: value for key, value in (("phone", phone), ("email", email)) if value}
+    opinion = build(
+        ic.SubmitDeskOpinion,
+        external_id=external_id or f"desk-{uuid.uuid4()}",
+        kind=kind,
+        content=content,
+        submitter=submitter,
+        channel=channel,
+        conference_id=conference or None,
+    )
+    data = call("submit", opinion)
     again = " (đã tiếp nhận trước đó)" if data.get("duplicate") else ""
-    console.print(f"[green]Đã tiếp nhận ý kiến{again}: mã theo dõi [bold]{data['tracking_code']}[/bold], "
-                  f"lĩnh vực “{data['field_name']}”, hạn thông báo tiếp nhận {data['acknowledgement_due']}.[/green]")  # fmt: skip
+    console.print(
+        f"[green]Đã tiếp nhận ý kiến{again}: mã theo dõi [bold]{data['tracking_code']}[/bold], "
+        f"lĩnh vực “{data['field_name']}”, hạn thông báo tiếp nhận {data['acknowledgement_due']}.[/green]"
+    )
 
 
 @opinion_app.command("list")
@@ -76,22 +80,29 @@ def list_opinions(
     status: Annotated[str | None, typer.Option(help="classified | reclassified | unclassified")] = None,
 ) -> None:
     """Danh sách ý kiến theo hội nghị, lĩnh vực, trạng thái."""
-    body = {k: v for k, v in (("conference_id", conference), ("field", field), ("status", status)) if v}
-    rows = call("list", body)
+    query = build(
+        ic.ListOpinions, conference_id=conference or None, field=field or None, status=status or None
+    )
+    rows = call("list", query)
     table = Table(title=f"{len(rows)} ý kiến")
     for column in ("Mã theo dõi", "Loại", "Lĩnh vực", "Trạng thái", "Người nêu", "Nội dung"):
         table.add_column(column)
     for row in rows:
-        table.add_row(row["tracking_code"], KINDS.get(row["kind"], row["kind"]), row["field_name"],
-                      STATUS.get(row["status"], row["status"]), row["submitter_name"],
-                      redact(row["content"])[:80])  # fmt: skip
+        table.add_row(
+            row["tracking_code"],
+            KINDS.get(row["kind"], row["kind"]),
+            row["field_name"],
+            STATUS.get(row["status"], row["status"]),
+            row["submitter_name"],
+            redact(row["content"])[:80],
+        )
     console.print(table)
 
 
 @opinion_app.command()
 def show(key: Key) -> None:
     """Chi tiết một ý kiến và lịch sử phân loại."""
-    data = call("show", {"id": key})
+    data = call("show", build(ic.ShowOpinion, id=key))
     who = data["submitter"]
     table = Table(title=f"Ý kiến {data['tracking_code']}", show_header=False)
     table.add_column("Mục")
@@ -129,14 +140,15 @@ def reclassify(
     command_id: Annotated[str | None, typer.Option(help="Mã lệnh; gửi lại cùng mã không đổi gì.")] = None,
 ) -> None:
     """Chuyển ý kiến sang lĩnh vực khác (được ghi vào lịch sử)."""
-    body = {
-        "id": key,
-        "field": field,
-        "by": by,
-        "reason": reason,
-        "command_id": command_id or str(uuid.uuid4()),
-    }
-    data = call("reclassify", body)
+    change = build(
+        ic.ReclassifyOpinion,
+        id=key,
+        field=field,
+        by=by,
+        reason=reason,
+        command_id=command_id or str(uuid.uuid4()),
+    )
+    data = call("reclassify", change)
     console.print(
         f"[green]Ý kiến {data['tracking_code']} đã chuyển sang lĩnh vực “{data['field_name']}”.[/green]"
     )
@@ -145,7 +157,7 @@ def reclassify(
 @opinion_app.command()
 def track(code: Annotated[str, typer.Argument(help="Mã theo dõi, ví dụ DT-7K3M-9QX2.")]) -> None:
     """Tra cứu tình trạng ý kiến theo mã theo dõi (thông tin công khai)."""
-    data = call("track", {"tracking_code": code})
+    data = call("track", build(ic.TrackOpinion, tracking_code=code))
     console.print(f"[bold]{data['tracking_code']}[/bold]: {data['message']}")
 
 
@@ -154,8 +166,15 @@ def report_csv(data: dict[str, Any]) -> str:
     writer = csv.writer(out)
     writer.writerow(["nhom_van_de", "linh_vuc", "so_y_kien", "ma_theo_doi", "noi_dung_tieu_bieu"])
     for group in data["groups"]:
-        writer.writerow([group["group_id"], group["field_name"], group["opinions"],
-                         " ".join(group["tracking_codes"]), group["sample"]])  # fmt: skip
+        writer.writerow(
+            [
+                group["group_id"],
+                group["field_name"],
+                group["opinions"],
+                " ".join(group["tracking_codes"]),
+                group["sample"],
+            ]
+        )
     return out.getvalue()
 
 
@@ -167,8 +186,9 @@ def report_opinions(
     output: Annotated[str, typer.Option("--format", help="table | csv")] = "table",
 ) -> None:
     """Ý kiến theo lĩnh vực và nhóm vấn đề, của một hội nghị hoặc một khoảng thời gian."""
-    body = {"conference_id": conference} if conference else {"from": start or "", "to": end or ""}
-    data = call("report", body)
+    # "from" and "to" are the contract's names on the wire (aliases), not Python keywords.
+    period = {"conference_id": conference} if conference else {"from": start or "", "to": end or ""}
+    data = call("report", build(ic.ReportOpinions.model_validate, period))
     if output == "csv":
         typer.echo(report_csv(data), nl=False)
         return

@@ -1,0 +1,102 @@
+"""``dialogue conference list|show|compliance`` and ``dialogue report conferences`` (scheduling queries)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import sys
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from services.cli.client import build
+from services.cli.conference import Id, console, send
+from services.cli.report import report_app
+from shared.contracts import scheduling_commands as sc
+from shared.timeutil import VN_TZ
+
+# Added to ``dialogue conference`` without a name of its own: its commands join the group's.
+conference_queries_app = typer.Typer()
+
+
+def _local(iso: str | None) -> str:
+    return dt.datetime.fromisoformat(iso).astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M") if iso else ""
+
+
+@conference_queries_app.command("list")
+def list_(
+    unit: Annotated[str | None, typer.Option(help="Mã đơn vị.")] = None,
+    level: Annotated[str | None, typer.Option(help="province | district | commune.")] = None,
+    state: Annotated[str | None, typer.Option(help="planned, announced, held, concluded, closed...")] = None,
+    year: Annotated[int | None, typer.Option(help="Năm chương trình.")] = None,
+) -> None:
+    """Danh sách hội nghị."""
+    rows = send("list", build(sc.ListConferences, unit=unit, level=level, state=state, year=year))
+    table = Table(title=f"{len(rows)} hội nghị")
+    for column in ("Mã", "Tên", "Đơn vị", "Bắt đầu", "Trạng thái", "Hạn kết luận"):
+        table.add_column(column)
+    for r in rows:
+        due = (r["conclusion_due"] or "") + (" (trễ)" if r["conclusion_late"] else "")
+        table.add_row(
+            r["conference_id"], r["title"], r["unit_name"], _local(r["starts_at"]), r["state_label"], due
+        )
+    console.print(table)
+
+
+@conference_queries_app.command()
+def show(conference_id: Id) -> None:
+    """Chi tiết một hội nghị."""
+    data = send("show", build(sc.ShowConference, conference_id=conference_id))
+    table = Table(title=f"Hội nghị {conference_id}", show_header=False)
+    table.add_column("Trường")
+    table.add_column("Giá trị")
+    for key in ("title", "unit_name", "level", "state_label", "format", "venue", "link", "conclusion_due"):
+        table.add_row(key, str(data.get(key) or ""))
+    table.add_row("starts_at", _local(data["starts_at"]))
+    table.add_row("ends_at", _local(data["ends_at"]))
+    table.add_row("chairs", "; ".join(f"{c['name']} ({c['title']})" for c in data["chairs"]))
+    table.add_row("participant_groups", ", ".join(data["participant_groups"]))
+    table.add_row("record", ", ".join(f"{k}: {v}" for k, v in data["record"].items() if v is not None))
+    table.add_row("allowed_actions", ", ".join(data["allowed_actions"]))
+    console.print(table)
+
+
+@conference_queries_app.command()
+def compliance(year: Annotated[int, typer.Option(help="Năm cần kiểm tra.")]) -> None:
+    """Đơn vị chưa tổ chức đủ số hội nghị tối thiểu trong năm."""
+    gaps = send("compliance", build(sc.CheckCompliance, year=year))
+    if not gaps:
+        console.print(f"[green]Năm {year}: mọi đơn vị đã tổ chức đủ hội nghị đối thoại.[/green]")
+        return
+    table = Table(title=f"Năm {year}: {len(gaps)} đơn vị chưa đủ hội nghị đối thoại")
+    for column in ("Mã", "Đơn vị", "Yêu cầu", "Đã tổ chức", "Còn thiếu"):
+        table.add_column(column)
+    for g in gaps:
+        table.add_row(g["unit_code"], g["unit_name"], str(g["required"]), str(g["held"]), str(g["missing"]))
+    console.print(table)
+
+
+@report_app.command("conferences")
+def report_conferences(
+    date_from: Annotated[str, typer.Option("--from", help="Từ ngày (YYYY-MM-DD).")],
+    date_to: Annotated[str, typer.Option("--to", help="Đến ngày (YYYY-MM-DD).")],
+    level: Annotated[str | None, typer.Option(help="Chỉ một cấp: province | district | commune.")] = None,
+    output: Annotated[str, typer.Option("--format", help="table | csv.")] = "table",
+) -> None:
+    """Số hội nghị theo cấp và trạng thái."""
+    data = send("report", build(sc.ReportConferences, date_from=date_from, date_to=date_to, level=level))
+    if output == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=["level", "state", "count"], extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(data["rows"])
+        return
+    console.print(data["summary"])
+    table = Table(title=f"Hội nghị từ {date_from} đến {date_to}")
+    for column in ("Cấp", "Trạng thái", "Số lượng"):
+        table.add_column(column)
+    for row in data["rows"]:
+        table.add_row(
+            row.get("level_label", row["level"]), row.get("state_label", row["state"]), str(row["count"])
+        )
+    console.print(table)
