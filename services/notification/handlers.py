@@ -181,21 +181,17 @@ async def answer_published(deps: Deps, e: AnswerPublished) -> Outcome[None]:
         return Outcome()
     context = await _opinion_context(deps, e)
     published = e.published_at or e.occurred_at
-    url = deps.public_url.rstrip("/")
-    answer = {
-        "agency_name": e.agency_name or e.agency_code or "",
-        "summary": e.answer_summary,
-        "published_at": ctx.iso(published),
-        "url": f"{url}/tra-cuu/{e.tracking_code}",
-        "document_number": e.document_number,
-        "document_date": ctx.iso(e.document_date),
-    }
+    answer = ctx.answer(
+        deps.public_url,
+        e.tracking_code,
+        agency_name=e.agency_name or e.agency_code or "",
+        summary=e.answer_summary,
+        published_at=published,
+        document_number=e.document_number,
+        document_date=e.document_date,
+    )
     closes = local_date(published) + dt.timedelta(days=deps.survey_days)
-    survey = {
-        **context,
-        "survey_url": f"{url}/danh-gia/{e.tracking_code}",
-        "survey_closes_on": ctx.iso(closes),
-    }
+    survey = {**context, **ctx.survey(deps.public_url, e.tracking_code, closes)}
     survey_recipients = deps.reach.citizen(Trigger.SATISFACTION_SURVEY, e.opinion_id, citizen)
     plans = [
         *_plans(Trigger.ANSWER_PUBLISHED, answer_recipients, {**context, "answer": answer}),

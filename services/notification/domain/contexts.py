@@ -95,3 +95,31 @@ def base(recipient_name: str, unit_name: str, **extra: Any) -> dict[str, Any]:
 
 def with_recipient(context: Mapping[str, Any], recipient_name: str) -> dict[str, Any]:
     return {**context, "recipient_name": recipient_name}
+
+
+def answer(
+    public_url: str,
+    tracking_code: str,
+    *,
+    agency_name: str,
+    summary: str,
+    published_at: dt.datetime,
+    document_number: str | None,
+    document_date: dt.date | None,
+) -> dict[str, Any]:
+    """The published answer, with the public page where the citizen can read it in full."""
+    return {
+        "agency_name": agency_name,
+        "summary": summary,
+        "published_at": iso(published_at),
+        "url": f"{public_url.rstrip('/')}/tra-cuu/{tracking_code}",
+        "document_number": document_number,
+        "document_date": iso(document_date),
+    }
+
+
+def survey(public_url: str, tracking_code: str, closes_on: dt.date) -> dict[str, Any]:
+    return {
+        "survey_url": f"{public_url.rstrip('/')}/danh-gia/{tracking_code}",
+        "survey_closes_on": iso(closes_on),
+    }
