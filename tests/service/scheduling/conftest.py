@@ -28,7 +28,11 @@ def make_host(settings_for: Callable[[str], ServiceSettings], clock: Clock) -> C
     base = settings_for("scheduling")
 
     def make() -> ServiceHost:
-        settings = SchedulingSettings(**base.model_dump(), sweep_interval_seconds=0.2)
+        settings = SchedulingSettings(
+            **base.model_dump(exclude={"outbox_sweep_seconds"}),
+            sweep_interval_seconds=0.2,
+            outbox_sweep_seconds=0.2,
+        )
         return build(settings, clock=clock)
 
     return make

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
 from nats.aio.client import Client
+from prometheus_client import CollectorRegistry
 from scheduling_support import Ask, Clock, stream_events
 
+from services.scheduling import handlers
+from services.scheduling.adapters.repository import ConferenceRepository
+from services.scheduling.adapters.units_file import load_units
+from services.scheduling.deps import Deps
+from services.scheduling.domain import DEFAULT_RULES, ReminderPolicy
+from services.scheduling.metrics import SchedulingMetrics
+from shared.contracts.base import Event
+from shared.contracts.scheduling_commands import PlanConference
 from shared.host import ServiceHost
 from shared.nats_sync import settle
 from shared.subjects import Scheduling
+from shared.unit_of_work import UnitOfWork
 
 pytestmark = pytest.mark.service
 
@@ -167,3 +177,29 @@ async def test_the_48_hour_reminder_is_published_once_across_a_restart(
     [(_, reminder)] = await stream_events(nats_client, Scheduling.CONFERENCE_REMINDER_DUE)  # type: ignore[arg-type]
     assert reminder["participant_groups"] == ["citizens"]
     assert reminder["hours_before"] == 48
+
+
+async def test_a_lifecycle_event_saved_but_never_published_is_published_once_by_the_outbox_sweep(
+    host: ServiceHost, ask: Ask, clock: Clock, nats_client: Client
+) -> None:
+    # What a process that died between its save and its publish leaves: the plan is stored with
+    # ConferencePlanned in its outbox, and JetStream never got it; nobody resends the command.
+    deps = Deps(
+        ConferenceRepository(host.store), load_units(), DEFAULT_RULES, ReminderPolicy(),
+        SchedulingMetrics(CollectorRegistry()), clock,
+    )  # fmt: skip
+    outcome = await handlers.plan(deps, PlanConference.model_validate(plan_payload("c-9", "p-9")))
+
+    async def died(events: Sequence[Event]) -> None:
+        raise TimeoutError("the process died before its PubAck")
+
+    with pytest.raises(TimeoutError):
+        await UnitOfWork(lambda: host.store, died).commit([outcome])
+    [planned] = outcome.all_events
+    async with asyncio.timeout(10):
+        while not await stream_events(nats_client, Scheduling.CONFERENCE_PLANNED):  # type: ignore[arg-type]
+            await asyncio.sleep(0.2)
+    await asyncio.sleep(0.6)  # a few more sweeps: nothing is published twice
+    events = await stream_events(nats_client, Scheduling.CONFERENCE_PLANNED)  # type: ignore[arg-type]
+    assert [e["event_id"] for _, e in events] == [planned.event_id]
+    assert (await ask("show", {"conference_id": "c-9"}))["data"]["state"] == "planned"
