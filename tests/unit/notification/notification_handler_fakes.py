@@ -21,6 +21,7 @@ from services.notification.domain.messages import Message, SendResult
 from services.notification.domain.triggers import Channel
 from services.notification.metrics import NotificationMetrics
 from shared.contracts.base import Event
+from shared.errors import TransientError
 from shared.unit_of_work import UnitOfWork
 from tests.fakes import InMemoryStore
 
@@ -82,12 +83,17 @@ def make_world(
     email_errors: Sequence[Exception] = (),
     fallback: Channel | None = Channel.LOG,
     templates: Path | None = None,
+    publish_failures: int = 0,
 ) -> World:
     store, registry, published = InMemoryStore(), CollectorRegistry(), []
     email, log = FakeChannel(Channel.EMAIL, email_errors), FakeChannel(Channel.LOG)
     clock = Clock(now)
 
+    failures = [TransientError("NATS is not reachable")] * publish_failures
+
     async def publish(events: Sequence[Event]) -> None:
+        if events and failures:
+            raise failures.pop()
         published.extend(events)
 
     deps = Deps(

@@ -17,7 +17,7 @@ from services.notification.domain.errors import PermanentChannelError, Transient
 from services.notification.domain.ledger import DeliveryState, start_attempt
 from shared.contracts.notification import NotificationFailed, NotificationSent
 from shared.contracts.notification_commands import ListDeliveries, ResendDelivery, ShowDelivery
-from shared.errors import DomainError
+from shared.errors import DomainError, TransientError
 
 pytestmark = pytest.mark.unit
 
@@ -162,3 +162,21 @@ async def test_unknown_delivery_and_bad_status_are_refused_with_a_sentence(
     with pytest.raises(DomainError) as bad:
         await queries.list_deliveries(world.deps, ListDeliveries(status="lost"))
     assert bad.value.code == "invalid_status"
+
+
+async def test_an_outcome_whose_publish_failed_is_published_once_by_the_outbox_sweep(
+    directory: Directory, now: dt.datetime
+) -> None:
+    world = make_world(directory, now, publish_failures=1)
+    with pytest.raises(TransientError):
+        await world.apply(handlers.opinion_assigned, assigned())  # sent, saved, NATS down at the publish
+    assert (await only(world)).delivery.state is DeliveryState.SENT
+    assert not world.published
+
+    await world.apply(handlers.opinion_assigned, assigned())  # the event is redelivered
+    assert await world.uow.sweep(["notification_deliveries"]) == 1
+    assert await world.uow.sweep(["notification_deliveries"]) == 0
+
+    [sent] = world.published
+    assert isinstance(sent, NotificationSent)
+    assert len(world.email.sent) == 1
