@@ -1,25 +1,26 @@
-"""Where intake keeps opinions and its projection of conferences, over the DocumentStore port."""
+"""Where intake keeps opinions, over the DocumentStore port; the unit of work saves what it returns."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from services.intake.domain import Opinion
+from shared import outbox
 from shared.contracts.base import Event
-from shared.outbox import record, replay
 from shared.storage import DocumentStore
-from shared.storage.port import Index
+from shared.storage.port import Doc, Index
+from shared.unit_of_work import Change
 
-__all__ = ["CONFERENCES", "INDEXES", "OPINIONS", "OpinionRepository", "Stored", "ensure_indexes"]
+__all__ = ["INDEXES", "OPINIONS", "OpinionRepository", "Stored", "ensure_indexes"]
 
 OPINIONS = "opinions"
-CONFERENCES = "conferences"
 INDEXES = (
+    outbox.INDEX,
     Index(("tracking_code",), unique=True),
     # One opinion per sequence number in a conference: two replicas grouping the same conference
-    # at once cannot both record (see services/intake/handlers/grouping.py).
+    # at once cannot both record (see services/intake/adapters/topics_cache.py).
     Index(("conference_id", "conference_seq"), unique=True, sparse=True),
     Index(("conference_id",)),
     Index(("field",)),
@@ -28,58 +29,42 @@ INDEXES = (
 
 
 async def ensure_indexes(store: DocumentStore) -> None:
-    """Create intake's indexes; the unique tracking code index backs the clash retry."""
+    """Create intake's indexes; the unique ones turn a racing insert into a conflict the host retries."""
     await store.ensure_indexes(OPINIONS, INDEXES)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Stored:
-    """An opinion with the outbox of its document (the events each command produced)."""
+    """An opinion and the document it was read from (its version, outbox and sequence number)."""
 
     opinion: Opinion
-    outbox: dict[str, Any] = field(default_factory=dict)
-    conference_seq: int | None = None
+    doc: Doc
 
-    def replay(self, cause_id: str) -> list[Event] | None:
-        """The events already published for ``cause_id``, or None when it was never applied."""
-        return replay({"outbox": self.outbox}, cause_id)
+    def replay(self, cause: str) -> list[Event] | None:
+        """The events already produced for ``cause``, or None when it was never applied."""
+        return outbox.replay(self.doc, cause)
 
 
-def _doc(stored: Stored, cause_id: str, events: Sequence[Event]) -> dict[str, Any]:
-    doc = stored.opinion.to_doc()
-    doc["outbox"] = dict(stored.outbox)
-    if stored.conference_seq is not None:
-        doc["conference_seq"] = stored.conference_seq
-    record(doc, cause_id, events)
+def _doc(opinion: Opinion, conference_seq: int | None) -> Doc:
+    doc = opinion.to_doc()
+    if conference_seq is not None:
+        doc["conference_seq"] = conference_seq
     return doc
 
 
-def _stored(doc: dict[str, Any]) -> Stored:
-    seq = doc.get("conference_seq")
-    return Stored(Opinion.from_doc(doc), dict(doc.get("outbox", {})), seq if isinstance(seq, int) else None)
-
-
 class OpinionRepository:
-    """Opinions as aggregate documents; conferences as a projection of scheduling's events."""
+    """Opinions as aggregate documents, read here and saved by the host's unit of work."""
 
     def __init__(self, store: DocumentStore) -> None:
         self.store = store
 
     async def get(self, opinion_id: str) -> Stored | None:
         doc = await self.store.get(OPINIONS, opinion_id)
-        return _stored(doc) if doc is not None else None
+        return Stored(Opinion.from_doc(doc), doc) if doc is not None else None
 
     async def by_tracking_code(self, code: str) -> Stored | None:
         docs = await self.store.find(OPINIONS, {"tracking_code": code}, limit=1)
-        return _stored(docs[0]) if docs else None
-
-    async def add(
-        self, opinion: Opinion, cause_id: str, events: Sequence[Event], conference_seq: int | None = None
-    ) -> None:
-        """Insert a new opinion with its events; raises ``DuplicateKey`` on an id, code or sequence clash."""
-        await self.store.insert(
-            OPINIONS, _doc(Stored(opinion, conference_seq=conference_seq), cause_id, events)
-        )
+        return Stored(Opinion.from_doc(docs[0]), docs[0]) if docs else None
 
     async def last_conference_seq(self, conference_id: str) -> int:
         """The highest sequence number recorded in the conference (0 when none)."""
@@ -88,10 +73,6 @@ class OpinionRepository:
         seq = docs[0].get("conference_seq") if docs else None
         return seq if isinstance(seq, int) else 0
 
-    async def save(self, stored: Stored, cause_id: str, events: Sequence[Event]) -> None:
-        """Optimistic save of a changed opinion (the domain bumped its version) with its events."""
-        await self.store.save(OPINIONS, _doc(stored, cause_id, events))
-
     async def find(self, where: dict[str, Any] | None = None, limit: int | None = None) -> list[Opinion]:
         docs = await self.store.find(OPINIONS, where, order_by="received_at", limit=limit)
         return [Opinion.from_doc(doc) for doc in docs]
@@ -99,8 +80,15 @@ class OpinionRepository:
     async def count(self, where: dict[str, Any] | None = None) -> int:
         return await self.store.count(OPINIONS, where)
 
-    async def conference(self, conference_id: str) -> dict[str, Any] | None:
-        return await self.store.get(CONFERENCES, conference_id)
 
-    async def keep_conference(self, conference: dict[str, Any]) -> None:
-        await self.store.upsert(CONFERENCES, {"version": 1, **conference})
+def added(opinion: Opinion, events: Sequence[Event], cause: str, conference_seq: int | None) -> Change:
+    """A new opinion to insert; an id, tracking code or sequence clash is a conflict the host retries."""
+    return Change(OPINIONS, _doc(opinion, conference_seq), None, events, cause)
+
+
+def changed(stored: Stored, events: Sequence[Event], cause: str) -> Change:
+    """A changed opinion, saved optimistically against the version it was read at."""
+    seq = stored.doc.get("conference_seq")
+    return Change(
+        OPINIONS, _doc(stored.opinion, seq if isinstance(seq, int) else None), stored.doc, events, cause
+    )

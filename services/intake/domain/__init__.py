@@ -13,15 +13,24 @@ from .events import (
     OpinionReceived,
     OpinionReclassified,
     OpinionRejected,
-    event_id_for,
     event_to_doc,
 )
-from .grouping import GroupCandidate, GroupingPolicy, TopicGroup, assign_group, group_opinions, similarity
+from .grouping import (
+    GroupCandidate,
+    GroupingPolicy,
+    TopicGroup,
+    assign_group,
+    candidate,
+    group_opinions,
+    similarity,
+    topics_of,
+)
 from .model import Channel, HistoryEntry, OpinionKind, SubmitOpinion, Submitter, SubmitterRole
 from .opinion import Opinion
 from .receiving import IntakePolicy, receive_opinion
 from .rejection import rejection_for
-from .submission import DEFAULT_MAX_CONTENT, check_content, validate_submission
+from .reports import build_report, utc_bounds
+from .submission import DEFAULT_MAX_CONTENT, check_content, check_email, check_phone, require_source
 from .text import fold, normalise
 from .tracking import opinion_id_for, tracking_code_for, validate_tracking_code
 
@@ -53,9 +62,12 @@ __all__ = [
     "TopicGroup",
     "acknowledgement_due",
     "assign_group",
+    "build_report",
+    "candidate",
     "check_content",
+    "check_email",
+    "check_phone",
     "classify",
-    "event_id_for",
     "event_to_doc",
     "fold",
     "group_opinions",
@@ -63,8 +75,10 @@ __all__ = [
     "opinion_id_for",
     "receive_opinion",
     "rejection_for",
+    "require_source",
     "similarity",
+    "topics_of",
     "tracking_code_for",
-    "validate_submission",
+    "utc_bounds",
     "validate_tracking_code",
 ]

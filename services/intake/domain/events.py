@@ -1,4 +1,5 @@
-"""Domain events of intake, as plain data; the contracts in ``shared/contracts`` mirror them.
+"""Domain events of intake, as plain data; the contracts in ``shared/contracts/intake.py`` share
+their class and field names (``shared.contract_mapping``).
 
 Event ids are derived from the opinion and the command that caused the event, so a redelivered
 command re-publishes the same id and JetStream drops the copy (``Nats-Msg-Id``).
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -26,16 +26,8 @@ __all__ = [
     "OpinionReceived",
     "OpinionReclassified",
     "OpinionRejected",
-    "event_id_for",
     "event_to_doc",
 ]
-
-_EVENTS = uuid.UUID("9b0c3f6e-2a41-5d7c-8e19-6f4d2b7a1c30")
-
-
-def event_id_for(*parts: str) -> str:
-    """A stable event id from what caused the event."""
-    return str(uuid.uuid5(_EVENTS, "\x1f".join(parts)))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,7 +47,7 @@ class OpinionReceived(DomainEvent):
     opinion_id: str
     tracking_code: str
     conference_id: str | None
-    unit_id: str | None
+    unit_code: str | None
     kind: str
     channel: str
     content: str  # redacted: phone and ID numbers masked
@@ -77,7 +69,7 @@ class OpinionClassified(DomainEvent):
     opinion_id: str
     tracking_code: str
     conference_id: str | None
-    unit_id: str | None
+    unit_code: str | None
     kind: str
     field: str
     matched: tuple[str, ...]
@@ -92,7 +84,7 @@ class OpinionReclassified(DomainEvent):
     opinion_id: str
     tracking_code: str
     conference_id: str | None
-    unit_id: str | None
+    unit_code: str | None
     kind: str
     field: str
     previous_field: str
@@ -133,7 +125,7 @@ class AcknowledgementDue(DomainEvent):
     opinion_id: str
     tracking_code: str
     conference_id: str | None
-    unit_id: str | None
+    unit_code: str | None
     kind: str
     submitter_name: str
     residence: str

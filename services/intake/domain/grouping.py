@@ -19,9 +19,13 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from .opinion import Opinion
 from .text import fold
 
-__all__ = ["GroupCandidate", "GroupingPolicy", "TopicGroup", "assign_group", "group_opinions", "similarity"]
+__all__ = [
+    "GroupCandidate", "GroupingPolicy", "TopicGroup", "assign_group", "candidate", "group_opinions",
+    "similarity", "topics_of",
+]  # fmt: skip
 
 # Why these go: every petition opens with them; keeping them makes any two opinions ~50% alike.
 _STOP_PHRASES = (
@@ -108,3 +112,21 @@ def group_opinions(
         if all(existing is not group for existing in groups):
             groups.append(group)
     return groups
+
+
+def candidate(opinion: Opinion) -> GroupCandidate:
+    """What grouping compares of a recorded (or about to be recorded) opinion."""
+    return GroupCandidate(opinion.id, opinion.content, opinion.field, opinion.received_at)
+
+
+def topics_of(opinions: Iterable[Opinion]) -> list[TopicGroup]:
+    """The topics recorded for a conference's opinions, in order of their first member."""
+    groups: dict[str, TopicGroup] = {}
+    for opinion in opinions:
+        group_id = opinion.topic_group_id or opinion.id
+        group = groups.setdefault(group_id, TopicGroup(group_id, opinion.field))
+        group.members.append(candidate(opinion))
+    ordered = sorted(groups.values(), key=lambda g: (g.members[0].received_at, g.group_id))
+    for group in ordered:
+        group.field = group.members[0].field
+    return ordered

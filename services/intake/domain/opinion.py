@@ -8,6 +8,7 @@ from dataclasses import field as dc_field
 from typing import Any
 
 from shared.errors import Conflict, DomainError
+from shared.ids import derived_id
 from shared.privacy import redact
 
 from .classification import RuleSet
@@ -18,7 +19,6 @@ from .events import (
     OpinionGrouped,
     OpinionReceived,
     OpinionReclassified,
-    event_id_for,
 )
 from .model import Channel, HistoryEntry, OpinionKind, Submitter
 
@@ -63,12 +63,12 @@ class Opinion:
         consent = self.submitter.consent_to_contact
         return [
             OpinionReceived(  # the content may quote a phone or ID number: mask it before it leaves
-                event_id=event_id_for(self.id, "received"),
+                event_id=derived_id(self.id, "received"),
                 occurred_at=first.at,
                 opinion_id=self.id,
                 tracking_code=self.tracking_code,
                 conference_id=self.conference_id,
-                unit_id=self.unit_id,
+                unit_code=self.unit_id,
                 kind=self.kind.value,
                 channel=self.channel.value,
                 content=redact(self.content),
@@ -82,24 +82,24 @@ class Opinion:
                 acknowledgement_due=self.acknowledgement_due,
             ),
             OpinionClassified(
-                event_id=event_id_for(self.id, "classified"),
+                event_id=derived_id(self.id, "classified"),
                 occurred_at=first.at,
                 opinion_id=self.id,
                 tracking_code=self.tracking_code,
                 conference_id=self.conference_id,
-                unit_id=self.unit_id,
+                unit_code=self.unit_id,
                 kind=self.kind.value,
                 field=first.field or "",
                 matched=first.matched,
                 received_at=self.received_at,
             ),
             AcknowledgementDue(
-                event_id=event_id_for(self.id, "acknowledgement-due"),
+                event_id=derived_id(self.id, "acknowledgement-due"),
                 occurred_at=first.at,
                 opinion_id=self.id,
                 tracking_code=self.tracking_code,
                 conference_id=self.conference_id,
-                unit_id=self.unit_id,
+                unit_code=self.unit_id,
                 kind=self.kind.value,
                 submitter_name=self.submitter.name,
                 residence=self.submitter.residence,
@@ -136,12 +136,12 @@ class Opinion:
         self._applied(command_id)
         return [
             OpinionReclassified(
-                event_id=event_id_for(self.id, command_id, "reclassified"),
+                event_id=derived_id(self.id, command_id, "reclassified"),
                 occurred_at=at,
                 opinion_id=self.id,
                 tracking_code=self.tracking_code,
                 conference_id=self.conference_id,
-                unit_id=self.unit_id,
+                unit_code=self.unit_id,
                 kind=self.kind.value,
                 field=field_code,
                 previous_field=previous,
@@ -165,7 +165,7 @@ class Opinion:
         self._applied(command_id)
         return [
             OpinionGrouped(
-                event_id=event_id_for(self.id, command_id, previous or ""),
+                event_id=derived_id(self.id, command_id, previous or ""),
                 occurred_at=at,
                 opinion_id=self.id,
                 conference_id=self.conference_id,

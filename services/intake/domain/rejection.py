@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from shared.errors import DomainError
+from shared.ids import derived_id
 
-from .events import OpinionRejected, event_id_for
+from .events import OpinionRejected
 
 __all__ = ["rejection_for"]
 
@@ -22,7 +23,7 @@ def rejection_for(
     if at.tzinfo is None:
         raise ValueError("instants must be timezone aware")
     return OpinionRejected(
-        event_id=event_id_for("rejected", source, payload_ref, error.code),
+        event_id=derived_id("rejected", source, payload_ref, error.code),
         occurred_at=at.astimezone(dt.UTC),
         source=source,
         external_id=external_id,

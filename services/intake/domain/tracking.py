@@ -8,17 +8,15 @@ with a Luhn mod 32 check character that catches every single-character slip and 
 from __future__ import annotations
 
 import hashlib
-import uuid
 
 from shared.errors import DomainError
+from shared.ids import derived_id
 
 __all__ = ["ALPHABET", "opinion_id_for", "tracking_code_for", "validate_tracking_code"]
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 PREFIX = "DT"
 _PAYLOAD = 7
-# Fixed forever: changing it would change every opinion id already issued.
-_NAMESPACE = uuid.UUID("4d1f7a52-6c8e-5b0a-9d3e-2f61c0a8b7e4")
 # Crockford decoding: letters people confuse with digits are read as those digits.
 _CONFUSABLE = str.maketrans({"I": "1", "L": "1", "O": "0"})
 _INDEX = {ch: i for i, ch in enumerate(ALPHABET)}
@@ -26,7 +24,7 @@ _INDEX = {ch: i for i, ch in enumerate(ALPHABET)}
 
 def opinion_id_for(source: str, external_id: str) -> str:
     """The opinion id of a submission: the same (source, external id) always gives the same id."""
-    return str(uuid.uuid5(_NAMESPACE, f"{source}\x1f{external_id}"))
+    return derived_id("opinion", source, external_id)
 
 
 def _check_char(payload: str) -> str:

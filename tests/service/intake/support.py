@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -14,11 +15,11 @@ from nats.aio.msg import Msg
 
 from services.intake.app import build
 from services.intake.settings import IntakeSettings
-from shared.contracts.base import CommandResult
+from shared.contracts.scheduling import ConferencePlanned
 from shared.host import ServiceHost
 from shared.nats_sync import settle
 from shared.settings import ServiceSettings
-from shared.subjects import Intake, Scheduling
+from shared.subjects import Intake
 
 CONFERENCE = "hn-2023-dong-du"
 SOURCE = "cong-thong-tin-tinh"
@@ -31,18 +32,15 @@ async def wait_until(predicate: Callable[[], bool], timeout: float = 20.0) -> No
 
 
 def scheduling_stand_in(settings: ServiceSettings) -> ServiceHost:
-    """Owns the SCHEDULING stream and answers ``scheduling.cmd.show`` for one known conference."""
-    host = ServiceHost(settings, owned_streams=["SCHEDULING"])
+    """Owns the SCHEDULING stream; once started, ``announce`` publishes the one known conference."""
+    return ServiceHost(settings, owned_streams=["SCHEDULING"])
 
-    @host.command(Scheduling.CMD, "show")
-    async def show(body: dict[str, Any]) -> CommandResult:
-        if body.get("conference_id") == CONFERENCE:
-            return CommandResult(
-                ok=True, data={"conference_id": CONFERENCE, "level": "commune", "unit_code": "xa-dong-du"}
-            )
-        return CommandResult(ok=False, code="unknown_conference", message="Không tìm thấy hội nghị.")
 
-    return host
+PLANNED = ConferencePlanned(
+    event_id=f"planned-{CONFERENCE}", correlation_id=CONFERENCE, conference_id=CONFERENCE,
+    title="Hội nghị đối thoại xã Đồng Du", unit_code="xa-dong-du", level="commune",
+    starts_at=dt.datetime(2023, 12, 20, 1, 0, tzinfo=dt.UTC), ends_at=dt.datetime(2023, 12, 20, 4, 0, tzinfo=dt.UTC),
+)  # fmt: skip
 
 
 @dataclass
@@ -75,6 +73,7 @@ async def running_intake(
     sub = await nc.subscribe(Intake.OUTCOME_ALL, cb=outcomes.on_message)
     await settle(nc)
     await scheduling.start()
+    await scheduling.publish([PLANNED])  # intake keeps its snapshot; a submission may wait for it
     await intake.start()
     try:
         yield intake, outcomes

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from services.intake import handlers
 from shared.contracts.intake import OpinionReclassified
 from shared.errors import DomainError, NotFound
 from tests.fakes import InMemoryStore
-from tests.unit.intake.intake_handler_support import CONFERENCE, NOW, make_context, payload, raw
+from tests.unit.intake import intake_handler_support as handlers
+from tests.unit.intake.intake_handler_support import CONFERENCE, NOW, ask, make_context, payload, raw
 
 pytestmark = pytest.mark.unit
 
@@ -66,11 +66,11 @@ async def test_list_filters_by_conference_field_and_status() -> None:
         ctx, "demo-portal", raw(payload("b", content="Xin hỏi một điều chung chung.", conference_id=None)),
         key="2", now=NOW,
     )  # fmt: skip
-    assert [r["field"] for r in await handlers.list_opinions(ctx, {"conference_id": CONFERENCE})] == ["land"]
-    assert len(await handlers.list_opinions(ctx, {"status": "unclassified"})) == 1
-    assert len(await handlers.list_opinions(ctx, {"field": "land"})) == 1
+    assert [r["field"] for r in await ask(ctx, "list", {"conference_id": CONFERENCE})] == ["land"]
+    assert len(await ask(ctx, "list", {"status": "unclassified"})) == 1
+    assert len(await ask(ctx, "list", {"field": "land"})) == 1
     with pytest.raises(DomainError):
-        await handlers.list_opinions(ctx, {"status": "lost"})
+        await ask(ctx, "list", {"status": "lost"})
 
 
 async def test_show_finds_by_id_or_code_and_track_tells_only_the_public_status() -> None:
@@ -79,18 +79,18 @@ async def test_show_finds_by_id_or_code_and_track_tells_only_the_public_status()
     accepted = await handlers.submit_external(ctx, "demo-portal", raw(body), key="1", now=NOW)
     assert accepted.opinion is not None
     code = accepted.opinion.tracking_code
-    shown = await handlers.show(ctx, {"id": code.lower().replace("-", "")})
+    shown = await ask(ctx, "show", {"id": code.lower().replace("-", "")})
     assert shown["opinion_id"] == accepted.opinion.id
     assert shown["submitter"]["phone"] == "0912345678"
-    status = await handlers.track(ctx, {"tracking_code": code})
+    status = await ask(ctx, "track", {"tracking_code": code})
     assert status["tracking_code"] == code
     assert status["field"] == "land"
     assert "0912345678" not in str(status)
     assert "Trần Thị Hoa" not in str(status)
     with pytest.raises(NotFound):
-        await handlers.show(ctx, {"opinion_id": "unknown"})
+        await ask(ctx, "show", {"opinion_id": "unknown"})
     with pytest.raises(DomainError):
-        await handlers.track(ctx, {"tracking_code": "DT-0000-0001"})
+        await ask(ctx, "track", {"tracking_code": "DT-0000-0001"})
 
 
 async def test_the_dong_du_report_counts_opinions_by_field_and_topic(dong_du) -> None:  # type: ignore[no-untyped-def]
@@ -100,11 +100,11 @@ async def test_the_dong_du_report_counts_opinions_by_field_and_topic(dong_du) ->
                        submitter={"name": item.name, "role": item.role, "residence": item.residence})  # fmt: skip
         await handlers.submit_external(ctx, "demo-portal", raw(body), key=str(n), now=NOW)
     topics = len({item.topic for item in dong_du.opinions})
-    by_conference = await handlers.report(ctx, {"conference_id": CONFERENCE})
+    by_conference = await ask(ctx, "report", {"conference_id": CONFERENCE})
     assert by_conference["sentence"] == f"{len(dong_du.opinions)} ý kiến trong {topics} nhóm vấn đề"
     assert sum(f["opinions"] for f in by_conference["fields"]) == len(dong_du.opinions)
-    by_dates = await handlers.report(ctx, {"from": "2023-12-20", "to": "2023-12-20"})
+    by_dates = await ask(ctx, "report", {"from": "2023-12-20", "to": "2023-12-20"})
     assert by_dates["total"] == len(dong_du.opinions)
-    assert (await handlers.report(ctx, {"from": "2023-12-21", "to": "2023-12-31"}))["total"] == 0
+    assert (await ask(ctx, "report", {"from": "2023-12-21", "to": "2023-12-31"}))["total"] == 0
     with pytest.raises(DomainError):
-        await handlers.report(ctx, {"from": "2023-12-31", "to": "2023-12-01"})
+        await ask(ctx, "report", {"from": "2023-12-31", "to": "2023-12-01"})

@@ -2,7 +2,8 @@
 
 Replica A groups a new opinion and is held just before its insert; replica B groups a near-duplicate
 against the same (empty) topics and records it. Released, A must not record a second topic for the
-same concern: its insert clashes on the conference's sequence number, it reloads and joins B's topic.
+same concern: its insert clashes on the conference's sequence number, the unit of work runs its
+handler again, which reloads the topics and joins B's.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from pathlib import Path
 import pytest
 
 from services.intake.adapters.repository import OPINIONS, ensure_indexes
-from services.intake.handlers import submit_external
 from shared.storage import DocumentStore, open_store
 from shared.storage.port import Doc, Index
 from tests.fakes import InMemoryStore
-from tests.unit.intake.intake_handler_support import NOW, make_context, payload, raw
+from tests.unit.intake.intake_handler_support import NOW, make_context, payload, raw, submit_external
 
 pytestmark = pytest.mark.unit
 
@@ -31,11 +31,11 @@ class HeldInserts:
         self.waiting = asyncio.Event()
         self.release = asyncio.Event()
 
-    async def insert(self, collection: str, doc: Doc) -> None:
-        if collection == OPINIONS and not self.release.is_set():
+    async def save(self, collection: str, doc: Doc) -> None:
+        if collection == OPINIONS and doc["version"] == 1 and not self.release.is_set():
             self.waiting.set()
             await self.release.wait()
-        await self.store.insert(collection, doc)
+        await self.store.save(collection, doc)
 
     async def ensure_indexes(self, collection: str, indexes: Sequence[Index]) -> None:
         await self.store.ensure_indexes(collection, indexes)

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.intake.domain import Channel, OpinionKind, SubmitOpinion, validate_submission
+from services.intake.adapters.wire import read_submission
+from services.intake.domain import Channel, OpinionKind, SubmitOpinion, refusals
 from shared.errors import DomainError, NotFound
 
 pytestmark = pytest.mark.unit
@@ -40,7 +41,11 @@ VALID: dict[str, Any] = {
 
 
 def _validate(payload: Any, source: str = "cong-thong-tin") -> SubmitOpinion:
-    return validate_submission(payload, source=source, known_sources=SOURCES, known_conferences=CONFERENCES)
+    """The submission as it arrives (JSON bytes), read once, then its conference looked up."""
+    command = read_submission(json.dumps(payload).encode(), source, SOURCES)
+    if command.conference_id is not None and command.conference_id not in CONFERENCES:
+        raise refusals.unknown_conference(command.conference_id)  # as the handler does with its snapshots
+    return command
 
 
 def _with(path: str, value: Any, base: dict[str, Any] = VALID) -> dict[str, Any]:
@@ -145,10 +150,12 @@ def _outcome(payload: Any) -> str:
     return "accepted"
 
 
+# Text without lone surrogates: a submission arrives as UTF-8 bytes, which cannot carry one.
+_chars = st.characters(exclude_categories=("Cs",))
 _json = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(_chars, max_size=20),
     lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+        st.lists(children, max_size=4) | st.dictionaries(st.text(_chars, max_size=12), children, max_size=4)
     ),
     max_leaves=20,
 )

@@ -6,7 +6,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from services.intake.validation import decode_payload, reason_for_validation_error
+from services.intake.adapters.wire import reading
+from shared import refusals
 from shared.contracts.intake import SubmitOpinion
 from shared.errors import DomainError
 
@@ -22,7 +23,7 @@ VALID: dict[str, Any] = {
 def _reason(payload: Any) -> DomainError:
     with pytest.raises(ValidationError) as caught:
         SubmitOpinion.model_validate(payload)
-    return reason_for_validation_error(caught.value.errors())
+    return refusals.explain(caught.value.errors(), reading)
 
 
 def test_the_valid_example_passes_the_wire_contract() -> None:
@@ -56,7 +57,7 @@ def test_the_path_of_a_nested_problem_is_named_in_the_sentence() -> None:
 
 
 def test_an_empty_error_list_still_yields_a_refusal() -> None:
-    assert reason_for_validation_error([]).code == "wrong_type"
+    assert refusals.explain([], reading).code == "wrong_type"
 
 
 @pytest.mark.parametrize(
@@ -69,9 +70,9 @@ def test_an_empty_error_list_still_yields_a_refusal() -> None:
 )
 def test_undecodable_bytes_are_refused_with_one_reason(raw: bytes, code: str) -> None:
     with pytest.raises(DomainError) as caught:
-        decode_payload(raw)
+        refusals.decode_json(raw)
     assert caught.value.code == code
 
 
 def test_decoding_gives_back_the_json_value() -> None:
-    assert decode_payload(json.dumps(VALID, ensure_ascii=False).encode()) == VALID
+    assert refusals.decode_json(json.dumps(VALID, ensure_ascii=False).encode()) == VALID

@@ -1,4 +1,4 @@
-"""``intake.cmd.report``: opinions by field and topic, for a conference or a date range."""
+"""Opinions by field and topic, for a conference or a date range (``intake.cmd.report``)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from services.intake import domain as d
 from shared.privacy import redact
 from shared.timeutil import VN_TZ
+
+from .opinion import Opinion
+
+__all__ = ["build_report", "utc_bounds"]
 
 
 def utc_bounds(start: dt.date, end: dt.date) -> tuple[str, str]:
@@ -18,9 +21,9 @@ def utc_bounds(start: dt.date, end: dt.date) -> tuple[str, str]:
     return low.isoformat(), high.isoformat()
 
 
-def build_report(opinions: list[d.Opinion], names: dict[str, str], scope: dict[str, Any]) -> dict[str, Any]:
+def build_report(opinions: list[Opinion], names: dict[str, str], scope: dict[str, Any]) -> dict[str, Any]:
     """Totals by field and by topic; an opinion outside any topic counts as a topic of its own."""
-    topics: dict[str, list[d.Opinion]] = {}
+    topics: dict[str, list[Opinion]] = {}
     for opinion in opinions:
         topics.setdefault(opinion.topic_group_id or opinion.id, []).append(opinion)
     by_field = Counter(opinion.field for opinion in opinions)
