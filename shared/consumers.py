@@ -38,10 +38,17 @@ BUSY = "Hệ thống tạm thời bận; vui lòng thử lại sau ít phút."
 class Subscriptions:
     """The consumers and commands of one service, registered on its broker."""
 
-    def __init__(self, broker: NatsBroker, settings: ServiceSettings, uow: UnitOfWork) -> None:
+    def __init__(
+        self,
+        broker: NatsBroker,
+        settings: ServiceSettings,
+        uow: UnitOfWork,
+        on_refused: Callable[[str], None],
+    ) -> None:
         self.broker = broker
         self.settings = settings
         self.uow = uow
+        self.on_refused = on_refused  # counts a command payload refused with this reason code
         self.lag_consumers: list[tuple[str, str]] = []  # (stream, durable) of every consumer
 
     def consumer(self, subject: str, purpose: str, *, batch_size: int = 16) -> Callable[[F], F]:
@@ -126,7 +133,12 @@ class Subscriptions:
         """``func`` fed the raw body validated once as ``model``, answered."""
 
         async def typed(body: Any) -> CommandResult:
-            return await self._answer(subject, lambda: func(command_payload(model, body)))
+            try:
+                command = command_payload(model, body)
+            except DomainError as exc:  # like an untyped command's payload refused by the policy
+                self.on_refused(exc.code)
+                return CommandResult(ok=False, code=exc.code, message=exc.message)
+            return await self._answer(subject, lambda: func(command))
 
         typed.__name__ = func.__name__
         typed.__doc__ = func.__doc__

@@ -1,9 +1,8 @@
 """ServiceHost: everything a service process needs around its handlers.
 
 It composes the NATS connection (``shared.connection``), the streams (``shared.streams``), the
-consumers and commands (``shared.consumers``, with the ack policy of ``shared.reliability``), the one
-publish path (``shared.publisher``) and the unit of work, and runs their lifecycle: the store, the
-ops HTTP server (/metrics, /healthz, /readyz) and the periodic jobs.
+consumers and commands (``shared.consumers``, acked by ``shared.reliability``), the one publish path
+(``shared.publisher``) and the unit of work, and runs the store, the ops HTTP server and the jobs.
 """
 
 from __future__ import annotations
@@ -60,11 +59,7 @@ class ServiceHost:
         self.metrics = CommonMetrics(self.registry)
         self.consumer_lag = ConsumerLag(self.registry, self.name)
         self.owned = streams.owned(owned_streams)
-        self.policy = ReliableConsumer(
-            self.name,
-            self.publish_rejection,
-            lambda reason: self.metrics.rejected.labels(self.name, reason).inc(),
-        )
+        self.policy = ReliableConsumer(self.name, self.publish_rejection, self._count_rejection)
         self.policy.on_retry = lambda subject: self.metrics.retried.labels(self.name, subject).inc()
         tracer = tracer_provider or tracer_provider_for(settings)
         self.watch = PermissionWatch(settings.nats_user)
@@ -74,7 +69,7 @@ class ServiceHost:
         self._store: DocumentStore | None = None
         # Every handler's outcome is committed here; ``outbox`` names the collections it sweeps.
         self.uow = UnitOfWork(lambda: self.store, self.publish, set(outbox))
-        self.subscriptions = Subscriptions(self.broker, settings, self.uow)
+        self.subscriptions = Subscriptions(self.broker, settings, self.uow, self._count_rejection)
         self.lag_consumers = self.subscriptions.lag_consumers  # (stream, durable) of every consumer
         self.ops = OpsServer(settings.http_host, settings.resolved_http_port(), self.registry, self.readiness)
         self.on_start: list[Callable[[DocumentStore], Awaitable[None]]] = []
@@ -86,8 +81,6 @@ class ServiceHost:
             (settings.outbox_sweep_seconds, self.sweep_outbox),
         ]
         self._tasks: list[asyncio.Task[None]] = []
-
-    # -- registration ---------------------------------------------------------------------------
 
     @property
     def store(self) -> DocumentStore:
@@ -122,8 +115,6 @@ class ServiceHost:
         """The JetStream message being handled (see ``Subscriptions.current_message``)."""
         return self.subscriptions.current_message()
 
-    # -- publishing -----------------------------------------------------------------------------
-
     async def publish(self, events: Sequence[Event]) -> None:
         """Publish events on their subjects; returns once JetStream stored every one (see ``Publisher``)."""
         await self.publisher.publish([(event.routing_subject(), event) for event in events])
@@ -132,11 +123,12 @@ class ServiceHost:
         """Record a refused message on ``deadletter.<service>.<reason>`` (the DEADLETTER stream)."""
         await self.publisher.publish([(DeadLetter.subject(self.name, rejection.reason), rejection)])
 
+    def _count_rejection(self, reason: str) -> None:
+        self.metrics.rejected.labels(self.name, reason).inc()
+
     async def sweep_outbox(self) -> None:
         """Re-publish what was saved and never confirmed by JetStream (the unit of work's sweep)."""
         await self.uow.sweep()
-
-    # -- lifecycle ------------------------------------------------------------------------------
 
     async def readiness(self) -> dict[str, str]:
         """Each check and "ok", or the sentence saying what is not ready."""
