@@ -76,9 +76,11 @@ def _commit(
     now: dt.datetime,
     target: ConferenceState,
     event_cls: type[ConferenceEvent],
+    *,
     changes: dict[str, Any],
     extra: dict[str, Any],
 ) -> tuple[_C, list[ConferenceEvent]]:
+    """The next version in state ``target`` with ``changes``, and its event (``extra``: its own fields)."""
     now_utc = now.astimezone(dt.UTC)
     new = replace(
         conf,
@@ -109,8 +111,8 @@ class Transitions(ConferenceData):
             now,
             target,
             ConferenceAnnounced,
-            {"announced_at": now.astimezone(dt.UTC)},
-            {"announced_at": now.astimezone(dt.UTC)},
+            changes={"announced_at": now.astimezone(dt.UTC)},
+            extra={"announced_at": now.astimezone(dt.UTC)},
         )
 
     def reschedule(
@@ -147,8 +149,12 @@ class Transitions(ConferenceData):
             now,
             target,
             ConferenceRescheduled,
-            {"details": details, "postponed_from": None, "overridden_conflicts": overridden},
-            {"previous_start": self.start, "previous_end": self.end, "overridden_conflicts": overridden},
+            changes={"details": details, "postponed_from": None, "overridden_conflicts": overridden},
+            extra={
+                "previous_start": self.start,
+                "previous_end": self.end,
+                "overridden_conflicts": overridden,
+            },
         )
 
     def postpone(
@@ -166,8 +172,8 @@ class Transitions(ConferenceData):
             now,
             target,
             ConferencePostponed,
-            {"postponed_from": self.state, "reason": reason},
-            {"reason": reason, "postponed_from": self.state},
+            changes={"postponed_from": self.state, "reason": reason},
+            extra={"reason": reason, "postponed_from": self.state},
         )
 
     def cancel(self, reason: str, *, command_id: str, now: dt.datetime) -> tuple[Self, list[ConferenceEvent]]:
@@ -183,8 +189,8 @@ class Transitions(ConferenceData):
             now,
             target,
             ConferenceCancelled,
-            {"reason": reason, "cancelled_at": now.astimezone(dt.UTC), "postponed_from": None},
-            {"reason": reason, "cancelled_from": self.state},
+            changes={"reason": reason, "cancelled_at": now.astimezone(dt.UTC), "postponed_from": None},
+            extra={"reason": reason, "cancelled_from": self.state},
         )
 
     def hold(
@@ -222,8 +228,8 @@ class Transitions(ConferenceData):
             now,
             target,
             ConferenceHeld,
-            {"held_at": held.astimezone(dt.UTC), "conclusion_due": due, "record": record},
-            {
+            changes={"held_at": held.astimezone(dt.UTC), "conclusion_due": due, "record": record},
+            extra={
                 "held_at": held.astimezone(dt.UTC),
                 "conclusion_due": due,
                 "attendee_count": attendee_count,
@@ -256,8 +262,8 @@ class Transitions(ConferenceData):
             now,
             target,
             ConferenceConcluded,
-            {"concluded_at": now.astimezone(dt.UTC), "record": record},
-            {
+            changes={"concluded_at": now.astimezone(dt.UTC), "record": record},
+            extra={
                 "concluded_at": now.astimezone(dt.UTC),
                 "conclusion_due": self.conclusion_due,
                 "late": late,
@@ -278,6 +284,6 @@ class Transitions(ConferenceData):
             now,
             target,
             ConferenceClosed,
-            {"closed_at": now.astimezone(dt.UTC)},
-            {"closed_at": now.astimezone(dt.UTC), "record": self.record},
+            changes={"closed_at": now.astimezone(dt.UTC)},
+            extra={"closed_at": now.astimezone(dt.UTC), "record": self.record},
         )
