@@ -48,6 +48,8 @@ def build(settings: ServiceSettings | None = None, *, clock: Clock = utcnow) -> 
     built: list[Deps] = []
 
     def deps() -> Deps:
+        if not built:
+            raise RuntimeError("the notification host has not started (its Deps are built in on_start)")
         return built[0]
 
     async def on_start(store: DocumentStore) -> None:
