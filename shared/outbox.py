@@ -74,10 +74,3 @@ async def unpublished(store: DocumentStore, collections: Iterable[str]) -> list[
         found += [(collection, d) for d in await store.find(collection, {"has_unpublished": True})]
     return found
 
-
-def record(doc: Doc, cause: str, events: Sequence[Event]) -> None:
-    """Deprecated: intake's own outbox write, until intake commits through the unit of work."""
-    causes: dict[str, Any] = doc.setdefault("outbox", {})
-    causes[cause] = dump_events(events)
-    while len(causes) > MAX_CAUSES:
-        causes.pop(next(iter(causes)))

@@ -296,6 +296,25 @@ async def test_a_service_cannot_publish_submissions_or_another_contexts_events(s
     assert await message_count(assignment, "ASSIGNMENT") == 0
 
 
+async def test_intake_cannot_ask_scheduling_anything(server: Server) -> None:
+    """Intake knows conferences from their events only: no synchronous request inside its consumer."""
+    scheduling = await server.connect("scheduling")
+    commands = await scheduling.subscribe("scheduling.cmd.>")
+    await scheduling.flush()
+    errors = Errors()
+    intake = await server.connect("intake", errors)
+    forbidden = ["scheduling.cmd.show", "scheduling.cmd.plan"]
+
+    for subject in forbidden:
+        await intake.publish(subject, b"{}")
+    await intake.flush()
+    await errors.wait_for(len(forbidden))
+
+    assert violations(errors, "publish") == set(forbidden)
+    with pytest.raises(nats.errors.TimeoutError):
+        await commands.next_msg(timeout=0.3)
+
+
 @pytest.mark.parametrize("service", sorted(SERVICE_STREAMS))
 async def test_each_service_creates_its_own_stream_and_the_deadletter_stream_but_no_other(
     server: Server, service: str
