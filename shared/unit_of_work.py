@@ -81,13 +81,17 @@ class UnitOfWork:
         """Save every change, publish every event in order, then clear the outboxes."""
         store = self.store()
         saved: list[tuple[str, Doc]] = []
+        events: list[Event] = []
         for outcome in outcomes:
             for change in outcome.changes:
                 doc = outbox.stage(change.doc, change.previous, change.cause, change.events)
                 await store.save(change.collection, doc)
                 self.collections.add(change.collection)
                 saved.append((change.collection, doc))
-        events = [e for outcome in outcomes for e in outcome.all_events]
+                # Events an earlier version left unconfirmed go out first: clearing the outbox
+                # below forgets them too.
+                events += outbox.pending(change.previous or {}) + list(change.events)
+            events += outcome.events
         if saved and events:
             failpoints.reached(failpoints.AFTER_SAVE)
         await self.publish(events)
