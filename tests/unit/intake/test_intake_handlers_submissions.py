@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from services.intake import handlers
 from services.intake.deps import UNKNOWN_CONFERENCE_DELIVERIES
 from shared.contracts.intake import (
     AcknowledgementDue,
@@ -18,6 +19,7 @@ from tests.fakes import InMemoryStore
 from tests.unit.intake.intake_handler_support import (
     CONFERENCE,
     NOW,
+    SNAPSHOT,
     make_context,
     payload,
     raw,
@@ -167,3 +169,27 @@ async def test_two_replicas_with_their_own_topic_caches_group_like_one(dong_du) 
         by_topic.setdefault(item.topic, set()).add(opinion.topic_group_id or "")
     assert all(len(groups) == 1 for groups in by_topic.values())
     assert len({o.topic_group_id for o in stored}) == len(by_topic)
+
+
+async def test_an_unknown_conference_is_waited_for_until_the_last_allowed_delivery() -> None:
+    ctx = make_context()
+    body = raw(payload("dd-wait", conference_id="hn-chua-co"))
+    for delivery in range(1, UNKNOWN_CONFERENCE_DELIVERIES):
+        with pytest.raises(TransientError):
+            await submit_external(ctx, "demo-portal", body, key="s:w", now=NOW, deliveries=delivery)
+    refused = await submit_external(
+        ctx, "demo-portal", body, key="s:w", now=NOW, deliveries=UNKNOWN_CONFERENCE_DELIVERIES
+    )
+    assert refused.error is not None
+    assert refused.error.code == "unknown_conference"
+
+
+async def test_a_conference_known_from_any_of_its_events_is_enough_and_the_newest_snapshot_wins() -> None:
+    ctx = make_context(conference_known=False)
+    moved = SNAPSHOT.model_copy(update={"unit_code": "xa-moi", "state": "announced", "conference_version": 2})
+    await ctx.uow.commit([await handlers.keep_conference(ctx.deps, moved)])
+    await ctx.uow.commit([await handlers.keep_conference(ctx.deps, SNAPSHOT)])  # older: changes nothing
+    result = await submit_external(ctx, "demo-portal", raw(payload("dd-ev")), key="s:e", now=NOW)
+    classified = result.events[1]
+    assert isinstance(classified, OpinionClassified)
+    assert (classified.unit_code, classified.level) == ("xa-moi", "commune")
