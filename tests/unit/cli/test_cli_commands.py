@@ -1,0 +1,88 @@
+"""The CLI builds every payload from the command contracts: a bad input never leaves the operator's desk.
+
+Nothing listens on the NATS address these tests set, so a command that got as far as connecting would
+answer ``nats_unreachable`` instead of the refusal asserted here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from services.cli.client import encode
+from services.cli.conclusion.notice import Outcome, field_name
+from services.cli.conclusion.reply import items_of
+from services.cli.main import app
+from shared.contracts.scheduling_commands import ReportConferences
+
+pytestmark = pytest.mark.unit
+
+NOWHERE = {"DIALOGUE_NATS_URL": "nats://127.0.0.1:1", "COLUMNS": "200"}
+
+
+def dialogue(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args), env=NOWHERE)
+
+
+def said(result: Result) -> str:
+    return " ".join(result.output.split())
+
+
+def test_a_date_the_service_would_refuse_is_refused_before_anything_is_sent() -> None:
+    result = dialogue("assignment", "answer", "DT-1", "--agency", "hn-sgd", "--number", "1/SGD",
+                      "--summary", "Đã trả lời.", "--date", "2026-13-01")  # fmt: skip
+    assert result.exit_code == 1
+    assert "Trường “document_date”" in said(result)
+    assert "nats_unreachable" not in said(result)
+
+
+def test_a_status_outside_the_contract_is_refused_with_the_allowed_values() -> None:
+    result = dialogue("opinion", "list", "--status", "da-xong")
+    assert result.exit_code == 1
+    assert "classified, reclassified, unclassified. (invalid_value)" in said(result)
+
+
+def test_an_empty_submitter_name_is_refused_under_the_name_intake_would_use() -> None:
+    result = dialogue("opinion", "submit", "--content", "Đường thôn 3 xuống cấp.", "--name", "")
+    assert result.exit_code == 1
+    assert "“submitter.name” đang để trống" in said(result)
+    assert "(missing_field)" in said(result)
+
+
+def test_a_time_the_cli_cannot_read_names_the_option_and_the_expected_form() -> None:
+    result = dialogue("conference", "announce", "hn-1", "--at", "hôm qua")
+    assert result.exit_code == 2
+    assert "Trường “--at” phải là thời điểm dạng 2026-12-05 08:00 (giờ Việt Nam)" in said(result)
+    assert "(wrong_type)" in said(result)
+
+
+def test_a_chair_without_a_title_is_refused_with_the_form_to_type() -> None:
+    result = dialogue("conference", "plan", "--title", "Hội nghị", "--unit", "dong-du",
+                      "--start", "2026-12-05 08:00", "--end", "2026-12-05 11:00",
+                      "--chair", "Lê Thị Thủy", "--group", "citizens")  # fmt: skip
+    assert result.exit_code == 2
+    assert "“--chair” phải là dạng 'Họ tên|Chức vụ'" in said(result)
+
+
+def test_an_unknown_service_is_refused_with_the_four_it_can_run() -> None:
+    result = dialogue("run", "portal")
+    assert result.exit_code == 2
+    assert "scheduling, intake, assignment, notification. (invalid_value)" in said(result)
+
+
+def test_a_contract_goes_on_the_wire_under_its_aliases_without_unset_fields() -> None:
+    report = ReportConferences(date_from="2023-01-01", date_to="2023-12-31")
+    assert json.loads(encode(report)) == {"from": "2023-01-01", "to": "2023-12-31"}
+
+
+def test_the_notice_reads_the_reply_and_ignores_keys_it_does_not_use() -> None:
+    row = {"tracking_code": "DT-1", "summary": "Đường thôn 3.", "submitter": "Bà C", "field": "land",
+           "outcome": "assigned", "agency_name": "Sở Nông nghiệp và Môi trường", "deadline": "2024-01-31",
+           "transfer_body": "", "direct_answer": "", "answered_at": "2023-12-20"}  # fmt: skip
+    (item,) = items_of({"conference": {}, "items": [row]})
+    assert item.outcome is Outcome.ASSIGNED
+    assert item.deadline == dt.date(2024, 1, 31)
+    assert field_name(item) == "Đất đai"
