@@ -21,6 +21,34 @@ from shared.subjects import Assignment, Intake
 pytestmark = pytest.mark.service
 
 
+def classified() -> OpinionClassified:
+    return OpinionClassified(
+        event_id=derived_id("trace", 1),
+        opinion_id="op-trace",
+        tracking_code="DT-TRACE",
+        field="labour_jobs",
+        kind=OpinionKind.PROPOSAL,
+        summary="Đề nghị đào tạo nghề cho lao động nông thôn.",
+        received_at="2026-11-27T08:00:00+00:00",
+    )
+
+
+def assigned_after(event: OpinionClassified) -> OpinionAssigned:
+    return OpinionAssigned(
+        event_id=derived_id(event.event_id, "OpinionAssigned"),
+        correlation_id=event.correlation_id,
+        opinion_id=event.opinion_id,
+        tracking_code=event.tracking_code,
+        agency_code="hn-snv",
+        agency_name="Sở Nội vụ",
+        field=event.field,
+        deadline="2026-12-18",
+        summary=event.summary,
+        received_at=event.received_at,
+        assigned_at=event.received_at,
+    )
+
+
 async def test_a_consumed_event_and_the_event_it_causes_share_one_trace(
     settings_for: Callable[[str], ServiceSettings], nats_client: Client
 ) -> None:
@@ -35,12 +63,7 @@ async def test_a_consumed_event_and_the_event_it_causes_share_one_trace(
 
     @assignment.consumer(Intake.OPINION_CLASSIFIED, "classified")
     async def route(event: OpinionClassified) -> None:
-        await assignment.publish([OpinionAssigned(
-            event_id=derived_id(event.event_id, "OpinionAssigned"), correlation_id=event.correlation_id,
-            opinion_id=event.opinion_id, tracking_code=event.tracking_code,
-            agency_code="hn-snv", agency_name="Sở Nội vụ", field=event.field, deadline="2026-12-18",
-            summary=event.summary, received_at=event.received_at, assigned_at=event.received_at,
-        )])  # fmt: skip
+        await assignment.publish([assigned_after(event)])
 
     @intake.consumer(Assignment.OPINION_ASSIGNED, "assigned-probe")
     async def notify(event: OpinionAssigned) -> None:
@@ -49,13 +72,7 @@ async def test_a_consumed_event_and_the_event_it_causes_share_one_trace(
     # Each consumes the other's stream, and waits for its owner to create it: start them together.
     await asyncio.gather(intake.start(), assignment.start())
     try:
-        await intake.publish([
-            OpinionClassified(
-                event_id=derived_id("trace", 1), opinion_id="op-trace", tracking_code="DT-TRACE", field="labour_jobs",
-                kind=OpinionKind.PROPOSAL, summary="Đề nghị đào tạo nghề cho lao động nông thôn.",
-                received_at="2026-11-27T08:00:00+00:00",  # type: ignore[arg-type]
-            )
-        ])  # fmt: skip
+        await intake.publish([classified()])
         async with asyncio.timeout(15):
             while not notified:
                 await asyncio.sleep(0.05)
