@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from services.cli.conclusion.notice import ConclusionItem, ConferenceInfo, Outcome, Person, Signer
+from shared.timeutil import VN_TZ
 
 KIND_WORDS = ("tỉnh ", "thành phố ", "huyện ", "thị xã ", "xã ", "phường ", "thị trấn ")
 
@@ -46,11 +47,13 @@ def info_of(
     unit_name = conf.get("unit_name") or conf.get("unit_code") or ""
     chairs = tuple(Person(c["name"], c["title"]) for c in conf.get("chairs", []))
     first = chairs[0] if chairs else Person("", "Chủ tịch")
-    held = dt.datetime.fromisoformat(conf["starts_at"]).date() if conf.get("starts_at") else issued_on
+    # The day it was held in Vietnam, whatever offset the reply writes the start with.
+    starts_at = conf.get("starts_at")
+    held = dt.datetime.fromisoformat(starts_at).astimezone(VN_TZ).date() if starts_at else issued_on
     return ConferenceInfo(
         title=(conf.get("title") or f"hội nghị {conf['conference_id']}"),
         unit_name=unit_name,
-        level=conf.get("level", ""),
+        level=conf.get("level") or "",
         held_on=held,
         chairs=chairs,
         issuing_body=issuing_body or f"Ủy ban nhân dân {unit_name}",
@@ -59,5 +62,5 @@ def info_of(
         issued_on=issued_on,
         signer=Signer(first.name, first.title.upper()),
         concluded_by=f"đồng chí {first.title}" if first.name else "Chủ tịch",
-        venue=conf.get("venue", ""),
+        venue=conf.get("venue") or "",
     )

@@ -14,7 +14,7 @@ from typer.testing import CliRunner, Result
 
 from services.cli.client import encode
 from services.cli.conclusion.notice import Outcome, field_name
-from services.cli.conclusion.reply import items_of
+from services.cli.conclusion.reply import info_of, items_of
 from services.cli.main import app
 from shared.contracts.scheduling_commands import ReportConferences
 
@@ -86,3 +86,14 @@ def test_the_notice_reads_the_reply_and_ignores_keys_it_does_not_use() -> None:
     assert item.outcome is Outcome.ASSIGNED
     assert item.deadline == dt.date(2024, 1, 31)
     assert field_name(item) == "Đất đai"
+
+
+def test_the_notice_dates_the_conference_by_its_day_in_vietnam() -> None:
+    # 06:30 in Vietnam is still the previous day in UTC.
+    conference = {"conference_id": "hn-1", "title": "hội nghị đối thoại", "unit_name": "xã Đồng Du",
+                  "starts_at": "2023-12-19T23:30:00Z", "chairs": [{"name": "Lê Thị Thủy", "title": "Bí thư"}],
+                  "venue": None}  # fmt: skip
+    info = info_of({"conference": conference, "items": []}, "1/TB", dt.date(2023, 12, 28))
+    assert info.held_on == dt.date(2023, 12, 20)
+    assert info.venue == ""
+    assert info.signer.name == "Lê Thị Thủy"
