@@ -9,6 +9,7 @@ domain does not know (the correlation id, names looked up in configuration).
 from __future__ import annotations
 
 import dataclasses
+import enum
 from collections.abc import Iterable
 from types import ModuleType
 from typing import Any
@@ -30,9 +31,20 @@ def to_contract(event: object, contracts: ModuleType, **extra: Any) -> Event:
         raise TypeError(f"{type(event).__name__} is not a domain event (a dataclass instance)")
     contract = contract_of(event, contracts)
     known = contract.model_fields
-    fields = {f.name: getattr(event, f.name) for f in dataclasses.fields(event) if f.name in known}
+    fields = {f.name: _plain(getattr(event, f.name)) for f in dataclasses.fields(event) if f.name in known}
     fields.update({k: v for k, v in extra.items() if k in known})
     return contract.model_validate(fields)
+
+
+def _plain(value: Any) -> Any:
+    """Nested domain values as the JSON-like data a contract validates: dataclasses, enums, tuples."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
 def to_contracts(events: Iterable[object], contracts: ModuleType, **extra: Any) -> list[Event]:

@@ -8,26 +8,14 @@ are the documentation other systems read (they end up in the AsyncAPI documents)
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from shared.ids import derived_id, new_id
 from shared.timeutil import utcnow
 
-# Namespace for deterministic ids: an event caused by message X always gets the same id, so a
-# re-publish after a crash is dropped by JetStream's Nats-Msg-Id de-duplication and by consumers.
-EVENT_NAMESPACE = uuid.UUID("6f1c2a4e-3b7d-5e8f-9a0b-1c2d3e4f5a6b")
-
-
-def derived_id(*parts: object) -> str:
-    """A stable id derived from the given parts (uuid5)."""
-    return str(uuid.uuid5(EVENT_NAMESPACE, "/".join(str(p) for p in parts)))
-
-
-def new_id() -> str:
-    """A fresh random id."""
-    return str(uuid.uuid4())
+__all__ = ["Command", "CommandResult", "Event", "Message", "Value", "derived_id", "new_id"]
 
 
 class Message(BaseModel):
