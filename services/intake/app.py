@@ -83,12 +83,17 @@ def build(settings: ServiceSettings | None = None) -> ServiceHost:
         async with deps().locks.scope() as locks:
             result: Submitted = await host.uow.run(
                 lambda: handlers.submit_external(
-                    deps(), locks, raw.subject.split(".", 2)[2], raw.data, now=utcnow(),
-                    key=f"{meta.stream}:{meta.sequence.stream}", msg_id=(raw.headers or {}).get("Nats-Msg-Id"),
+                    deps(),
+                    locks,
+                    raw.subject.split(".", 2)[2],
+                    raw.data,
+                    now=utcnow(),
+                    key=f"{meta.stream}:{meta.sequence.stream}",
+                    msg_id=(raw.headers or {}).get("Nats-Msg-Id"),
                     deliveries=meta.num_delivered,
                 ),
                 "submission",
-            )  # fmt: skip
+            )
         await settle(result)
 
     @host.command(Intake.CMD, "submit", payload=SubmitDeskOpinion)

@@ -96,15 +96,20 @@ class _Recorded:
             return Outcome(events=events, reply=reply)
         opinion, seq = self.opinion, self.seq
         return Outcome(
-            changes=[self.change], events=extra, reply=reply,
+            changes=[self.change],
+            events=extra,
+            reply=reply,
             after_commit=lambda: deps.topics.remember(opinion, seq),
-        )  # fmt: skip
+        )
 
 
 async def _record(
-    deps: Deps, locks: LockScope, command: d.SubmitOpinion, conference: ConferenceSnapshot | None,
+    deps: Deps,
+    locks: LockScope,
+    command: d.SubmitOpinion,
+    conference: ConferenceSnapshot | None,
     now: dt.datetime,
-) -> _Recorded:  # fmt: skip
+) -> _Recorded:
     """Record a checked submission once; a known one answers with the events it produced then."""
     if command.conference_id is not None:
         # Grouping reads the conference's recorded opinions: group and record as one step.
@@ -130,9 +135,16 @@ async def _record(
 
 
 async def submit_external(
-    deps: Deps, locks: LockScope, source: str, raw: bytes, *, key: str, now: dt.datetime,
-    msg_id: str | None = None, deliveries: int = 1,
-) -> Outcome[Submitted]:  # fmt: skip
+    deps: Deps,
+    locks: LockScope,
+    source: str,
+    raw: bytes,
+    *,
+    key: str,
+    now: dt.datetime,
+    msg_id: str | None = None,
+    deliveries: int = 1,
+) -> Outcome[Submitted]:
     """Accept or refuse one message of ``intake.submit.<source>``; ``key`` identifies the message.
 
     A conference intake has no snapshot of yet is waited for (``TransientError``: redelivered
@@ -178,9 +190,13 @@ async def reclassify(deps: Deps, body: ReclassifyOpinion, now: dt.datetime) -> O
     if replayed is not None:
         return Outcome(events=replayed, reply=views.detail(opinion, names))
     domain_events = opinion.reclassify(
-        body.field.strip(), by=body.by.strip(), reason=body.reason.strip(), at=now, command_id=cause,
+        body.field.strip(),
+        by=body.by.strip(),
+        reason=body.reason.strip(),
+        at=now,
+        command_id=cause,
         rules=deps.rules,
-    )  # fmt: skip
+    )
     if not domain_events:  # the domain already applied it and the outbox forgot it
         return Outcome(reply=views.detail(opinion, names))
     conference = await conference_snapshot.load(deps.store, opinion.conference_id)

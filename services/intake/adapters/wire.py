@@ -130,11 +130,15 @@ def accepted(source: str, key: str, opinion: d.Opinion, duplicate: bool) -> c.Su
     """The positive outcome of one message (its id derives from the message's delivery ``key``)."""
     said = "đã được tiếp nhận trước đó" if duplicate else "đã được tiếp nhận"
     return c.SubmissionOutcome(
-        event_id=derived_id(opinion.id, "SubmissionOutcome", key), correlation_id=opinion.id,
-        source=source, external_id=opinion.external_id, accepted=True, opinion_id=opinion.id,
+        event_id=derived_id(opinion.id, "SubmissionOutcome", key),
+        correlation_id=opinion.id,
+        source=source,
+        external_id=opinion.external_id,
+        accepted=True,
+        opinion_id=opinion.id,
         tracking_code=opinion.tracking_code,
         message=f"Ý kiến {said} với mã theo dõi {opinion.tracking_code}; dùng mã này để tra cứu kết quả.",
-    )  # fmt: skip
+    )
 
 
 def _raw_text(raw: bytes) -> tuple[str, str]:
@@ -155,9 +159,15 @@ def _external_id(raw: bytes) -> str | None:
 
 
 def refusal(
-    error: DomainError, *, source: str, raw: bytes, key: str, at: dt.datetime, msg_id: str | None = None,
+    error: DomainError,
+    *,
+    source: str,
+    raw: bytes,
+    key: str,
+    at: dt.datetime,
+    msg_id: str | None = None,
     deliveries: int = 1,
-) -> tuple[list[Event], MessageRejected]:  # fmt: skip
+) -> tuple[list[Event], MessageRejected]:
     """The rejection event and negative outcome of one refused message, and its dead-letter record."""
     external_id = None if error.code in _UNREAD else _external_id(raw)
     record_id = derived_id("intake-rejection", source, key)
@@ -165,13 +175,25 @@ def refusal(
     event = d.rejection_for(error, source=source, external_id=external_id, payload_ref=payload_ref, at=at)
     correlation = d.opinion_id_for(source, external_id) if external_id else record_id
     outcome = c.SubmissionOutcome(
-        event_id=derived_id(record_id, "SubmissionOutcome"), correlation_id=correlation, source=source,
-        external_id=external_id, accepted=False, reason=error.code, message=error.message,
-    )  # fmt: skip
+        event_id=derived_id(record_id, "SubmissionOutcome"),
+        correlation_id=correlation,
+        source=source,
+        external_id=external_id,
+        accepted=False,
+        reason=error.code,
+        message=error.message,
+    )
     text, encoding = _raw_text(raw)
     dead_letter = MessageRejected(
-        event_id=record_id, correlation_id=correlation, service="intake", subject=Intake.submit(source),
-        reason=error.code, message=error.message, raw_payload=text, raw_encoding=encoding,
-        original_msg_id=msg_id, deliveries=deliveries,
-    )  # fmt: skip
+        event_id=record_id,
+        correlation_id=correlation,
+        service="intake",
+        subject=Intake.submit(source),
+        reason=error.code,
+        message=error.message,
+        raw_payload=text,
+        raw_encoding=encoding,
+        original_msg_id=msg_id,
+        deliveries=deliveries,
+    )
     return [to_contract(event, c, correlation_id=correlation), outcome], dead_letter

@@ -23,9 +23,15 @@ from .opinion import Opinion
 from .text import fold
 
 __all__ = [
-    "GroupCandidate", "GroupingPolicy", "TopicGroup", "assign_group", "candidate", "group_opinions",
-    "similarity", "topics_of",
-]  # fmt: skip
+    "GroupCandidate",
+    "GroupingPolicy",
+    "TopicGroup",
+    "assign_group",
+    "candidate",
+    "group_opinions",
+    "similarity",
+    "topics_of",
+]
 
 # Why these go: every petition opens with them; keeping them makes any two opinions ~50% alike.
 _STOP_PHRASES = (
