@@ -201,7 +201,9 @@ def explain(errors: Sequence[ErrorDetails], special: Special | None = None) -> D
         return invalid_value(path, [a for a in allowed if a])
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
         return out_of_range(path, first)
-    if kind.startswith("datetime") or kind in {"timezone_aware", "date_from_datetime_parsing"}:
+    if kind.startswith("date_") and not kind.startswith("datetime"):
+        return wrong_type(path, _EXPECTED["date"])
+    if kind.startswith("datetime") or kind == "timezone_aware":
         return invalid_datetime(path)
     for prefix, expected in _EXPECTED.items():
         if kind in {f"{prefix}_type", f"{prefix}_parsing"}:
