@@ -61,13 +61,11 @@ def build(settings: ServiceSettings | None = None) -> ServiceHost:
     host.on_start.append(on_start)
 
     async def settle(result: Submitted) -> None:
-        """Record a refused message on the dead-letter stream; count a new opinion or a refusal."""
+        """Record a refused message on the dead-letter stream, and count it (new opinions count themselves)."""
         if result.rejection is not None:
             await host.publish_rejection(result.rejection)
             host.metrics.rejected.labels("intake", result.rejection.reason).inc()
             log.info("submission refused: %s", result.rejection.reason)
-        elif result.new and result.opinion is not None:
-            metrics.recorded(result.opinion)
 
     @host.consumer(Scheduling.CONFERENCE_ALL, "conference-snapshots")
     async def on_conference(event: ConferenceSnapshot) -> Outcome[None]:

@@ -95,12 +95,13 @@ class _Recorded:
         if self.change is None:
             return Outcome(events=events, reply=reply)
         opinion, seq = self.opinion, self.seq
-        return Outcome(
-            changes=[self.change],
-            events=extra,
-            reply=reply,
-            after_commit=lambda: deps.topics.remember(opinion, seq),
-        )
+
+        def recorded() -> None:
+            deps.topics.remember(opinion, seq)
+            if deps.metrics is not None:
+                deps.metrics.recorded(opinion)
+
+        return Outcome(changes=[self.change], events=extra, reply=reply, after_commit=recorded)
 
 
 async def _record(

@@ -30,8 +30,8 @@ class KeyedLocks:
 class LockScope:
     """The locks one message's handling holds; all released when the scope closes."""
 
-    def __init__(self, locks: KeyedLocks | None = None) -> None:
-        self._locks = locks or KeyedLocks()
+    def __init__(self, locks: KeyedLocks) -> None:
+        self._locks = locks
         self._held: dict[str, asyncio.Lock] = {}
 
     async def take(self, key: str) -> None:

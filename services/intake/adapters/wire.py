@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from pydantic import ValidationError
@@ -98,10 +98,10 @@ def command_for(
 
 
 def read_submission(
-    raw: bytes, source: str, known_sources: Iterable[str], max_content: int = d.DEFAULT_MAX_CONTENT
+    raw: bytes, source: str, known_sources: Collection[str], max_content: int = d.DEFAULT_MAX_CONTENT
 ) -> d.SubmitOpinion:
     """The command a message of ``intake.submit.<source>`` stands for, or the first reason to refuse it."""
-    d.require_source(source, frozenset(known_sources))
+    d.require_source(source, known_sources)
     if len(raw) > refusals.MAX_PAYLOAD_BYTES:
         raise refusals.payload_too_large(len(raw), refusals.MAX_PAYLOAD_BYTES)
     try:
