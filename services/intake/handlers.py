@@ -113,7 +113,8 @@ async def _record(
 ) -> _Recorded:
     """Record a checked submission once; a known one answers with the events it produced then."""
     if command.conference_id is not None:
-        # Grouping reads the conference's recorded opinions: group and record as one step.
+        # Grouping reads the conference's recorded opinions: one opinion of a conference at a time in
+        # this process, until its outcome is committed (the subscriber closes the scope after that).
         await locks.take(command.conference_id)
     existing = await deps.repo.get(command.opinion_id)
     if existing is not None:
