@@ -9,7 +9,7 @@ An older or repeated event changes nothing (idempotent, and order-tolerant acros
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from shared.contracts.scheduling import Chair
 from shared.storage.port import Doc, DocumentStore
@@ -52,7 +52,13 @@ async def load(store: DocumentStore, conference_id: str | None) -> ConferenceSna
     if not conference_id:
         return None
     doc = await store.get(COLLECTION, conference_id)
-    return None if doc is None else from_doc(doc)
+    if doc is None:
+        return None
+    try:
+        return from_doc(doc)
+    except ValidationError:
+        # A projection an older release kept (fewer fields): unknown until the next conference event.
+        return None
 
 
 async def keep(store: DocumentStore, snapshot: ConferenceSnapshot) -> Outcome[None]:

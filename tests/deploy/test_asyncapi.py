@@ -78,7 +78,7 @@ def test_every_service_documents_its_commands_and_consumed_events() -> None:
         "scheduling": {"scheduling.cmd.plan", "scheduling.cmd.announce", "scheduling.cmd.conclude"},
         "intake": {
             "intake.submit.>",
-            "scheduling.conference.planned",
+            "scheduling.conference.>",
             "intake.cmd.submit",
             "intake.cmd.track",
         },
@@ -104,12 +104,22 @@ def test_every_channel_has_an_address_and_no_abstract_event_base_has_one(service
 
 
 def test_a_consumed_event_channel_carries_its_contract_schema_with_descriptions() -> None:
+    document = committed("assignment")
+
+    payload = payload_of(document, channel_for(document, "intake.opinion.classified"))
+
+    assert payload["title"] == "OpinionClassified"
+    assert payload["additionalProperties"] is False
+    assert all(prop.get("description") for prop in payload["properties"].values())
+
+
+def test_the_conference_snapshot_channel_documents_what_every_conference_event_carries() -> None:
     document = committed("intake")
 
-    payload = payload_of(document, channel_for(document, "scheduling.conference.planned"))
+    payload = payload_of(document, channel_for(document, "scheduling.conference.>"))
 
-    assert payload["title"] == "ConferencePlanned"
-    assert payload["additionalProperties"] is False
+    assert payload["title"] == "ConferenceSnapshot"
+    assert {"conference_id", "unit_code", "level", "conference_version"} <= set(payload["properties"])
     assert all(prop.get("description") for prop in payload["properties"].values())
 
 
