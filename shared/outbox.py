@@ -73,4 +73,3 @@ async def unpublished(store: DocumentStore, collections: Iterable[str]) -> list[
     for collection in collections:
         found += [(collection, d) for d in await store.find(collection, {"has_unpublished": True})]
     return found
-
