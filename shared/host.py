@@ -7,10 +7,9 @@ consumers and commands (``shared.consumers``, acked by ``shared.reliability``), 
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -24,6 +23,7 @@ from shared.contracts.base import Event
 from shared.contracts.rejections import MessageRejected
 from shared.errors import TransientError
 from shared.http import OpsServer
+from shared.jobs import Jobs
 from shared.metrics import CommonMetrics, new_registry
 from shared.nats_sync import settle
 from shared.publisher import Publisher, declare
@@ -34,13 +34,14 @@ from shared.storage import DocumentStore
 from shared.subjects import DeadLetter
 from shared.tracing import tracer_provider_for
 from shared.unit_of_work import UnitOfWork
+from shared.wiring import Provided, Route
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import TracerProvider
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
-Job = Callable[[], Awaitable[None]]
+D = TypeVar("D")
 
 
 class ServiceHost:
@@ -76,11 +77,10 @@ class ServiceHost:
         # Directories the service writes to, checked at start-up: (setting, path).
         self.writable: list[tuple[str, Path]] = []
         self._starting: str | None = "starting"  # what start-up waits for; None once ready
-        self.periodic: list[tuple[float, Job]] = [
-            (settings.consumer_lag_seconds, self._refresh_consumer_lag),
-            (settings.outbox_sweep_seconds, self.sweep_outbox),
-        ]
-        self._tasks: list[asyncio.Task[None]] = []
+        self.jobs = Jobs()
+        self.every = self.jobs.every  # a service's sweeps, beside the host's own two:
+        self.every(settings.consumer_lag_seconds)(self._refresh_consumer_lag)
+        self.every(settings.outbox_sweep_seconds)(self.uow.sweep)  # what was saved and never confirmed
 
     @property
     def store(self) -> DocumentStore:
@@ -98,18 +98,21 @@ class ServiceHost:
         """Register an operator command ``<context>.cmd.<verb>`` (see ``Subscriptions.command``)."""
         return self.subscriptions.command(context_cmd, verb, payload)
 
+    def commands(self, context_cmd: str, deps: Callable[[], D], routes: Mapping[str, Route[D, Any]]) -> None:
+        """Register a service's command table (see ``shared.wiring``)."""
+        for verb, entry in routes.items():
+            name = f"{self.name}_{verb.replace('-', '_')}"
+            self.command(context_cmd, verb, payload=entry.payload)(entry.bind(name, deps))
+
+    def provide(self, build: Callable[[DocumentStore], Awaitable[D]]) -> Provided[D]:
+        """The service's ``Deps``, built by ``build`` at each start once the store is open."""
+        provided = Provided(self.name, build)
+        self.on_start.append(provided.start)
+        return provided
+
     def emits(self, *event_types: type[Event], subject: str | None = None) -> None:
         """Declare what this service publishes, so its AsyncAPI document shows it (no runtime effect)."""
         declare(self.broker, event_types, subject)
-
-    def every(self, seconds: float) -> Callable[[Job], Job]:
-        """Run a job periodically while the service runs (sweeps); failures are logged, never fatal."""
-
-        def decorate(job: Job) -> Job:
-            self.periodic.append((seconds, job))
-            return job
-
-        return decorate
 
     def current_message(self) -> NatsMessage:
         """The JetStream message being handled (see ``Subscriptions.current_message``)."""
@@ -125,10 +128,6 @@ class ServiceHost:
 
     def _count_rejection(self, reason: str) -> None:
         self.metrics.rejected.labels(self.name, reason).inc()
-
-    async def sweep_outbox(self) -> None:
-        """Re-publish what was saved and never confirmed by JetStream (the unit of work's sweep)."""
-        await self.uow.sweep()
 
     async def readiness(self) -> dict[str, str]:
         """Each check and "ok", or the sentence saying what is not ready."""
@@ -166,7 +165,7 @@ class ServiceHost:
         await step(
             self.watch, "checking its subscriptions", functools.partial(settle, self.broker.connection)
         )
-        self._tasks += [asyncio.create_task(self._every(interval, job)) for interval, job in self.periodic]
+        self.jobs.start()
         self._starting = None
         log.info("%s ready: metrics on http://%s:%d/metrics", self.name, self.ops.host, self.ops.port)
 
@@ -178,19 +177,8 @@ class ServiceHost:
         if self.lag_consumers:
             await self.consumer_lag.refresh(self.broker.connection.jetstream(), self.lag_consumers)
 
-    async def _every(self, interval: float, job: Job) -> None:
-        while True:
-            try:
-                await job()
-            except Exception:
-                log.exception("periodic job %s failed; it runs again in %.0fs", job.__name__, interval)
-            await asyncio.sleep(interval)
-
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks.clear()
+        await self.jobs.stop()
         await self.ops.stop()
         await self.broker.stop()
         if self._store is not None:

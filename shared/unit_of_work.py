@@ -121,6 +121,24 @@ class UnitOfWork:
             return result.reply
         raise TransientError(f"{what} kept changing concurrently; it will be tried again")
 
+    async def commit_each(
+        self, outcomes: Sequence[Outcome[Any]], what: str = "a sweep's change"
+    ) -> list[Event]:
+        """Commit a sweep's outcomes one by one; one that lost to a concurrent save is skipped.
+
+        Another replica's sweep or an operator's command changed that document first; the next
+        sweep decides again on the fresh state. Returns the events that went out.
+        """
+        published: list[Event] = []
+        for outcome in outcomes:
+            try:
+                await self.commit([outcome])
+            except ConcurrencyConflict:
+                log.info("%s lost to a concurrent save; the next sweep looks again", what)
+                continue
+            published += outcome.all_events
+        return published
+
     async def sweep(self, collections: Iterable[str] = ()) -> int:
         """Publish what was saved and never confirmed (a process died between save and PubAck)."""
         store = self.store()

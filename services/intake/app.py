@@ -16,7 +16,6 @@ from services.intake.settings import IntakeSettings
 from shared import conference_snapshot, outbox
 from shared.conference_snapshot import ConferenceSnapshot
 from shared.contracts import intake as intake_contracts
-from shared.contracts.base import CommandResult
 from shared.contracts.intake import SubmissionOutcome, SubmitOpinion
 from shared.contracts.intake_commands import (
     ListOpinions,
@@ -27,15 +26,27 @@ from shared.contracts.intake_commands import (
     TrackOpinion,
 )
 from shared.contracts.registry import events_of
-from shared.errors import TransientError
 from shared.host import ServiceHost
 from shared.settings import ServiceSettings
 from shared.storage import DocumentStore
 from shared.subjects import Intake, Scheduling
 from shared.timeutil import utcnow
 from shared.unit_of_work import Outcome
+from shared.wiring import Route, route
 
 log = logging.getLogger(__name__)
+
+
+# verb on ``intake.cmd.<verb>`` → its payload contract and the handler or query answering it; the
+# desk's ``submit`` is registered apart: like a submission from another system, it holds the
+# conference's grouping lock until its outcome is committed.
+COMMANDS: dict[str, Route[Deps, Any]] = {
+    "reclassify": route(ReclassifyOpinion, handlers.reclassify),
+    "list": route(ListOpinions, queries.list_opinions),
+    "show": route(ShowOpinion, queries.show),
+    "track": route(TrackOpinion, queries.track),
+    "report": route(ReportOpinions, queries.report_reply),
+}
 
 
 def build(settings: ServiceSettings | None = None) -> ServiceHost:
@@ -46,19 +57,14 @@ def build(settings: ServiceSettings | None = None) -> ServiceHost:
     host.emits(SubmissionOutcome, subject=Intake.outcome("{source}"))
     metrics = IntakeMetrics(host.registry)
     rules = load_configured_rules(config)  # a broken rules file stops the build, not the first message
-    holder: dict[str, Deps] = {}
 
-    def deps() -> Deps:
-        if "deps" not in holder:
-            raise TransientError("intake has not opened its store yet")
-        return holder["deps"]
-
-    async def on_start(store: DocumentStore) -> None:
+    async def start(store: DocumentStore) -> Deps:
         await ensure_indexes(store)
         await store.ensure_indexes(conference_snapshot.COLLECTION, [outbox.INDEX])
-        holder["deps"] = build_deps(store, config, rules, metrics)  # a restarted host opens a new store
+        return build_deps(store, config, rules, metrics)
 
-    host.on_start.append(on_start)
+    deps = host.provide(start)
+    host.commands(Intake.CMD, deps, COMMANDS)
 
     async def settle(result: Submitted) -> None:
         """Record a refused message on the dead-letter stream, and count it (new opinions count themselves)."""
@@ -102,26 +108,5 @@ def build(settings: ServiceSettings | None = None) -> ServiceHost:
             )
         await settle(result)
         return result.view
-
-    @host.command(Intake.CMD, "reclassify", payload=ReclassifyOpinion)
-    async def reclassify(body: ReclassifyOpinion) -> Outcome[dict[str, Any]]:
-        return await handlers.reclassify(deps(), body, utcnow())
-
-    @host.command(Intake.CMD, "list", payload=ListOpinions)
-    async def list_opinions(body: ListOpinions) -> list[dict[str, Any]]:
-        return await queries.list_opinions(deps(), body)
-
-    @host.command(Intake.CMD, "show", payload=ShowOpinion)
-    async def show(body: ShowOpinion) -> dict[str, Any]:
-        return await queries.show(deps(), body)
-
-    @host.command(Intake.CMD, "track", payload=TrackOpinion)
-    async def track(body: TrackOpinion) -> dict[str, Any]:
-        return await queries.track(deps(), body)
-
-    @host.command(Intake.CMD, "report", payload=ReportOpinions)
-    async def report(body: ReportOpinions) -> CommandResult:
-        data = await queries.report(deps(), body)
-        return CommandResult(ok=True, message=str(data["sentence"]), data=data)
 
     return host

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from services.intake.adapters.locks import KeyedLocks
@@ -12,6 +14,7 @@ from services.intake.domain import GroupingPolicy, IntakePolicy, RuleSet
 from services.intake.metrics import IntakeMetrics
 from services.intake.settings import IntakeSettings
 from shared.storage import DocumentStore
+from shared.timeutil import utcnow
 from shared.workdays import WorkCalendar, default_calendar
 
 # A submission naming a conference intake has no snapshot of is retried (the conference's event
@@ -34,6 +37,7 @@ class Deps:
     topics: TopicsCache = field(default_factory=TopicsCache)
     metrics: IntakeMetrics | None = None
     unknown_conference_deliveries: int = UNKNOWN_CONFERENCE_DELIVERIES
+    clock: Callable[[], dt.datetime] = utcnow
     repo: OpinionRepository = field(init=False)
 
     def __post_init__(self) -> None:

@@ -181,8 +181,11 @@ async def submit_desk(
     return recorded.outcome(deps, view=view)
 
 
-async def reclassify(deps: Deps, body: ReclassifyOpinion, now: dt.datetime) -> Outcome[dict[str, Any]]:
+async def reclassify(
+    deps: Deps, body: ReclassifyOpinion, now: dt.datetime | None = None
+) -> Outcome[dict[str, Any]]:
     """Move an opinion to another field; the same ``command_id`` again re-publishes the same event."""
+    now = now or deps.clock()
     stored = await queries.opinion_named(deps, body)
     opinion = stored.opinion
     names = dict(deps.rules.names())

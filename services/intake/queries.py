@@ -9,6 +9,7 @@ from services.intake import domain as d
 from services.intake.adapters import views
 from services.intake.adapters.repository import Stored
 from services.intake.deps import Deps
+from shared.contracts.base import CommandResult
 from shared.contracts.intake_commands import (
     ListOpinions,
     ReclassifyOpinion,
@@ -96,3 +97,9 @@ async def report(deps: Deps, body: ReportOpinions) -> dict[str, Any]:
     low, high = d.utc_bounds(start, end)
     opinions = await deps.repo.find({"received_at": {"$gte": low, "$lt": high}})
     return d.build_report(opinions, _names(deps), {"from": start.isoformat(), "to": end.isoformat()})
+
+
+async def report_reply(deps: Deps, body: ReportOpinions) -> CommandResult:
+    """``intake.cmd.report``: the report, with its one-sentence summary as the reply's message."""
+    data = await report(deps, body)
+    return CommandResult(ok=True, message=str(data["sentence"]), data=data)

@@ -6,6 +6,13 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from services.notification import handlers, queries
+from services.notification.adapters.directory_loader import DEFAULT_DIRECTORY, load_directory
+from services.notification.adapters.repository import COLLECTIONS
+from services.notification.adapters.template_catalog import TemplateCatalog
+from services.notification.deps import Deps, build_deps
+from services.notification.metrics import NotificationMetrics
+from services.notification.settings import NotificationSettings
 from shared.conference_snapshot import ConferenceSnapshot
 from shared.contracts.assignment import AnswerPublished, DeadlineApproaching, OpinionAssigned, OpinionOverdue
 from shared.contracts.intake import AcknowledgementDue
@@ -18,16 +25,17 @@ from shared.storage.port import DocumentStore
 from shared.subjects import Assignment, Intake, Notification, Scheduling
 from shared.timeutil import utcnow
 from shared.unit_of_work import Outcome
-
-from . import handlers, queries
-from .adapters.directory_loader import DEFAULT_DIRECTORY, load_directory
-from .adapters.repository import COLLECTIONS
-from .adapters.template_catalog import TemplateCatalog
-from .deps import Deps, build_deps
-from .metrics import NotificationMetrics
-from .settings import NotificationSettings
+from shared.wiring import Route, route
 
 Clock = Callable[[], dt.datetime]
+
+
+# verb on ``notification.cmd.<verb>`` → its payload contract and the handler or query answering it
+COMMANDS: dict[str, Route[Deps, Any]] = {
+    "list": route(ListDeliveries, queries.list_deliveries),
+    "show": route(ShowDelivery, queries.show),
+    "resend": route(ResendDelivery, handlers.resend),
+}
 
 
 def build(settings: ServiceSettings | None = None, *, clock: Clock = utcnow) -> ServiceHost:
@@ -45,20 +53,14 @@ def build(settings: ServiceSettings | None = None, *, clock: Clock = utcnow) -> 
     )
     host.writable.append(("DIALOGUE_DATA_DIR", settings.data_dir))  # the log channel's notices
     metrics = NotificationMetrics(host.registry)
-    built: list[Deps] = []
 
-    def deps() -> Deps:
-        if not built:
-            raise RuntimeError("the notification host has not started (its Deps are built in on_start)")
-        return built[0]
+    async def start(store: DocumentStore) -> Deps:
+        deps = build_deps(settings, store, catalog, directory, metrics, clock)
+        await deps.repo.ensure_indexes()
+        return deps
 
-    async def on_start(store: DocumentStore) -> None:
-        built[:] = [
-            build_deps(settings, store, catalog, directory, metrics, clock)
-        ]  # a restart opens a new store
-        await deps().repo.ensure_indexes()
-
-    host.on_start.append(on_start)
+    deps = host.provide(start)
+    host.commands(Notification.CMD, deps, COMMANDS)
 
     @host.consumer(Scheduling.CONFERENCE_ALL, "conference-snapshots")
     async def on_conference(event: ConferenceSnapshot) -> Outcome[None]:
@@ -95,18 +97,6 @@ def build(settings: ServiceSettings | None = None, *, clock: Clock = utcnow) -> 
     @host.consumer(Assignment.ANSWER_PUBLISHED, "answer-published")
     async def on_published(event: AnswerPublished) -> Outcome[None]:
         return await handlers.answer_published(deps(), event)
-
-    @host.command(Notification.CMD, "list", payload=ListDeliveries)
-    async def notification_list(query: ListDeliveries) -> list[dict[str, Any]]:
-        return await queries.list_deliveries(deps(), query)
-
-    @host.command(Notification.CMD, "show", payload=ShowDelivery)
-    async def notification_show(query: ShowDelivery) -> dict[str, Any]:
-        return await queries.show(deps(), query)
-
-    @host.command(Notification.CMD, "resend", payload=ResendDelivery)
-    async def notification_resend(command: ResendDelivery) -> Outcome[dict[str, Any]]:
-        return await handlers.resend(deps(), command)
 
     @host.every(settings.notification_sweep_seconds)
     async def sweep_deliveries() -> None:

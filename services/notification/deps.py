@@ -12,9 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from shared.storage.port import DocumentStore
-
-from .adapters.channels import (
+from services.notification.adapters.channels import (
     EmailChannel,
     EmailSettings,
     LogFileChannel,
@@ -23,17 +21,18 @@ from .adapters.channels import (
     WebhookChannel,
     WebhookSettings,
 )
-from .adapters.ratelimit import RateLimitedChannel, TokenBucket
-from .adapters.repository import NotificationRepository
-from .adapters.retry import RetryPolicy
-from .adapters.sending import Sender
-from .domain.addressing import Reach
-from .domain.directory import Directory
-from .domain.messages import ChannelAdapter, Rendered
-from .domain.schedule import RetrySchedule
-from .domain.triggers import Channel, Trigger
-from .metrics import NotificationMetrics
-from .settings import NotificationSettings
+from services.notification.adapters.ratelimit import RateLimitedChannel, TokenBucket
+from services.notification.adapters.repository import NotificationRepository
+from services.notification.adapters.retry import RetryPolicy
+from services.notification.adapters.sending import Sender
+from services.notification.domain.addressing import Reach
+from services.notification.domain.directory import Directory
+from services.notification.domain.messages import ChannelAdapter, Rendered
+from services.notification.domain.schedule import RetrySchedule
+from services.notification.domain.triggers import Channel, Trigger
+from services.notification.metrics import NotificationMetrics
+from services.notification.settings import NotificationSettings
+from shared.storage.port import DocumentStore
 
 
 class Renderer(Protocol):

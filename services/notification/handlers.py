@@ -14,6 +14,24 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
+from services.notification import queries
+from services.notification.adapters.repository import Stored
+from services.notification.adapters.views import summary
+from services.notification.deps import Deps
+from services.notification.domain import contexts as ctx
+from services.notification.domain.addressing import citizen_data
+from services.notification.domain.delivery import Plan, claimable, intents, settle
+from services.notification.domain.errors import TemplateRenderError
+from services.notification.domain.ledger import (
+    Delivery,
+    DeliveryState,
+    fail_permanently,
+    request_resend,
+    start_attempt,
+)
+from services.notification.domain.outcomes import outcome_of
+from services.notification.domain.recipients import Recipient
+from services.notification.domain.triggers import Trigger
 from shared import contract_mapping
 from shared.conference_snapshot import ConferenceSnapshot
 from shared.contracts import notification as contracts
@@ -38,19 +56,6 @@ from shared.storage.port import ConcurrencyConflict
 from shared.timeutil import local_date
 from shared.unit_of_work import Change, Outcome
 from shared.workdays import default_calendar
-
-from . import queries
-from .adapters.repository import Stored
-from .adapters.views import summary
-from .deps import Deps
-from .domain import contexts as ctx
-from .domain.addressing import citizen_data
-from .domain.delivery import Plan, claimable, intents, settle
-from .domain.errors import TemplateRenderError
-from .domain.ledger import Delivery, DeliveryState, fail_permanently, request_resend, start_attempt
-from .domain.outcomes import outcome_of
-from .domain.recipients import Recipient
-from .domain.triggers import Trigger
 
 log = logging.getLogger(__name__)
 Final = tuple[Change, Delivery]

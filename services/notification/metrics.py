@@ -6,9 +6,8 @@ import logging
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
+from services.notification.domain.ledger import Delivery, DeliveryState
 from shared.metrics import DAY, HOUR, PIPELINE_BUCKETS
-
-from .domain.ledger import Delivery, DeliveryState
 
 log = logging.getLogger(__name__)
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.notification.adapters.repository import Stored
+from services.notification.adapters.views import detail, summary
+from services.notification.deps import Deps
+from services.notification.domain.ledger import DeliveryState
 from shared.contracts.notification_commands import ListDeliveries, ShowDelivery
 from shared.errors import DomainError, NotFound
-
-from .adapters.repository import Stored
-from .adapters.views import detail, summary
-from .deps import Deps
-from .domain.ledger import DeliveryState
 
 FAILED = [DeliveryState.FAILED_TRANSIENT.value, DeliveryState.FAILED_PERMANENT.value]
 MAX_LIMIT = 1000

@@ -14,7 +14,7 @@ from typing import Any
 from services.scheduling import handlers, queries
 from services.scheduling.adapters.repository import CONFERENCES
 from services.scheduling.adapters.units_file import load_units
-from services.scheduling.deps import Wiring
+from services.scheduling.deps import Deps, build_deps
 from services.scheduling.domain import ReminderPolicy
 from services.scheduling.metrics import SchedulingMetrics
 from services.scheduling.settings import SchedulingSettings
@@ -23,12 +23,29 @@ from shared.contracts import scheduling_commands as cmds
 from shared.contracts.registry import events_of
 from shared.host import ServiceHost
 from shared.settings import ServiceSettings
-from shared.storage.port import ConcurrencyConflict
+from shared.storage.port import DocumentStore
 from shared.subjects import Scheduling
 from shared.timeutil import utcnow
+from shared.wiring import Route, route
 
 log = logging.getLogger(__name__)
-Reply = handlers.Reply
+
+
+# verb on ``scheduling.cmd.<verb>`` → its payload contract and the handler or query answering it
+COMMANDS: dict[str, Route[Deps, Any]] = {
+    "plan": route(cmds.PlanConference, handlers.plan),
+    "announce": route(cmds.AnnounceConference, handlers.announce),
+    "reschedule": route(cmds.RescheduleConference, handlers.reschedule),
+    "postpone": route(cmds.PostponeConference, handlers.postpone),
+    "hold": route(cmds.HoldConference, handlers.hold),
+    "conclude": route(cmds.ConcludeConference, handlers.conclude),
+    "close": route(cmds.CloseConference, handlers.close),
+    "cancel": route(cmds.CancelConference, handlers.cancel),
+    "show": route(cmds.ShowConference, queries.show),
+    "list": route(cmds.ListConferences, queries.list_conferences),
+    "compliance": route(cmds.CheckCompliance, queries.compliance),
+    "report": route(cmds.ReportConferences, queries.report),
+}
 
 
 def build(settings: ServiceSettings | None = None, clock: Callable[[], dt.datetime] = utcnow) -> ServiceHost:
@@ -36,74 +53,22 @@ def build(settings: ServiceSettings | None = None, clock: Callable[[], dt.dateti
     config = SchedulingSettings.from_base(settings or SchedulingSettings())
     host = ServiceHost(config, owned_streams=["SCHEDULING"], outbox=[CONFERENCES])
     host.emits(*events_of(scheduling_contracts))
-    deps = Wiring(
-        units=load_units(config.config_file("units.toml", config.units_file)),
-        rules=config.rules(),
-        reminders=ReminderPolicy(grace=dt.timedelta(hours=config.reminder_grace_hours)),
-        metrics=SchedulingMetrics(host.registry),
-        clock=clock,
-    )
-    host.on_start.append(deps.start)
+    units = load_units(config.config_file("units.toml", config.units_file))
+    reminders = ReminderPolicy(grace=dt.timedelta(hours=config.reminder_grace_hours))
+    metrics = SchedulingMetrics(host.registry)
+    rules = config.rules()
 
-    @host.command(Scheduling.CMD, "plan", payload=cmds.PlanConference)
-    async def plan(command: cmds.PlanConference) -> Reply:
-        return await handlers.plan(deps(), command)
+    async def start(store: DocumentStore) -> Deps:
+        return await build_deps(store, units, rules, reminders, metrics, clock)
 
-    @host.command(Scheduling.CMD, "announce", payload=cmds.AnnounceConference)
-    async def announce(command: cmds.AnnounceConference) -> Reply:
-        return await handlers.announce(deps(), command)
-
-    @host.command(Scheduling.CMD, "reschedule", payload=cmds.RescheduleConference)
-    async def reschedule(command: cmds.RescheduleConference) -> Reply:
-        return await handlers.reschedule(deps(), command)
-
-    @host.command(Scheduling.CMD, "postpone", payload=cmds.PostponeConference)
-    async def postpone(command: cmds.PostponeConference) -> Reply:
-        return await handlers.postpone(deps(), command)
-
-    @host.command(Scheduling.CMD, "hold", payload=cmds.HoldConference)
-    async def hold(command: cmds.HoldConference) -> Reply:
-        return await handlers.hold(deps(), command)
-
-    @host.command(Scheduling.CMD, "conclude", payload=cmds.ConcludeConference)
-    async def conclude(command: cmds.ConcludeConference) -> Reply:
-        return await handlers.conclude(deps(), command)
-
-    @host.command(Scheduling.CMD, "close", payload=cmds.CloseConference)
-    async def close(command: cmds.CloseConference) -> Reply:
-        return await handlers.close(deps(), command)
-
-    @host.command(Scheduling.CMD, "cancel", payload=cmds.CancelConference)
-    async def cancel(command: cmds.CancelConference) -> Reply:
-        return await handlers.cancel(deps(), command)
-
-    @host.command(Scheduling.CMD, "show", payload=cmds.ShowConference)
-    async def show(query: cmds.ShowConference) -> dict[str, Any]:
-        return await queries.show(deps(), query)
-
-    @host.command(Scheduling.CMD, "list", payload=cmds.ListConferences)
-    async def list_conferences(query: cmds.ListConferences) -> list[dict[str, Any]]:
-        return await queries.list_conferences(deps(), query)
-
-    @host.command(Scheduling.CMD, "compliance", payload=cmds.CheckCompliance)
-    async def compliance(query: cmds.CheckCompliance) -> list[dict[str, Any]]:
-        return await queries.compliance(deps(), query)
-
-    @host.command(Scheduling.CMD, "report", payload=cmds.ReportConferences)
-    async def report(query: cmds.ReportConferences) -> dict[str, Any]:
-        return await queries.report(deps(), query)
+    deps = host.provide(start)
+    host.commands(Scheduling.CMD, deps, COMMANDS)
 
     @host.every(config.sweep_interval_seconds)
     async def sweep_reminders() -> None:
-        claimed = 0
-        for outcome in await handlers.remind(deps()):
-            try:
-                await host.uow.commit([outcome])
-            except ConcurrencyConflict:
-                continue  # another replica claimed it, or a command changed the conference: next sweep
-            claimed += len(outcome.all_events)
-        if claimed:
-            log.info("published %d reminder(s)", claimed)
+        sent = await host.uow.commit_each(await handlers.remind(deps()), "a reminder claim")
+        if sent:
+            log.info("published %d reminder(s)", len(sent))
         await deps().metrics.refresh(deps().conferences, clock())
 
     return host

@@ -3,9 +3,9 @@
 Pure Python: no I/O, no clock (instants are passed in), no messaging or storage imports.
 """
 
-from .acknowledgement import ACKNOWLEDGEMENT_RULE, DeadlineRule, acknowledgement_due
-from .classification import UNCLASSIFIED, Classification, FieldRule, RuleSet, classify
-from .events import (
+from services.intake.domain.acknowledgement import ACKNOWLEDGEMENT_RULE, DeadlineRule, acknowledgement_due
+from services.intake.domain.classification import UNCLASSIFIED, Classification, FieldRule, RuleSet, classify
+from services.intake.domain.events import (
     AcknowledgementDue,
     DomainEvent,
     OpinionClassified,
@@ -15,7 +15,7 @@ from .events import (
     OpinionRejected,
     event_to_doc,
 )
-from .grouping import (
+from services.intake.domain.grouping import (
     GroupCandidate,
     GroupingPolicy,
     TopicGroup,
@@ -25,14 +25,27 @@ from .grouping import (
     similarity,
     topics_of,
 )
-from .model import Channel, HistoryEntry, OpinionKind, SubmitOpinion, Submitter, SubmitterRole
-from .opinion import Opinion
-from .receiving import IntakePolicy, receive_opinion
-from .rejection import rejection_for
-from .reports import build_report, utc_bounds
-from .submission import DEFAULT_MAX_CONTENT, check_content, check_email, check_phone, require_source
-from .text import fold, normalise
-from .tracking import opinion_id_for, tracking_code_for, validate_tracking_code
+from services.intake.domain.model import (
+    Channel,
+    HistoryEntry,
+    OpinionKind,
+    SubmitOpinion,
+    Submitter,
+    SubmitterRole,
+)
+from services.intake.domain.opinion import Opinion
+from services.intake.domain.receiving import IntakePolicy, receive_opinion
+from services.intake.domain.rejection import rejection_for
+from services.intake.domain.reports import build_report, utc_bounds
+from services.intake.domain.submission import (
+    DEFAULT_MAX_CONTENT,
+    check_content,
+    check_email,
+    check_phone,
+    require_source,
+)
+from services.intake.domain.text import fold, normalise
+from services.intake.domain.tracking import opinion_id_for, tracking_code_for, validate_tracking_code
 
 __all__ = [
     "ACKNOWLEDGEMENT_RULE",

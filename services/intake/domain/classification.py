@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from services.intake.domain.text import tokens
 from shared.errors import DomainError
-
-from .text import tokens
 
 __all__ = ["UNCLASSIFIED", "Classification", "FieldRule", "RuleSet", "classify"]
 

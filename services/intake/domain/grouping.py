@@ -19,8 +19,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from .opinion import Opinion
-from .text import fold
+from services.intake.domain.opinion import Opinion
+from services.intake.domain.text import fold
 
 __all__ = [
     "GroupCandidate",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from .tracking import opinion_id_for
+from services.intake.domain.tracking import opinion_id_for
 
 __all__ = ["Channel", "HistoryEntry", "OpinionKind", "SubmitOpinion", "Submitter", "SubmitterRole"]
 

@@ -7,12 +7,8 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
 
-from shared.errors import Conflict, DomainError
-from shared.ids import derived_id
-from shared.privacy import redact
-
-from .classification import RuleSet
-from .events import (
+from services.intake.domain.classification import RuleSet
+from services.intake.domain.events import (
     AcknowledgementDue,
     DomainEvent,
     OpinionClassified,
@@ -20,7 +16,10 @@ from .events import (
     OpinionReceived,
     OpinionReclassified,
 )
-from .model import Channel, HistoryEntry, OpinionKind, Submitter
+from services.intake.domain.model import Channel, HistoryEntry, OpinionKind, Submitter
+from shared.errors import Conflict, DomainError
+from shared.ids import derived_id
+from shared.privacy import redact
 
 __all__ = ["RULES_ACTOR", "Opinion"]
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from services.intake.domain.acknowledgement import ACKNOWLEDGEMENT_RULE, DeadlineRule, acknowledgement_due
+from services.intake.domain.classification import RuleSet, classify
+from services.intake.domain.events import DomainEvent
+from services.intake.domain.model import HistoryEntry, SubmitOpinion
+from services.intake.domain.opinion import RULES_ACTOR, Opinion
+from services.intake.domain.submission import DEFAULT_MAX_CONTENT, check_content
+from services.intake.domain.tracking import tracking_code_for
 from shared.workdays import WorkCalendar
-
-from .acknowledgement import ACKNOWLEDGEMENT_RULE, DeadlineRule, acknowledgement_due
-from .classification import RuleSet, classify
-from .events import DomainEvent
-from .model import HistoryEntry, SubmitOpinion
-from .opinion import RULES_ACTOR, Opinion
-from .submission import DEFAULT_MAX_CONTENT, check_content
-from .tracking import tracking_code_for
 
 __all__ = ["IntakePolicy", "receive_opinion"]
 

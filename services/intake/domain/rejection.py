@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from services.intake.domain.events import OpinionRejected
 from shared.errors import DomainError
 from shared.ids import derived_id
-
-from .events import OpinionRejected
 
 __all__ = ["rejection_for"]
 

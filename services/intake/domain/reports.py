@@ -6,10 +6,9 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
+from services.intake.domain.opinion import Opinion
 from shared.privacy import redact
 from shared.timeutil import VN_TZ
-
-from .opinion import Opinion
 
 __all__ = ["build_report", "utc_bounds"]
 

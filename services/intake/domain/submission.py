@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from . import refusals
-from .text import normalise
+from services.intake.domain import refusals
+from services.intake.domain.text import normalise
 
 __all__ = ["DEFAULT_MAX_CONTENT", "check_content", "check_email", "check_phone", "require_source"]
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from services.notification.domain.directory import Directory, parse_directory
 from shared.errors import DomainError
-
-from ..domain.directory import Directory, parse_directory
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "data" / "directory.toml"
 

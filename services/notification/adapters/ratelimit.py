@@ -10,8 +10,8 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
-from ..domain.messages import ChannelAdapter, Message, SendResult
-from ..domain.triggers import Channel
+from services.notification.domain.messages import ChannelAdapter, Message, SendResult
+from services.notification.domain.triggers import Channel
 
 # Float refills can land a hair below one token; without a tolerance the loop would sleep for
 # intervals too small to move the clock and spin forever.

@@ -13,14 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from services.notification.domain.ledger import Delivery, DeliveryState
+from services.notification.domain.ledger_doc import from_doc, to_doc
 from shared import conference_snapshot, outbox
 from shared.conference_snapshot import ConferenceSnapshot
 from shared.contracts.base import Event
 from shared.storage.port import Doc, DocumentStore, DuplicateKey, Filter, Index
 from shared.unit_of_work import Change, Outcome
-
-from ..domain.ledger import Delivery, DeliveryState
-from ..domain.ledger_doc import from_doc, to_doc
 
 DELIVERIES = "notification_deliveries"
 CONTACTS = "notification_contacts"

@@ -19,8 +19,8 @@ from tenacity import (
     wait_random,
 )
 
-from ..domain.errors import TransientChannelError
-from ..domain.messages import ChannelAdapter, Message, SendResult
+from services.notification.domain.errors import TransientChannelError
+from services.notification.domain.messages import ChannelAdapter, Message, SendResult
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from ..domain.delivery import SendReport, Verdict
-from ..domain.errors import PermanentChannelError, TransientChannelError
-from ..domain.ledger import Delivery
-from ..domain.messages import ChannelAdapter, Rendered, message_for
-from ..domain.triggers import Channel
-from .retry import RetryPolicy, send_with_retry
+from services.notification.adapters.retry import RetryPolicy, send_with_retry
+from services.notification.domain.delivery import SendReport, Verdict
+from services.notification.domain.errors import PermanentChannelError, TransientChannelError
+from services.notification.domain.ledger import Delivery
+from services.notification.domain.messages import ChannelAdapter, Rendered, message_for
+from services.notification.domain.triggers import Channel
 
 log = logging.getLogger(__name__)
 

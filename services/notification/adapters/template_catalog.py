@@ -15,12 +15,12 @@ from typing import Any
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..domain.errors import TemplateCatalogError, TemplateRenderError
-from ..domain.messages import Rendered
-from ..domain.payload import jsonable
-from ..domain.triggers import Channel, Trigger
-from .template_filters import FILTERS
-from .template_samples import SAMPLES
+from services.notification.adapters.template_filters import FILTERS
+from services.notification.adapters.template_samples import SAMPLES
+from services.notification.domain.errors import TemplateCatalogError, TemplateRenderError
+from services.notification.domain.messages import Rendered
+from services.notification.domain.payload import jsonable
+from services.notification.domain.triggers import Channel, Trigger
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "data" / "templates"
 _SPACES = re.compile(r"\s+")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.triggers import Trigger
+from services.notification.domain.triggers import Trigger
 
 _CONFERENCE = {
     "title": "Hội nghị đối thoại giữa người đứng đầu cấp ủy, chính quyền với Nhân dân xã Đồng Du năm 2026",

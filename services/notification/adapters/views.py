@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.notification.domain.ledger import Delivery
+from services.notification.domain.triggers import Channel
 from shared.privacy import mask_phone, redact
-
-from ..domain.ledger import Delivery
-from ..domain.triggers import Channel
 
 
 def summary(d: Delivery) -> dict[str, Any]:

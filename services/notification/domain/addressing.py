@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .directory import Contact, Directory
-from .recipients import Recipient, pick, resolve_recipients
-from .triggers import Channel, Trigger
+from services.notification.domain.directory import Contact, Directory
+from services.notification.domain.recipients import Recipient, pick, resolve_recipients
+from services.notification.domain.triggers import Channel, Trigger
 
 
 @dataclass(frozen=True)

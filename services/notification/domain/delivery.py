@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from .ledger import (
+from services.notification.domain.ledger import (
     Delivery,
     DeliveryState,
     delivery_id,
@@ -23,10 +23,10 @@ from .ledger import (
     mark_transient,
     new_delivery,
 )
-from .payload import jsonable
-from .recipients import Recipient
-from .schedule import RetrySchedule, next_retry_at
-from .triggers import Trigger
+from services.notification.domain.payload import jsonable
+from services.notification.domain.recipients import Recipient
+from services.notification.domain.schedule import RetrySchedule, next_retry_at
+from services.notification.domain.triggers import Trigger
 
 
 @dataclass(frozen=True)

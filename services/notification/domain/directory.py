@@ -11,9 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from services.notification.domain.triggers import Channel
 from shared.errors import DomainError
-
-from .triggers import Channel
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,10 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from services.notification.domain.recipients import Recipient
+from services.notification.domain.triggers import Channel, Trigger
 from shared.errors import Conflict
 from shared.ids import derived_id
-
-from .recipients import Recipient
-from .triggers import Channel, Trigger
 
 RETRIES_EXHAUSTED = "retries_exhausted"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .ledger import Attempt, Delivery, DeliveryState
-from .triggers import Channel, Trigger
+from services.notification.domain.ledger import Attempt, Delivery, DeliveryState
+from services.notification.domain.triggers import Channel, Trigger
 
 DOC_VERSION = 1
 

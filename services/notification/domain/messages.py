@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from .ledger import Delivery
-from .triggers import Channel, Trigger
+from services.notification.domain.ledger import Delivery
+from services.notification.domain.triggers import Channel, Trigger
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from services.notification.domain.ledger import Delivery, DeliveryState
 from shared.ids import derived_id
-
-from .ledger import Delivery, DeliveryState
 
 
 @dataclass(frozen=True)

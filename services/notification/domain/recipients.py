@@ -16,8 +16,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .directory import Contact, Directory
-from .triggers import AUDIENCE, Audience, Channel, Trigger
+from services.notification.domain.directory import Contact, Directory
+from services.notification.domain.triggers import AUDIENCE, Audience, Channel, Trigger
 
 NO_USABLE_ADDRESS = "no_usable_address"
 NOT_IN_DIRECTORY = "recipient_not_in_directory"

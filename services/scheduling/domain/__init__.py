@@ -1,11 +1,11 @@
 """The pure domain of the scheduling service: units, conferences, their rules and reports."""
 
-from .conference import Conference, unknown_conference
-from .conference_base import ConferenceData
-from .conflicts import BookingConflict, check_conflicts, find_conflicts
-from .details import ConferenceDetails, validate_details
-from .effective import effective_time
-from .events import (
+from services.scheduling.domain.conference import Conference, unknown_conference
+from services.scheduling.domain.conference_base import ConferenceData
+from services.scheduling.domain.conflicts import BookingConflict, check_conflicts, find_conflicts
+from services.scheduling.domain.details import ConferenceDetails, validate_details
+from services.scheduling.domain.effective import effective_time
+from services.scheduling.domain.events import (
     EVENT_TYPES,
     ConferenceAnnounced,
     ConferenceCancelled,
@@ -18,13 +18,23 @@ from .events import (
     ConferenceRescheduled,
     event_from_doc,
 )
-from .lifecycle import TRANSITIONS, Action, allowed_actions, next_state
-from .programme import AnnualProgramme, ComplianceGap, annual_programme, compliance_gaps
-from .reminders import ConclusionReminderDue, ConferenceReminderDue, ReminderPolicy, due_reminders
-from .report import ConferenceReport, ReportRow, conference_report
-from .rules import DEFAULT_RULES, DayRule, SchedulingRules
-from .units import Level, Unit, UnitTree
-from .values import (
+from services.scheduling.domain.lifecycle import TRANSITIONS, Action, allowed_actions, next_state
+from services.scheduling.domain.programme import (
+    AnnualProgramme,
+    ComplianceGap,
+    annual_programme,
+    compliance_gaps,
+)
+from services.scheduling.domain.reminders import (
+    ConclusionReminderDue,
+    ConferenceReminderDue,
+    ReminderPolicy,
+    due_reminders,
+)
+from services.scheduling.domain.report import ConferenceReport, ReportRow, conference_report
+from services.scheduling.domain.rules import DEFAULT_RULES, DayRule, SchedulingRules
+from services.scheduling.domain.units import Level, Unit, UnitTree
+from services.scheduling.domain.values import (
     HELD_STATES,
     Chair,
     ClosingRecord,

@@ -11,18 +11,17 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import replace
 
+from services.scheduling.domain.conference_base import ConferenceData
+from services.scheduling.domain.conflicts import check_conflicts
+from services.scheduling.domain.details import ConferenceDetails, validate_details
+from services.scheduling.domain.events import ConferenceEvent, ConferencePlanned
+from services.scheduling.domain.rules import DEFAULT_RULES, SchedulingRules
+from services.scheduling.domain.text import require_aware
+from services.scheduling.domain.transitions import Transitions, check_start_in_future
+from services.scheduling.domain.units import UnitTree
+from services.scheduling.domain.values import ConferenceState
 from shared.errors import Conflict, DomainError, NotFound
 from shared.timeutil import local_date
-
-from .conference_base import ConferenceData
-from .conflicts import check_conflicts
-from .details import ConferenceDetails, validate_details
-from .events import ConferenceEvent, ConferencePlanned
-from .rules import DEFAULT_RULES, SchedulingRules
-from .text import require_aware
-from .transitions import Transitions, check_start_in_future
-from .units import UnitTree
-from .values import ConferenceState
 
 Outcome = tuple["Conference", list[ConferenceEvent]]
 

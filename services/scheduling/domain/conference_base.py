@@ -6,13 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Self
 
+from services.scheduling.domain.codec import decode_fields, encode
+from services.scheduling.domain.details import ConferenceDetails
+from services.scheduling.domain.events import ConferenceEvent, event_from_doc, event_id_for
+from services.scheduling.domain.lifecycle import Action, allowed_actions
+from services.scheduling.domain.values import ClosingRecord, ConferenceState
 from shared.timeutil import local_date
-
-from .codec import decode_fields, encode
-from .details import ConferenceDetails
-from .events import ConferenceEvent, event_from_doc, event_id_for
-from .lifecycle import Action, allowed_actions
-from .values import ClosingRecord, ConferenceState
 
 
 @dataclass(frozen=True, kw_only=True)

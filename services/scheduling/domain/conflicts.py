@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from services.scheduling.domain.conference_base import ConferenceData
+from services.scheduling.domain.details import ConferenceDetails
+from services.scheduling.domain.rules import SchedulingRules
+from services.scheduling.domain.text import normalise, vn_datetime
+from services.scheduling.domain.values import ConferenceState
 from shared.errors import Conflict
-
-from .conference_base import ConferenceData
-from .details import ConferenceDetails
-from .rules import SchedulingRules
-from .text import normalise, vn_datetime
-from .values import ConferenceState
 
 # A postponed conference will get new dates, so its old slot is free; a cancelled one never happens.
 _INACTIVE = frozenset({ConferenceState.CANCELLED, ConferenceState.POSTPONED})

@@ -6,13 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
+from services.scheduling.domain.codec import decode_fields, encode
+from services.scheduling.domain.rules import SchedulingRules
+from services.scheduling.domain.text import require_aware
+from services.scheduling.domain.values import Chair, ConferenceFormat, ParticipantGroup, Trigger
 from shared.errors import DomainError
 from shared.timeutil import local_date
-
-from .codec import decode_fields, encode
-from .rules import SchedulingRules
-from .text import require_aware
-from .values import Chair, ConferenceFormat, ParticipantGroup, Trigger
 
 
 @dataclass(frozen=True, kw_only=True)

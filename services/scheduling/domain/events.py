@@ -11,10 +11,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from services.scheduling.domain.codec import decode_fields, encode
+from services.scheduling.domain.values import (
+    Chair,
+    ClosingRecord,
+    ConferenceFormat,
+    ConferenceState,
+    ParticipantGroup,
+    Trigger,
+)
 from shared.ids import derived_id
-
-from .codec import decode_fields, encode
-from .values import Chair, ClosingRecord, ConferenceFormat, ConferenceState, ParticipantGroup, Trigger
 
 
 def event_id_for(conference_id: str, command_id: str, event_type: str) -> str:

@@ -6,9 +6,8 @@ from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
 
+from services.scheduling.domain.values import ConferenceState as S
 from shared.errors import Conflict
-
-from .values import ConferenceState as S
 
 
 class Action(StrEnum):

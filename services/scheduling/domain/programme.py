@@ -11,12 +11,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from services.scheduling.domain.conference_base import ConferenceData
+from services.scheduling.domain.rules import DEFAULT_RULES, SchedulingRules
+from services.scheduling.domain.units import Unit, UnitTree
+from services.scheduling.domain.values import HELD_STATES, ConferenceState
 from shared.timeutil import local_date
-
-from .conference_base import ConferenceData
-from .rules import DEFAULT_RULES, SchedulingRules
-from .units import Unit, UnitTree
-from .values import HELD_STATES, ConferenceState
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from services.scheduling.domain.conference_base import ConferenceData
+from services.scheduling.domain.events import ConferenceEvent
+from services.scheduling.domain.values import ConferenceState
 from shared.ids import derived_id
-
-from .conference_base import ConferenceData
-from .events import ConferenceEvent
-from .values import ConferenceState
 
 
 @dataclass(frozen=True)

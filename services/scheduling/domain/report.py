@@ -7,12 +7,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from services.scheduling.domain.conference_base import ConferenceData
+from services.scheduling.domain.text import vn_date
+from services.scheduling.domain.values import ConferenceState
 from shared.errors import DomainError
 from shared.timeutil import local_date
-
-from .conference_base import ConferenceData
-from .text import vn_date
-from .values import ConferenceState
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,10 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any, Self, TypeVar
 
-from shared.errors import DomainError
-from shared.timeutil import local_date
-
-from .conference_base import ConferenceData
-from .conflicts import check_conflicts
-from .details import validate_details
-from .events import (
+from services.scheduling.domain.conference_base import ConferenceData
+from services.scheduling.domain.conflicts import check_conflicts
+from services.scheduling.domain.details import validate_details
+from services.scheduling.domain.events import (
     ConferenceAnnounced,
     ConferenceCancelled,
     ConferenceClosed,
@@ -27,11 +24,13 @@ from .events import (
     ConferencePostponed,
     ConferenceRescheduled,
 )
-from .lifecycle import RETURN_FROM_POSTPONEMENT, Action, next_state
-from .rules import DEFAULT_RULES, SchedulingRules
-from .text import require_aware, vn_date, vn_datetime
-from .units import UnitTree
-from .values import ConferenceState
+from services.scheduling.domain.lifecycle import RETURN_FROM_POSTPONEMENT, Action, next_state
+from services.scheduling.domain.rules import DEFAULT_RULES, SchedulingRules
+from services.scheduling.domain.text import require_aware, vn_date, vn_datetime
+from services.scheduling.domain.units import UnitTree
+from services.scheduling.domain.values import ConferenceState
+from shared.errors import DomainError
+from shared.timeutil import local_date
 
 
 def check_start_in_future(start: dt.datetime, now: dt.datetime) -> None:

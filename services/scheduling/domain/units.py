@@ -12,9 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from services.scheduling.domain.text import vn_date
 from shared.errors import DomainError, NotFound
-
-from .text import vn_date
 
 
 @dataclass(frozen=True)

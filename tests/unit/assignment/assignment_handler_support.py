@@ -52,9 +52,9 @@ class Bed:
 
     async def command(self, verb: str, body: dict[str, Any]) -> Any:
         """Send an operator command as the host does: validate the payload, run, commit, reply."""
-        model, handler = COMMANDS[verb]
-        payload = refusals.parse(model, body)
-        return await self.uow.run(lambda: handler(self.deps, payload), verb)
+        entry = COMMANDS[verb]
+        payload = refusals.parse(entry.payload, body)
+        return await self.uow.run(lambda: entry.handler(self.deps, payload), verb)
 
     async def sweep(self) -> list[Event]:
         return await sweep(self.deps, self.uow)

@@ -73,8 +73,7 @@ class Bed:
         self.clock.now = now
         before = len(self.published.events)
         uow = self.uow if publish is None else self.unit_of_work(publish)
-        for outcome in await handlers.remind(self.deps):
-            await uow.commit([outcome])
+        await uow.commit_each(await handlers.remind(self.deps))
         await self.uow.sweep()
         return len(self.published.events) - before
 

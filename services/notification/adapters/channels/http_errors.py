@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import httpx
 
-from ...domain.errors import PermanentChannelError, TransientChannelError
+from services.notification.domain.errors import PermanentChannelError, TransientChannelError
 
 
 async def post_classified(

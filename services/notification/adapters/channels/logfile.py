@@ -8,11 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from services.notification.domain.errors import TransientChannelError
+from services.notification.domain.messages import Message, SendResult
+from services.notification.domain.triggers import Channel
 from shared.timeutil import utcnow
-
-from ...domain.errors import TransientChannelError
-from ...domain.messages import Message, SendResult
-from ...domain.triggers import Channel
 
 DEFAULT_LOG_PATH = Path("var/notifications.log")
 logger = logging.getLogger("services.notification.log_channel")

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import httpx
 
-from ...domain.messages import Message, SendResult
-from ...domain.triggers import Channel
-from .http_errors import post_classified
-from .signing import IDEMPOTENCY_HEADER
+from services.notification.adapters.channels.http_errors import post_classified
+from services.notification.adapters.channels.signing import IDEMPOTENCY_HEADER
+from services.notification.domain.messages import Message, SendResult
+from services.notification.domain.triggers import Channel
 
 
 @dataclass(frozen=True)

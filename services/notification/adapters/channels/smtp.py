@@ -12,9 +12,9 @@ from email.policy import SMTP
 
 import aiosmtplib
 
-from ...domain.errors import PermanentChannelError, TransientChannelError
-from ...domain.messages import Message, SendResult
-from ...domain.triggers import Channel
+from services.notification.domain.errors import PermanentChannelError, TransientChannelError
+from services.notification.domain.messages import Message, SendResult
+from services.notification.domain.triggers import Channel
 
 
 @dataclass(frozen=True)
