@@ -110,9 +110,6 @@ class InMemoryStore:
             raise
         coll[doc["_id"]] = copy.deepcopy(doc)
 
-    async def upsert(self, collection: str, doc: Doc) -> None:
-        self._coll(collection)[doc["_id"]] = copy.deepcopy(doc)
-
     async def update_where(
         self, collection: str, key: str, where: Filter, changes: Mapping[str, Any]
     ) -> bool:
@@ -147,9 +144,6 @@ class InMemoryStore:
 
     async def count(self, collection: str, where: Filter | None = None) -> int:
         return len(await self.find(collection, where))
-
-    async def delete(self, collection: str, key: str) -> bool:
-        return self._coll(collection).pop(key, None) is not None
 
     async def ping(self) -> None:
         self._coll("__ping__")

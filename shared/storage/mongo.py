@@ -228,10 +228,6 @@ class MongoStore:
         if result.matched_count != 1:
             raise ConcurrencyConflict(doc["_id"])
 
-    async def upsert(self, collection: str, doc: Doc) -> None:
-        with _unavailable_is_transient():
-            await _settled(self._coll(collection).replace_one({"_id": doc["_id"]}, dict(doc), upsert=True))
-
     async def update_where(
         self, collection: str, key: str, where: Filter, changes: Mapping[str, Any]
     ) -> bool:
@@ -266,11 +262,6 @@ class MongoStore:
         check_filter(where)
         with _unavailable_is_transient():
             return int(await _settled(self._coll(collection).count_documents(_query(where))))
-
-    async def delete(self, collection: str, key: str) -> bool:
-        with _unavailable_is_transient():
-            result = await _settled(self._coll(collection).delete_one({"_id": key}))
-        return bool(result.deleted_count == 1)
 
     async def ping(self) -> None:
         try:

@@ -73,9 +73,6 @@ class DocumentStore(Protocol):
         An update (version above 1) that would clash on a unique index raises ``DuplicateKey``.
         """
 
-    async def upsert(self, collection: str, doc: Doc) -> None:
-        """Insert or overwrite unconditionally (projections, caches)."""
-
     async def update_where(
         self, collection: str, key: str, where: Filter, changes: Mapping[str, Any]
     ) -> bool:
@@ -94,9 +91,6 @@ class DocumentStore(Protocol):
 
     async def count(self, collection: str, where: Filter | None = None) -> int:
         """How many documents match ``where``."""
-
-    async def delete(self, collection: str, key: str) -> bool:
-        """Delete by id; True when something was deleted."""
 
     async def ping(self) -> None:
         """Raise ``shared.errors.TransientError`` when the store cannot be reached."""

@@ -258,14 +258,6 @@ class SqliteStore:
         if cursor.rowcount != 1:
             raise ConcurrencyConflict(doc["_id"])
 
-    async def upsert(self, collection: str, doc: Doc) -> None:
-        table = await self._ensure_table(collection)
-        await self._run(
-            f"INSERT INTO {table} (_id, version, doc) VALUES (?, ?, ?) "
-            "ON CONFLICT(_id) DO UPDATE SET doc = excluded.doc, version = excluded.version",
-            (doc["_id"], doc.get("version", 1), _text(doc)),
-        )
-
     async def update_where(
         self, collection: str, key: str, where: Filter, changes: Mapping[str, Any]
     ) -> bool:
@@ -301,11 +293,6 @@ class SqliteStore:
         clause, params = _compile(where)
         rows = await self._rows(f"SELECT COUNT(*) FROM {table}{clause}", params)
         return int(rows[0][0]) if rows else 0
-
-    async def delete(self, collection: str, key: str) -> bool:
-        table = await self._ensure_table(collection)
-        cursor = await self._run(f"DELETE FROM {table} WHERE _id = ?", (key,))
-        return cursor.rowcount == 1
 
     async def ping(self) -> None:
         await self._rows("SELECT 1")

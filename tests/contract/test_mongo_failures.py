@@ -70,9 +70,9 @@ async def test_a_write_the_majority_did_not_confirm_in_time_is_transient(
 
 async def test_a_primary_that_stepped_down_is_transient(faults: tuple[DocumentStore, FailPoints]) -> None:
     store, points = faults
-    await points.arm(["update", "find"], errorCode=10107)  # NotWritablePrimary, as during an election
+    await points.arm(["insert", "find"], errorCode=10107)  # NotWritablePrimary, as during an election
     with pytest.raises(TransientError):
-        await store.upsert("things", {"_id": "a", "version": 1, "n": 5})
+        await store.insert("things", {"_id": "a", "version": 1, "n": 5})
     with pytest.raises(TransientError):
         await store.get("things", "a")
 
@@ -81,11 +81,11 @@ async def test_a_connection_closed_in_the_middle_of_a_command_is_transient(
     faults: tuple[DocumentStore, FailPoints],
 ) -> None:
     store, points = faults
-    await points.arm(["find", "delete"], closeConnection=True)
+    await points.arm(["find", "update"], closeConnection=True)
     with pytest.raises(TransientError):
         await store.find("things", {"n": 1})
     with pytest.raises(TransientError):
-        await store.delete("things", "a")
+        await store.update_where("things", "a", {"n": 1}, {"n": 2})
 
 
 async def test_a_command_past_the_stores_time_bound_is_transient(
@@ -162,7 +162,7 @@ async def test_the_right_password_opens_the_services_database(auth_server: str) 
     store = await open_store(with_user(auth_server, "intake", "right"), "dialogue_intake")
     try:
         await store.ensure_indexes("opinions", [Index(("tracking_code",), unique=True)])
-        await store.upsert("opinions", {"_id": "op-1", "version": 1, "tracking_code": "DD-1"})
+        await store.insert("opinions", {"_id": "op-1", "version": 1, "tracking_code": "DD-1"})
         assert await store.get("opinions", "op-1") == {"_id": "op-1", "version": 1, "tracking_code": "DD-1"}
     finally:
         await store.close()

@@ -135,7 +135,7 @@ async def test_a_taken_tracking_code_makes_the_new_opinion_derive_the_next_one()
     doc = await store.get("opinions", squatter.opinion.id)
     assert doc is not None
     doc["tracking_code"] = taken
-    await store.upsert("opinions", doc)
+    await store.save("opinions", {**doc, "version": doc["version"] + 1})
     result = await submit_external(ctx, "demo-portal", raw(payload("dd-09")), key="b", now=NOW)
     assert result.opinion is not None
     assert result.opinion.tracking_code == tracking_code_for(result.opinion.id, 1) != taken

@@ -110,7 +110,7 @@ async def test_a_committed_command_moves_its_conference_between_the_gauges_at_on
 async def test_the_report_reproduces_the_seeds_split_from_the_store() -> None:
     store = InMemoryStore()
     for conference in seed_statistics():
-        await store.upsert(CONFERENCES, conference.to_doc())
+        await store.insert(CONFERENCES, conference.to_doc())
     deps = Bed(store).deps
     result = await queries.report(deps, ReportConferences.model_validate({"from": SEED_FROM, "to": SEED_TO}))
     assert result["summary"] == "256 hội nghị: cấp tỉnh 8, cấp huyện 38, cấp xã 210"
