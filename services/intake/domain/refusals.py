@@ -10,19 +10,7 @@ they never echo a phone number, an ID number or an e-mail address.
 from __future__ import annotations
 
 from shared.errors import DomainError, NotFound
-from shared.privacy import redact
-
-_QUOTE_LIMIT = 60
-
-
-def quote(value: object) -> str:
-    """A sender-supplied value fit to quote: short, and with any phone or ID number masked."""
-    text = redact(str(value))
-    return text if len(text) <= _QUOTE_LIMIT else text[: _QUOTE_LIMIT - 1] + "…"
-
-
-def _vn_number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+from shared.refusals import quote, vn_number
 
 
 def empty_content() -> DomainError:
@@ -34,7 +22,7 @@ def empty_content() -> DomainError:
 def content_too_long(length: int, limit: int) -> DomainError:
     return DomainError(
         "content_too_long",
-        f"Nội dung dài {_vn_number(length)} ký tự, vượt giới hạn {_vn_number(limit)} ký tự; vui lòng "
+        f"Nội dung dài {vn_number(length)} ký tự, vượt giới hạn {vn_number(limit)} ký tự; vui lòng "
         "rút gọn hoặc gửi phần còn lại dưới dạng tệp đính kèm.",
     )
 
