@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,6 +12,7 @@ from rich.console import Console
 from services.cli.agency_render import print_detail, print_report, print_rows, report_csv
 from services.cli.client import Payload, build, send_or_exit
 from services.cli.report import report_app
+from shared import ids
 from shared.contracts import assignment_commands as ac
 from shared.subjects import Assignment
 
@@ -32,8 +32,8 @@ def call(verb: str, payload: Payload) -> Any:
     return send_or_exit(f"{Assignment.CMD}.{verb}", payload, console)
 
 
-def new_id(command_id: str | None) -> str:
-    return command_id or str(uuid.uuid4())
+def command_id_or_new(command_id: str | None) -> str:
+    return command_id or ids.new_id()
 
 
 def change(verb: str, command: ac.ChangeAssignment) -> None:
@@ -57,7 +57,7 @@ def answer_directly(
         "answer-directly",
         build(
             ac.AnswerDirectly,
-            command_id=new_id(command_id),
+            command_id=command_id_or_new(command_id),
             opinion_id=opinion,
             answer=answer,
             answered_by=answered_by,
@@ -70,7 +70,13 @@ def assign(opinion: Opinion, agency: AgencyOpt, by: By = "", command_id: Command
     """Giao ý kiến trong hàng chờ phân loại cho một cơ quan."""
     change(
         "assign",
-        build(ac.AssignOpinion, command_id=new_id(command_id), opinion_id=opinion, agency_code=agency, by=by),
+        build(
+            ac.AssignOpinion,
+            command_id=command_id_or_new(command_id),
+            opinion_id=opinion,
+            agency_code=agency,
+            by=by,
+        ),
     )
 
 
@@ -83,7 +89,7 @@ def reassign(
         "reassign",
         build(
             ac.ReassignOpinion,
-            command_id=new_id(command_id),
+            command_id=command_id_or_new(command_id),
             opinion_id=opinion,
             agency_code=agency,
             reason=reason,
@@ -97,7 +103,9 @@ def accept(opinion: Opinion, agency: AgencyOpt, command_id: CommandId = None) ->
     """Cơ quan tiếp nhận ý kiến được giao."""
     change(
         "accept",
-        build(ac.AcceptOpinion, command_id=new_id(command_id), opinion_id=opinion, agency_code=agency),
+        build(
+            ac.AcceptOpinion, command_id=command_id_or_new(command_id), opinion_id=opinion, agency_code=agency
+        ),
     )
 
 
@@ -110,7 +118,7 @@ def request_reassignment(
         "request-reassignment",
         build(
             ac.RequestReassignment,
-            command_id=new_id(command_id),
+            command_id=command_id_or_new(command_id),
             opinion_id=opinion,
             agency_code=agency,
             reason=reason,
@@ -133,7 +141,7 @@ def answer(
         "answer",
         build(
             ac.SubmitAnswer,
-            command_id=new_id(command_id),
+            command_id=command_id_or_new(command_id),
             opinion_id=opinion,
             agency_code=agency,
             document_number=number,
@@ -154,14 +162,23 @@ def return_answer(
     """Lãnh đạo trả lại câu trả lời chưa đạt."""
     change(
         "return",
-        build(ac.ReturnAnswer, command_id=new_id(command_id), opinion_id=opinion, reason=reason, by=by),
+        build(
+            ac.ReturnAnswer,
+            command_id=command_id_or_new(command_id),
+            opinion_id=opinion,
+            reason=reason,
+            by=by,
+        ),
     )
 
 
 @assignment_app.command()
 def publish(opinion: Opinion, by: By = "", command_id: CommandId = None) -> None:
     """Lãnh đạo duyệt và công bố câu trả lời."""
-    change("publish", build(ac.PublishAnswer, command_id=new_id(command_id), opinion_id=opinion, by=by))
+    change(
+        "publish",
+        build(ac.PublishAnswer, command_id=command_id_or_new(command_id), opinion_id=opinion, by=by),
+    )
 
 
 @assignment_app.command("request-extension")
@@ -177,7 +194,7 @@ def request_extension(
         "request-extension",
         build(
             ac.RequestExtension,
-            command_id=new_id(command_id),
+            command_id=command_id_or_new(command_id),
             opinion_id=opinion,
             agency_code=agency,
             new_deadline=until,
@@ -191,7 +208,7 @@ def approve_extension(opinion: Opinion, by: By = "", command_id: CommandId = Non
     """Lãnh đạo đồng ý gia hạn."""
     change(
         "approve-extension",
-        build(ac.ApproveExtension, command_id=new_id(command_id), opinion_id=opinion, by=by),
+        build(ac.ApproveExtension, command_id=command_id_or_new(command_id), opinion_id=opinion, by=by),
     )
 
 
@@ -202,7 +219,13 @@ def refuse_extension(
     """Lãnh đạo không đồng ý gia hạn."""
     change(
         "refuse-extension",
-        build(ac.RefuseExtension, command_id=new_id(command_id), opinion_id=opinion, reason=reason, by=by),
+        build(
+            ac.RefuseExtension,
+            command_id=command_id_or_new(command_id),
+            opinion_id=opinion,
+            reason=reason,
+            by=by,
+        ),
     )
 
 
@@ -216,7 +239,13 @@ def rate(
     """Người dân đánh giá câu trả lời đã công bố."""
     change(
         "rate",
-        build(ac.RateAnswer, command_id=new_id(command_id), opinion_id=opinion, stars=stars, comment=comment),
+        build(
+            ac.RateAnswer,
+            command_id=command_id_or_new(command_id),
+            opinion_id=opinion,
+            stars=stars,
+            comment=comment,
+        ),
     )
 
 

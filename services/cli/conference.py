@@ -7,7 +7,6 @@ unless ``--command-id`` repeats one (a repeat replays the first answer instead o
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Annotated, Any
 
 import typer
@@ -16,6 +15,7 @@ from rich.console import Console
 from services.cli.client import Payload, build, refuse, send_or_exit
 from shared import refusals
 from shared.contracts import scheduling_commands as sc
+from shared.ids import new_id
 from shared.subjects import Scheduling, cmd
 from shared.timeutil import VN_TZ
 
@@ -44,7 +44,7 @@ def _when(text: str, option: str) -> dt.datetime:
 def _stamp(verb: str, command_id: str | None, at: str | None) -> dict[str, Any]:
     """The fields every change carries: a fresh command id unless repeated, and when it really happened."""
     return {
-        "command_id": command_id or f"cli-{verb}-{uuid.uuid4()}",
+        "command_id": command_id or f"cli-{verb}-{new_id()}",
         "effective_at": _when(at, "--at") if at else None,
     }
 

@@ -13,7 +13,6 @@ import asyncio
 import datetime as dt
 import json
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from shared.contracts import intake_commands as ic
 from shared.contracts import notification_commands as notices_cmd
 from shared.contracts import scheduling_commands as sc
 from shared.contracts.intake import SubmitOpinion, Submitter
+from shared.ids import new_id
 from shared.settings import ServiceSettings
 from shared.subjects import Assignment, Intake, Notification, Scheduling, cmd
 
@@ -148,7 +148,7 @@ async def _submit_opinions(nc: Client, opinions: Any, summary: DemoSummary, dead
     # A replay of the demo on kept data must reach intake again (JetStream would drop a repeated
     # Nats-Msg-Id within its window): intake itself recognises (source, external id) and answers with
     # the tracking codes it gave the first time.
-    run = uuid.uuid4().hex[:8]
+    run = new_id()[:8]
     for o in opinions:
         submitter = Submitter(
             name=o.name,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
 from typing import Annotated, Any
 
 import typer
@@ -14,6 +13,7 @@ from rich.table import Table
 from services.cli.client import Payload, build, send_or_exit
 from services.cli.report import report_app
 from shared.contracts import intake_commands as ic
+from shared.ids import new_id
 from shared.privacy import mask_phone, redact
 from shared.subjects import Intake
 
@@ -58,7 +58,7 @@ def submit(
     submitter |= {key: value for key, value in (("phone", phone), ("email", email)) if value}
     opinion = build(
         ic.SubmitDeskOpinion,
-        external_id=external_id or f"desk-{uuid.uuid4()}",
+        external_id=external_id or f"desk-{new_id()}",
         kind=kind,
         content=content,
         submitter=submitter,
@@ -146,7 +146,7 @@ def reclassify(
         field=field,
         by=by,
         reason=reason,
-        command_id=command_id or str(uuid.uuid4()),
+        command_id=command_id or new_id(),
     )
     data = call("reclassify", change)
     console.print(
