@@ -49,8 +49,20 @@ async def serve(name: str) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    # A signal while start-up still waits (for NATS, or for a stream its owner has not created yet)
+    # stops the service at once instead of after start-up, which may never come.
+    starting = asyncio.create_task(host.start())
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if not starting.done():
+        log.info("%s stopped before it was ready", name)
+        starting.cancel()
+        await asyncio.gather(starting, return_exceptions=True)
+        await host.stop()
+        return 0
+    stopping.cancel()
     try:
-        await host.start()
+        starting.result()
     except StartupError as exc:
         log.error("%s cannot start: %s", name, exc.message, extra={"fields": {"setting": exc.setting}})
         await host.stop()
