@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import subprocess
 import time
 import urllib.request
 from typing import Any
@@ -43,10 +44,16 @@ async def test_a_service_waiting_for_a_stream_stops_at_once_on_sigterm(make_stac
         assert time.monotonic() < deadline, stack.log_tail("assignment")
         await asyncio.sleep(0.2)
 
-    child = stack.children.pop("assignment")
+    child = stack.children["assignment"]
     child.send_signal(signal.SIGTERM)
     stopped = time.monotonic()
-    returncode = await asyncio.to_thread(child.wait, 10)
+    try:
+        returncode = await asyncio.to_thread(child.wait, 10)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        raise AssertionError(
+            f"assignment ignored SIGTERM while starting:\n{stack.log_tail('assignment')}"
+        ) from None
 
     assert returncode == 0, stack.log_tail("assignment")
     assert time.monotonic() - stopped < 10
