@@ -54,7 +54,11 @@ class SubmitOpinion(Command):
     channel: Channel = Field(default=Channel.EXTERNAL_SYSTEM, description="How it reached the platform.")
     conference_id: str | None = Field(default=None, description="Conference it was raised at, if any.")
     attachments: list[str] = Field(default_factory=list, max_length=20, description="Attachment references.")
-    received_at: AwareDatetime | None = Field(default=None, description="When the sender received it.")
+    received_at: AwareDatetime | None = Field(
+        default=None,
+        description="When the sender received it; at most 5 minutes ahead of intake's clock "
+        "(else refused: received_in_future).",
+    )
 
 
 class SubmissionOutcome(Event):

@@ -38,7 +38,9 @@ class SubmitDeskOpinion(_Payload):
     )
     conference_id: str | None = Field(default=None, description="Conference it was raised at, if any.")
     attachments: list[str] = Field(default_factory=list, max_length=20, description="Attachment references.")
-    received_at: AwareDatetime | None = Field(default=None, description="When it was received, if earlier.")
+    received_at: AwareDatetime | None = Field(
+        default=None, description="When it was received, if earlier (a time in the future is refused)."
+    )
 
 
 class _OneOpinion(_Payload):

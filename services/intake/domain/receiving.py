@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from services.intake.domain import refusals
 from services.intake.domain.acknowledgement import ACKNOWLEDGEMENT_RULE, DeadlineRule, acknowledgement_due
 from services.intake.domain.classification import RuleSet, classify
 from services.intake.domain.events import DomainEvent
@@ -14,7 +15,12 @@ from services.intake.domain.submission import DEFAULT_MAX_CONTENT, check_content
 from services.intake.domain.tracking import tracking_code_for
 from shared.workdays import WorkCalendar
 
-__all__ = ["IntakePolicy", "receive_opinion"]
+__all__ = ["CLOCK_SKEW", "IntakePolicy", "receive_opinion"]
+
+# How far a sender's clock may run ahead of intake's before its ``received_at`` counts as the future:
+# NTP keeps servers within seconds; five minutes absorbs a badly set desk PC without letting a
+# deadline start days before the opinion's receipt.
+CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,7 @@ class IntakePolicy:
 
     max_content: int = DEFAULT_MAX_CONTENT
     acknowledgement: DeadlineRule = ACKNOWLEDGEMENT_RULE
+    clock_skew: dt.timedelta = CLOCK_SKEW
 
 
 def receive_opinion(
@@ -38,11 +45,14 @@ def receive_opinion(
 
     The handler looks the opinion id up first: an existing opinion means a redelivery, answered with
     ``existing.intake_events()``. ``tracking_code`` is only passed when the derived code is taken.
+    A ``received_at`` later than ``now`` by more than the policy's clock skew is refused.
     """
     if now.tzinfo is None or (command.received_at is not None and command.received_at.tzinfo is None):
         raise ValueError("instants must be timezone aware")
     now = now.astimezone(dt.UTC)
     received_at = command.received_at.astimezone(dt.UTC) if command.received_at else now
+    if received_at > now + policy.clock_skew:  # every deadline counts from the receipt
+        raise refusals.received_in_future(received_at, now)
     content = check_content(command.content, policy.max_content)
     opinion_id = command.opinion_id
     found = classify(content, rules)

@@ -9,8 +9,11 @@ they never echo a phone number, an ID number or an e-mail address.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from shared.errors import DomainError, NotFound
 from shared.refusals import quote, vn_number
+from shared.timeutil import to_local
 
 
 def empty_content() -> DomainError:
@@ -55,4 +58,14 @@ def unknown_conference(conference_id: str) -> DomainError:
         "unknown_conference",
         f"Không tìm thấy hội nghị “{quote(conference_id)}”; vui lòng kiểm tra lại mã hội nghị hoặc bỏ trống "
         "trường này.",
+    )
+
+
+def received_in_future(received_at: dt.datetime, now: dt.datetime) -> DomainError:
+    """No deadline may start before the opinion's receipt: a receipt in the future is a wrong clock."""
+    at, clock = to_local(received_at), to_local(now)
+    return DomainError(
+        "received_in_future",
+        f"Thời điểm tiếp nhận {at:%H:%M ngày %d/%m/%Y} muộn hơn hiện tại ({clock:%H:%M ngày %d/%m/%Y}); "
+        "vui lòng kiểm tra lại thời điểm tiếp nhận và đồng hồ của máy gửi rồi gửi lại.",
     )
