@@ -54,4 +54,9 @@ def configure_logging(service: str, level: str = "INFO", fmt: str = "json") -> N
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     for noisy in ("faststream", "nats", "pymongo"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+        logger = logging.getLogger(noisy)
+        logger.setLevel(max(logging.WARNING, root.level))
+        # FastStream gives its logger a coloured text handler of its own and stops propagation: its
+        # lines (a broken connection, a handler's exception) then bypass the chosen format.
+        logger.handlers.clear()
+        logger.propagate = True
