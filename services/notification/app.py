@@ -14,11 +14,24 @@ from services.notification.deps import Deps, build_deps
 from services.notification.metrics import NotificationMetrics
 from services.notification.settings import NotificationSettings
 from shared.conference_snapshot import ConferenceSnapshot
-from shared.contracts.assignment import AnswerPublished, DeadlineApproaching, OpinionAssigned, OpinionOverdue
+from shared.contracts.assignment import (
+    AnswerPublished,
+    AnswerReturned,
+    DeadlineApproaching,
+    OpinionAssigned,
+    OpinionOverdue,
+)
 from shared.contracts.intake import AcknowledgementDue
 from shared.contracts.notification import NotificationFailed, NotificationSent
 from shared.contracts.notification_commands import ListDeliveries, ResendDelivery, ShowDelivery
-from shared.contracts.scheduling import ConclusionReminderDue, ConferenceAnnounced, ConferenceReminderDue
+from shared.contracts.scheduling import (
+    ConclusionReminderDue,
+    ConferenceAnnounced,
+    ConferenceCancelled,
+    ConferencePostponed,
+    ConferenceReminderDue,
+    ConferenceRescheduled,
+)
 from shared.host import ServiceHost
 from shared.settings import ServiceSettings
 from shared.storage.port import DocumentStore
@@ -70,6 +83,18 @@ def build(settings: ServiceSettings | None = None, *, clock: Clock = utcnow) -> 
     async def on_announced(event: ConferenceAnnounced) -> Outcome[None]:
         return await handlers.conference_announced(deps(), event)
 
+    @host.consumer(Scheduling.CONFERENCE_RESCHEDULED, "conference-rescheduled")
+    async def on_rescheduled(event: ConferenceRescheduled) -> Outcome[None]:
+        return await handlers.conference_rescheduled(deps(), event)
+
+    @host.consumer(Scheduling.CONFERENCE_POSTPONED, "conference-postponed")
+    async def on_postponed(event: ConferencePostponed) -> Outcome[None]:
+        return await handlers.conference_postponed(deps(), event)
+
+    @host.consumer(Scheduling.CONFERENCE_CANCELLED, "conference-cancelled")
+    async def on_cancelled(event: ConferenceCancelled) -> Outcome[None]:
+        return await handlers.conference_cancelled(deps(), event)
+
     @host.consumer(Scheduling.CONFERENCE_REMINDER_DUE, "conference-reminder")
     async def on_reminder(event: ConferenceReminderDue) -> Outcome[None]:
         return await handlers.conference_reminder(deps(), event)
@@ -93,6 +118,10 @@ def build(settings: ServiceSettings | None = None, *, clock: Clock = utcnow) -> 
     @host.consumer(Assignment.OPINION_OVERDUE, "overdue")
     async def on_overdue(event: OpinionOverdue) -> Outcome[None]:
         return await handlers.opinion_overdue(deps(), event)
+
+    @host.consumer(Assignment.ANSWER_RETURNED, "answer-returned")
+    async def on_returned(event: AnswerReturned) -> Outcome[None]:
+        return await handlers.answer_returned(deps(), event)
 
     @host.consumer(Assignment.ANSWER_PUBLISHED, "answer-published")
     async def on_published(event: AnswerPublished) -> Outcome[None]:

@@ -37,6 +37,7 @@ from shared.conference_snapshot import ConferenceSnapshot
 from shared.contracts import notification as contracts
 from shared.contracts.assignment import (
     AnswerPublished,
+    AnswerReturned,
     AssignmentEvent,
     DeadlineApproaching,
     OpinionAssigned,
@@ -48,8 +49,11 @@ from shared.contracts.notification_commands import ResendDelivery
 from shared.contracts.scheduling import (
     ConclusionReminderDue,
     ConferenceAnnounced,
+    ConferenceCancelled,
     ConferenceEvent,
+    ConferencePostponed,
     ConferenceReminderDue,
+    ConferenceRescheduled,
 )
 from shared.errors import TransientError
 from shared.storage.port import ConcurrencyConflict
@@ -77,10 +81,10 @@ def _conference(unit: str, e: ConferenceEvent, held_at: dt.datetime | None = Non
     )
 
 
-async def _participants(deps: Deps, e: ConferenceEvent, trigger: Trigger) -> Outcome[None]:
+async def _participants(deps: Deps, e: ConferenceEvent, trigger: Trigger, **extra: Any) -> Outcome[None]:
     unit = deps.reach.unit_name(e.unit_code, e.unit_name)
     data = {"unit_id": e.unit_code, "participant_groups": e.participant_groups}
-    context = ctx.base("", unit, conference=_conference(unit, e))
+    context = ctx.base("", unit, conference=_conference(unit, e), **extra)
     return await _notify(deps, e, _plans(trigger, deps.reach.resolve(trigger, data), context))
 
 
@@ -97,6 +101,44 @@ async def conference_announced(deps: Deps, e: ConferenceAnnounced) -> Outcome[No
 async def conference_reminder(deps: Deps, e: ConferenceReminderDue) -> Outcome[None]:
     """48 hours before: the same participant groups again."""
     return await _participants(deps, e, Trigger.CONFERENCE_REMINDER_48H)
+
+
+# A conference's participants were told once it was announced; a change before that concerns nobody.
+ANNOUNCED = "announced"
+POSTPONED = "postponed"
+# Notices that told the participants of a conference (the ledger keeps them under the conference's
+# correlation id, which scheduling sets to the conference id).
+_TOLD = (Trigger.CONFERENCE_ANNOUNCED, Trigger.CONFERENCE_RESCHEDULED, Trigger.CONFERENCE_POSTPONED)
+
+
+async def conference_rescheduled(deps: Deps, e: ConferenceRescheduled) -> Outcome[None]:
+    """New times for an announced conference (also one back from a postponement): the same groups."""
+    if e.state != ANNOUNCED:
+        return Outcome()  # still planned: its announcement will carry the new times
+    return await _participants(
+        deps, e, Trigger.CONFERENCE_RESCHEDULED, previous_starts_at=ctx.iso(e.previous_starts_at)
+    )
+
+
+async def conference_postponed(deps: Deps, e: ConferencePostponed) -> Outcome[None]:
+    """An announced conference is on hold: the participants are told why, and that a date will follow."""
+    if e.postponed_from != ANNOUNCED:
+        return Outcome()
+    return await _participants(deps, e, Trigger.CONFERENCE_POSTPONED, reason=e.reason)
+
+
+async def conference_cancelled(deps: Deps, e: ConferenceCancelled) -> Outcome[None]:
+    """A cancelled conference the participants knew of: announced, or postponed after its announcement.
+
+    A postponed conference's event does not say whether it had been announced; the ledger does (the
+    notices of its announcement, reschedule or postponement, recorded in the same flow).
+    """
+    told = e.cancelled_from == ANNOUNCED or (
+        e.cancelled_from == POSTPONED and await deps.repo.told(e.correlation_id, _TOLD)
+    )
+    if not told:
+        return Outcome()
+    return await _participants(deps, e, Trigger.CONFERENCE_CANCELLED, reason=e.reason)
 
 
 async def conclusion_reminder(deps: Deps, e: ConclusionReminderDue) -> Outcome[None]:
@@ -123,7 +165,9 @@ async def acknowledgement_due(deps: Deps, e: AcknowledgementDue) -> Outcome[None
     recipients = deps.reach.citizen(Trigger.OPINION_ACKNOWLEDGED, e.opinion_id, citizen)
     conference = await _conference_names(deps, e.conference_id)
     opinion = ctx.opinion(tracking_code=e.tracking_code, received_at=e.received_at)
-    context = ctx.base("", deps.reach.unit_name(e.unit_code, conference["unit_name"]), opinion=opinion)
+    unit = deps.reach.unit_name(e.unit_code, conference["unit_name"])
+    # The notice is dated the day intake acknowledged the opinion (stable across retries and replays).
+    context = ctx.base("", unit, opinion=opinion, acknowledged_on=ctx.iso(local_date(e.occurred_utc)))
     return await _notify(deps, e, _plans(Trigger.OPINION_ACKNOWLEDGED, recipients, context), kept)
 
 
@@ -154,8 +198,24 @@ def _agency(deps: Deps, trigger: Trigger, e: AssignmentEvent) -> list[Recipient]
 
 
 async def opinion_assigned(deps: Deps, e: OpinionAssigned) -> Outcome[None]:
+    """The agency that must answer; on a reassignment, also the agency that no longer holds it."""
     context = await _opinion_context(deps, e)
     trigger = Trigger.OPINION_ASSIGNED
+    plans = _plans(trigger, _agency(deps, trigger, e), context)
+    previous = e.reassigned_from
+    if previous and previous != e.agency_code:
+        withdrawn = Trigger.OPINION_WITHDRAWN
+        name = e.reassigned_from_name or deps.reach.agency_name(previous)
+        recipients = deps.reach.agency(withdrawn, previous, name, e.reassigned_from_email)
+        details = {"previous_agency_name": name, "reason": e.reassignment_reason or ""}
+        plans += _plans(withdrawn, recipients, {**context, **details})
+    return await _notify(deps, e, plans)
+
+
+async def answer_returned(deps: Deps, e: AnswerReturned) -> Outcome[None]:
+    """The head sent the answer back: the agency holding the opinion answers again by its deadline."""
+    context = {**await _opinion_context(deps, e), "reason": e.reason}
+    trigger = Trigger.ANSWER_RETURNED
     return await _notify(deps, e, _plans(trigger, _agency(deps, trigger, e), context))
 
 

@@ -47,6 +47,21 @@ class OpinionAssigned(AssignmentEvent):
     deadline: dt.date = Field(description="Date the written answer is due (Vietnamese calendar).")
     assigned_at: AwareDatetime = Field(description="When it was assigned.")
     reassigned_from: str | None = Field(default=None, description="Previous agency when reassigned.")
+    reassigned_from_name: str | None = Field(
+        default=None, description="Previous agency's Vietnamese name, when reassigned."
+    )
+    reassigned_from_email: str | None = Field(
+        default=None, description="Previous agency's contact address, when reassigned (told it lost it)."
+    )
+    reassignment_reason: str | None = Field(
+        default=None, description="Why it moved, e.g. the head's reason or the reclassification to a field."
+    )
+    transferred: bool = Field(
+        default=False, description="A hand-over to the competent level: the agency is that level's body."
+    )
+    transfer_note: str | None = Field(
+        default=None, description="Why the opinion is beyond the unit's authority."
+    )
 
 
 class OpinionAnsweredDirectly(AssignmentEvent):
@@ -67,6 +82,14 @@ class OpinionTransferred(AssignmentEvent):
     target_body: str = Field(description="Body named to the petitioner, in Vietnamese.")
     target_unit: str | None = Field(default=None, description="Unit code of the competent level.")
     target_agency: str | None = Field(default=None, description="Agency code there, when known.")
+    reassigned_from: str | None = Field(default=None, description="Agency that held it before, if any.")
+    reassigned_from_name: str | None = Field(default=None, description="That agency's Vietnamese name.")
+    reassigned_from_email: str | None = Field(
+        default=None, description="That agency's contact address (told it no longer holds the opinion)."
+    )
+    reassignment_reason: str | None = Field(
+        default=None, description="Why it moved, e.g. a reclassification."
+    )
 
 
 class OpinionTriageQueued(AssignmentEvent):
@@ -74,7 +97,18 @@ class OpinionTriageQueued(AssignmentEvent):
 
     SUBJECT: ClassVar[str] = Assignment.OPINION_TRIAGE_QUEUED
 
-    reason: str = Field(description="unclassified, no_agency_for_field or unknown_unit.")
+    reason: str = Field(
+        description="unclassified, no_agency_for_field, unknown_unit or no_competent_agency (a transfer "
+        "whose competent unit has no agency for the field)."
+    )
+    reassigned_from: str | None = Field(default=None, description="Agency that held it before, if any.")
+    reassigned_from_name: str | None = Field(default=None, description="That agency's Vietnamese name.")
+    reassigned_from_email: str | None = Field(
+        default=None, description="That agency's contact address (told it no longer holds the opinion)."
+    )
+    reassignment_reason: str | None = Field(
+        default=None, description="Why it moved, e.g. a reclassification."
+    )
 
 
 class OpinionAccepted(AssignmentEvent):

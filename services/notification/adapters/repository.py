@@ -15,6 +15,7 @@ from typing import Any
 
 from services.notification.domain.ledger import Delivery, DeliveryState
 from services.notification.domain.ledger_doc import from_doc, to_doc
+from services.notification.domain.triggers import Trigger
 from shared import conference_snapshot, outbox
 from shared.conference_snapshot import ConferenceSnapshot
 from shared.contracts.base import Event
@@ -86,6 +87,7 @@ class NotificationRepository:
                 Index(("state", "due_at")),
                 Index(("recipient_id",)),
                 Index(("created_at",)),
+                Index(("correlation_id", "trigger")),
                 outbox.INDEX,
             ],
         )
@@ -129,6 +131,11 @@ class NotificationRepository:
     async def find(self, where: Filter, limit: int | None = None) -> list[Stored]:
         docs = await self.store.find(DELIVERIES, where, order_by="created_at", limit=limit)
         return [_stored(d) for d in docs]
+
+    async def told(self, correlation_id: str, triggers: Sequence[Trigger]) -> bool:
+        """Whether a notice of one of ``triggers`` was recorded in the flow ``correlation_id``."""
+        where = {"correlation_id": correlation_id, "trigger": {"$in": [t.value for t in triggers]}}
+        return bool(await self.store.find(DELIVERIES, where, limit=1))
 
     async def due(self, now: dt.datetime, grace: dt.timedelta, limit: int = 200) -> list[Stored]:
         """What the sweep should try: waiting, retry time reached, or stuck in ``sending`` (a crash)."""

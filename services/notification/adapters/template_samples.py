@@ -34,11 +34,41 @@ _BASE: dict[str, Any] = {"recipient_name": "Ông Nguyễn Văn An", "unit_name":
 SAMPLES: dict[Trigger, dict[str, Any]] = {
     Trigger.CONFERENCE_ANNOUNCED: {**_BASE, "conference": _CONFERENCE},
     Trigger.CONFERENCE_REMINDER_48H: {**_BASE, "conference": _CONFERENCE},
-    Trigger.OPINION_ACKNOWLEDGED: {**_BASE, "opinion": _OPINION},
+    Trigger.CONFERENCE_RESCHEDULED: {
+        **_BASE,
+        "conference": _CONFERENCE,
+        "previous_starts_at": "2026-11-28T01:00:00+00:00",
+    },
+    Trigger.CONFERENCE_POSTPONED: {
+        **_BASE,
+        "conference": _CONFERENCE,
+        "reason": "Trùng lịch kỳ họp Hội đồng nhân dân tỉnh",
+    },
+    Trigger.CONFERENCE_CANCELLED: {
+        **_BASE,
+        "conference": _CONFERENCE,
+        "reason": "Nội dung đối thoại đã được giải quyết tại kỳ họp Hội đồng nhân dân xã",
+    },
+    Trigger.OPINION_ACKNOWLEDGED: {**_BASE, "opinion": _OPINION, "acknowledged_on": "2026-12-07"},
     Trigger.OPINION_ASSIGNED: {
         **_BASE,
         "opinion": _OPINION,
         "agency_name": "Sở Văn hóa, Thể thao và Du lịch",
+        "conference": _CONFERENCE,
+    },
+    Trigger.OPINION_WITHDRAWN: {
+        **_BASE,
+        "opinion": _OPINION,
+        "agency_name": "Sở Văn hóa, Thể thao và Du lịch",
+        "previous_agency_name": "Sở Xây dựng",
+        "reason": "Phân loại lại sang lĩnh vực Văn hóa, di tích",
+        "conference": _CONFERENCE,
+    },
+    Trigger.ANSWER_RETURNED: {
+        **_BASE,
+        "opinion": _OPINION,
+        "agency_name": "Sở Văn hóa, Thể thao và Du lịch",
+        "reason": "Chưa nêu rõ thời gian và nguồn kinh phí sửa chữa nhà văn hóa thôn",
         "conference": _CONFERENCE,
     },
     Trigger.DEADLINE_APPROACHING: {

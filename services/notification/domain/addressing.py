@@ -33,6 +33,10 @@ class Reach:
         unit = self.directory.units.get(unit_code or "")
         return unit.name if unit else (unit_code or "địa phương")
 
+    def agency_name(self, code: str) -> str:
+        agency = self.directory.agencies.get(code)
+        return agency.name if agency else code
+
     def agency(
         self, trigger: Trigger, code: str | None, name: str | None, email: str | None
     ) -> list[Recipient]:

@@ -10,10 +10,15 @@ class Trigger(StrEnum):
 
     CONFERENCE_ANNOUNCED = "conference_announced"
     CONFERENCE_REMINDER_48H = "conference_reminder_48h"
+    CONFERENCE_RESCHEDULED = "conference_rescheduled"
+    CONFERENCE_POSTPONED = "conference_postponed"
+    CONFERENCE_CANCELLED = "conference_cancelled"
     OPINION_ACKNOWLEDGED = "opinion_acknowledged"
     OPINION_ASSIGNED = "opinion_assigned"
+    OPINION_WITHDRAWN = "opinion_withdrawn"
     DEADLINE_APPROACHING = "deadline_approaching"
     OPINION_OVERDUE = "opinion_overdue"
+    ANSWER_RETURNED = "answer_returned"
     ANSWER_PUBLISHED = "answer_published"
     SATISFACTION_SURVEY = "satisfaction_survey"
     CONCLUSION_REMINDER_3D = "conclusion_reminder_3d"
@@ -42,10 +47,15 @@ class Audience(StrEnum):
 AUDIENCE: dict[Trigger, Audience] = {
     Trigger.CONFERENCE_ANNOUNCED: Audience.PARTICIPANT_GROUPS,
     Trigger.CONFERENCE_REMINDER_48H: Audience.PARTICIPANT_GROUPS,
+    Trigger.CONFERENCE_RESCHEDULED: Audience.PARTICIPANT_GROUPS,
+    Trigger.CONFERENCE_POSTPONED: Audience.PARTICIPANT_GROUPS,
+    Trigger.CONFERENCE_CANCELLED: Audience.PARTICIPANT_GROUPS,
     Trigger.OPINION_ACKNOWLEDGED: Audience.CITIZEN,
     Trigger.OPINION_ASSIGNED: Audience.AGENCY,
+    Trigger.OPINION_WITHDRAWN: Audience.AGENCY,
     Trigger.DEADLINE_APPROACHING: Audience.AGENCY,
     Trigger.OPINION_OVERDUE: Audience.AGENCY_THEN_HEAD,
+    Trigger.ANSWER_RETURNED: Audience.AGENCY,
     Trigger.ANSWER_PUBLISHED: Audience.CITIZEN,
     Trigger.SATISFACTION_SURVEY: Audience.CITIZEN,
     Trigger.CONCLUSION_REMINDER_3D: Audience.HOST_UNIT,

@@ -5,9 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from shared.contracts.assignment import AnswerPublished, DeadlineApproaching, OpinionAssigned, OpinionOverdue
+from shared.contracts.assignment import (
+    AnswerPublished,
+    AnswerReturned,
+    DeadlineApproaching,
+    OpinionAssigned,
+    OpinionOverdue,
+)
 from shared.contracts.intake import AcknowledgementDue
-from shared.contracts.scheduling import ConclusionReminderDue, ConferenceAnnounced
+from shared.contracts.scheduling import (
+    ConclusionReminderDue,
+    ConferenceAnnounced,
+    ConferenceCancelled,
+    ConferencePostponed,
+    ConferenceRescheduled,
+)
 
 AT = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC)
 OPINION: dict[str, Any] = {
@@ -18,7 +30,10 @@ CONFERENCE: dict[str, Any] = {
     "conference_id": "hn-1", "title": "Hội nghị đối thoại xã Đồng Du năm 2026", "unit_code": "dong-du",
     "unit_name": "xã Đồng Du", "level": "commune", "starts_at": AT + dt.timedelta(days=10),
     "ends_at": AT + dt.timedelta(days=10, hours=3), "venue": "Nhà văn hóa xã", "occurred_at": AT,
+    "participant_groups": ["thanh-nien"], "correlation_id": "hn-1",
 }  # fmt: skip
+# 14:30 on 15 December 2026 in Vietnam.
+NEW_START = dt.datetime(2026, 12, 15, 7, 30, tzinfo=dt.UTC)
 
 
 def assigned(event_id: str = "ev-assigned-1", **over: Any) -> OpinionAssigned:
@@ -28,7 +43,8 @@ def assigned(event_id: str = "ev-assigned-1", **over: Any) -> OpinionAssigned:
 
 
 def approaching() -> DeadlineApproaching:
-    base = assigned().model_dump(exclude={"event_id", "assigned_at", "reassigned_from"})
+    only_assigned = set(OpinionAssigned.model_fields) - set(DeadlineApproaching.model_fields)
+    base = assigned().model_dump(exclude={"event_id", *only_assigned})
     return DeadlineApproaching(event_id="ev-approaching-1", working_days_left=2, **base)
 
 
@@ -63,3 +79,32 @@ def conclusion_reminder(days_after: int) -> ConclusionReminderDue:
         event_id=f"ev-conclusion-{days_after}", held_at=AT + dt.timedelta(days=10),
         conclusion_due=dt.date(2026, 12, 21), days_after=days_after, **CONFERENCE,
     )  # fmt: skip
+
+
+def announced_state(**over: Any) -> dict[str, Any]:
+    return {**CONFERENCE, "state": "announced", "conference_version": 2, **over}
+
+
+def rescheduled(event_id: str = "ev-rescheduled-1", **over: Any) -> ConferenceRescheduled:
+    fields = {**announced_state(conference_version=3), "starts_at": NEW_START,
+              "ends_at": NEW_START + dt.timedelta(hours=3), "previous_starts_at": CONFERENCE["starts_at"],
+              "previous_ends_at": CONFERENCE["ends_at"], **over}  # fmt: skip
+    return ConferenceRescheduled(event_id=event_id, **fields)
+
+
+def postponed(**over: Any) -> ConferencePostponed:
+    fields = {**announced_state(state="postponed", conference_version=3), "postponed_from": "announced",
+              "reason": "Trùng lịch kỳ họp Hội đồng nhân dân tỉnh.", **over}  # fmt: skip
+    return ConferencePostponed(event_id="ev-postponed-1", **fields)
+
+
+def cancelled(**over: Any) -> ConferenceCancelled:
+    fields = {**announced_state(state="cancelled", conference_version=4), "cancelled_from": "announced",
+              "reason": "Các kiến nghị đã được giải quyết tại kỳ họp Hội đồng nhân dân xã", **over}  # fmt: skip
+    return ConferenceCancelled(event_id="ev-cancelled-1", **fields)
+
+
+def returned(**over: Any) -> AnswerReturned:
+    fields = {**OPINION, "agency_code": "so-xd", "agency_name": "Sở Xây dựng", "deadline": dt.date(2026, 12, 22),
+              "reason": "Chưa nêu thời gian và nguồn kinh phí sửa chữa", "correlation_id": "op-1", **over}  # fmt: skip
+    return AnswerReturned(event_id="ev-returned-1", **fields)
