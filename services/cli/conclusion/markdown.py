@@ -17,12 +17,13 @@ def render_markdown(info: c.ConferenceInfo, items: Sequence[c.ConclusionItem]) -
     lines: list[str] = []
     if info.parent_body:
         lines.append(f"{info.parent_body.upper()}  ")
+    lines.append(f"**{info.issuing_body.upper()}**  ")
+    if info.style is c.Style.PARTY:
+        lines += ["\\*  ", c.number_line(info.document_number, info.style), "", f"**{c.PARTY_MOTTO}**"]
+    else:
+        motto, motto_2 = c.STATE_MOTTO
+        lines += [c.number_line(info.document_number, info.style), "", f"**{motto}**  ", f"**{motto_2}**"]
     lines += [
-        f"**{info.issuing_body.upper()}**  ",
-        c.number_line(info.document_number),
-        "",
-        "**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**  ",
-        "**Độc lập - Tự do - Hạnh phúc**",
         "",
         f"*{c.date_line(info.place, info.issued_on)}*",
         "",
@@ -33,6 +34,8 @@ def render_markdown(info: c.ConferenceInfo, items: Sequence[c.ConclusionItem]) -
         c.introduction(info),
         "",
     ]
+    if summary := c.summary_paragraph(info):
+        lines += [summary, ""]
     number = 0
     for index, (title, section) in enumerate(c.grouped(items), start=1):
         lines += [f"## {index}. {title}", ""]
@@ -41,9 +44,9 @@ def render_markdown(info: c.ConferenceInfo, items: Sequence[c.ConclusionItem]) -
         for item in section:
             number += 1
             cells = (
-                item.tracking_code,
+                c.codes_text(item),
                 c.field_name(item),
-                item.submitter,
+                item.submitters,
                 item.summary,
                 c.disposition(item),
             )
@@ -54,5 +57,6 @@ def render_markdown(info: c.ConferenceInfo, items: Sequence[c.ConclusionItem]) -
     signer += info.signer.position.upper().splitlines()
     lines += [f"**{line}**  " for line in signer]
     lines += ["", f"**{info.signer.name}**", "", "***Nơi nhận:***", ""]
-    lines += [f"- {recipient};" for recipient in info.recipients]
+    last = len(info.recipients)
+    lines += [f"- {r}{'.' if i == last else ';'}" for i, r in enumerate(info.recipients, start=1)]
     return "\n".join(lines) + "\n"
