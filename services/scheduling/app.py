@@ -45,6 +45,7 @@ COMMANDS: dict[str, Route[Deps, Any]] = {
     "list": route(cmds.ListConferences, queries.list_conferences),
     "compliance": route(cmds.CheckCompliance, queries.compliance),
     "report": route(cmds.ReportConferences, queries.report),
+    "units": route(cmds.ListUnits, queries.units),
 }
 
 

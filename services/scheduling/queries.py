@@ -10,6 +10,7 @@ from services.scheduling.deps import Deps
 from services.scheduling.domain import (
     HELD_STATES,
     ConferenceState,
+    Unit,
     compliance_gaps,
     conference_report,
     unknown_conference,
@@ -17,10 +18,12 @@ from services.scheduling.domain import (
 from shared.contracts.scheduling_commands import (
     CheckCompliance,
     ListConferences,
+    ListUnits,
     ReportConferences,
     ShowConference,
 )
 from shared.errors import DomainError
+from shared.refusals import invalid_value
 
 
 async def show(deps: Deps, q: ShowConference) -> dict[str, Any]:
@@ -94,4 +97,48 @@ async def report(deps: Deps, q: ReportConferences) -> dict[str, Any]:
             for row in result.as_records()
         ],
         "summary": f"{sum(held.values())} hội nghị: " + ", ".join(parts) if parts else "0 hội nghị",
+    }
+
+
+async def units(deps: Deps, q: ListUnits) -> dict[str, Any]:
+    """The unit tree depth first (parents before children), with each unit's depth and validity."""
+    tree = deps.units
+    levels = sorted(tree.levels.values(), key=lambda level: level.rank)
+    if q.level is not None and q.level not in tree.levels:
+        raise invalid_value("level", [level.code for level in levels])
+    roots = [tree.get(q.under)] if q.under is not None else [u for u in tree if u.parent_code is None]
+    rows: list[dict[str, Any]] = []
+
+    def visit(unit: Unit, depth: int) -> None:
+        if (q.on is None or unit.active_on(q.on)) and (q.level is None or unit.level == q.level):
+            rows.append(
+                {
+                    "code": unit.code,
+                    "name": unit.name,
+                    "kind": unit.kind,
+                    "level": unit.level,
+                    "level_label": tree.levels[unit.level].label,
+                    "parent": unit.parent_code,
+                    "depth": depth,
+                    "valid_from": unit.valid_from.isoformat(),
+                    "valid_to": unit.valid_to.isoformat() if unit.valid_to else None,
+                    "merged_into": unit.merged_into,
+                }
+            )
+        for child in sorted(tree.children(unit.code, q.on), key=lambda c: (c.valid_from, c.code)):
+            visit(child, depth + 1)
+
+    for root in sorted(roots, key=lambda r: r.code):
+        visit(root, 0)
+    return {
+        "levels": [
+            {
+                "code": level.code,
+                "label": level.label,
+                "rank": level.rank,
+                "valid_to": level.valid_to.isoformat() if level.valid_to else None,
+            }
+            for level in levels
+        ],
+        "units": rows,
     }

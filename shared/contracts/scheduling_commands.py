@@ -170,3 +170,13 @@ class ReportConferences(_Payload):
     date_from: dt.date = Field(alias="from", description="First day (YYYY-MM-DD).")
     date_to: dt.date = Field(alias="to", description="Last day (YYYY-MM-DD).")
     level: str | None = Field(default=None, description="Only this level.")
+
+
+class ListUnits(_Payload):
+    """The administrative-unit tree (data, not code): its levels and its units, parents first."""
+
+    level: str | None = Field(default=None, description="Only units of this level, e.g. commune.")
+    under: str | None = Field(default=None, description="Only this unit and the units below it.")
+    on: dt.date | None = Field(
+        default=None, description="Only the units that existed on this day; default every unit ever."
+    )
