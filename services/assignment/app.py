@@ -15,7 +15,7 @@ from shared.conference_snapshot import ConferenceSnapshot
 from shared.contracts import assignment as assignment_contracts
 from shared.contracts import assignment_commands as cmd
 from shared.contracts.base import Event
-from shared.contracts.intake import OpinionClassified
+from shared.contracts.intake import OpinionClassified, OpinionReclassified
 from shared.contracts.registry import events_of
 from shared.host import ServiceHost
 from shared.settings import ServiceSettings
@@ -70,6 +70,10 @@ def build(settings: ServiceSettings | None = None, *, clock: Clock = utcnow) -> 
     @host.consumer(Intake.OPINION_CLASSIFIED, "classified")
     async def on_classified(event: OpinionClassified) -> Outcome[None]:
         return await handlers.route_opinion(deps(), event)
+
+    @host.consumer(Intake.OPINION_RECLASSIFIED, "reclassified")
+    async def on_reclassified(event: OpinionReclassified) -> Outcome[None]:
+        return await handlers.reroute_opinion(deps(), event)
 
     @host.consumer(Scheduling.CONFERENCE_ALL, "conference-snapshots")
     async def on_conference(event: ConferenceSnapshot) -> Outcome[None]:

@@ -2,11 +2,13 @@
 
 The host's unit of work saves the returned change with its events and publishes them; a concurrent
 save re-runs the function on the fresh state. A duplicate command or a redelivered classification
-returns the events it produced the first time (same ids) and saves nothing.
+returns the events it produced the first time (same ids) and saves nothing; so does a redelivered
+reclassification.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -17,7 +19,7 @@ from services.assignment.adapters.repository import ASSIGNMENTS, DIRECT_ANSWERS
 from services.assignment.adapters.views import outcome as view
 from services.assignment.deps import Deps
 from services.assignment.domain import refusals
-from services.assignment.domain.assignment import Assignment
+from services.assignment.domain.assignment import SYSTEM, Assignment
 from services.assignment.domain.deadlines import deadline_for
 from services.assignment.domain.routing import DirectAnswer, route
 from services.assignment.domain.state import Result
@@ -25,7 +27,7 @@ from services.assignment.domain.values import OpinionRef
 from shared import conference_snapshot
 from shared.conference_snapshot import ConferenceSnapshot
 from shared.contracts import assignment_commands as cmd
-from shared.contracts.intake import OpinionClassified
+from shared.contracts.intake import OpinionClassified, OpinionReclassified
 from shared.storage.port import Doc
 from shared.timeutil import local_date
 from shared.unit_of_work import Change, Outcome
@@ -48,13 +50,33 @@ async def route_opinion(deps: Deps, event: OpinionClassified) -> Outcome[None]:
             log.info("opinion %s was already routed by another classification", event.opinion_id)
             return Outcome()
         return _decided(deps, assignment, replay, doc, event.event_id)
-    opinion = await _opinion_ref(deps, event)
-    pending = await deps.repo.direct_answer(event.opinion_id)
-    direct = DirectAnswer(pending["text"], pending["answered_by"]) if pending else None
+    return await _open(deps, await _opinion_ref(deps, event), event.event_id)
+
+
+async def reroute_opinion(deps: Deps, event: OpinionReclassified) -> Outcome[None]:
+    """Route a reclassified opinion again with its new field, unless its answer was already written.
+
+    A move to another agency starts a new deadline, and its events name the agency that lost it.
+    A reclassification that overtook the classification opens the assignment with the new field
+    (the late classification is then ignored). A redelivery re-publishes the same events.
+    """
+    existing = await deps.repo.get(event.opinion_id)
+    if existing is None:
+        return await _open(deps, await _opinion_ref(deps, event), event.event_id)
+    assignment, doc = existing
+    replay = assignment.replay(event.event_id)
+    if replay is not None:
+        return _decided(deps, assignment, replay, doc, event.event_id)
+    opinion = dataclasses.replace(assignment.opinion, field=event.field, kind=event.kind.value)
     now = deps.clock()
-    decision = route(opinion, deps.config.table, deps.config.policy, deps.calendar, now, direct)
-    assignment, result = Assignment.open(opinion, decision, now, event.event_id)
-    return _decided(deps, assignment, result, None, event.event_id)
+    decision = route(opinion, deps.config.table, deps.config.policy, deps.calendar, now)
+    reason = (
+        f"Phân loại lại lĩnh vực: {event.reason.strip()}"
+        if event.reason.strip()
+        else "Phân loại lại lĩnh vực"
+    )
+    result = assignment.reroute(opinion, decision, now, event.event_id, event.by or SYSTEM, reason)
+    return _decided(deps, assignment, result, doc, event.event_id)
 
 
 async def keep_conference(deps: Deps, event: ConferenceSnapshot) -> Outcome[None]:
@@ -217,7 +239,17 @@ def _deadline(deps: Deps, a: Assignment, now: dt.datetime) -> dt.date:
     return deadline_for(o.field, o.kind, local_date(now), deps.config.policy, deps.calendar)
 
 
-async def _opinion_ref(deps: Deps, event: OpinionClassified) -> OpinionRef:
+async def _open(deps: Deps, opinion: OpinionRef, cause: str) -> Outcome[None]:
+    """Route an opinion seen for the first time (a leader's answer waiting for it closes it)."""
+    pending = await deps.repo.direct_answer(opinion.opinion_id)
+    direct = DirectAnswer(pending["text"], pending["answered_by"]) if pending else None
+    now = deps.clock()
+    decision = route(opinion, deps.config.table, deps.config.policy, deps.calendar, now, direct)
+    assignment, result = Assignment.open(opinion, decision, now, cause)
+    return _decided(deps, assignment, result, None, cause)
+
+
+async def _opinion_ref(deps: Deps, event: OpinionClassified | OpinionReclassified) -> OpinionRef:
     """The opinion as the domain sees it; a unit scheduling names differently is resolved here."""
     table = deps.config.table
     conference = await deps.repo.conference(event.conference_id)

@@ -11,7 +11,7 @@ from services.assignment.deps import Deps
 from services.assignment.domain import refusals
 from services.assignment.domain.assignment import Assignment
 from services.assignment.domain.conclusion import item_from_assignment
-from services.assignment.domain.reports import agency_reports, format_rate, parse_period
+from services.assignment.domain.reports import agency_reports, format_rate, format_rating, parse_period
 from services.assignment.domain.values import Status
 from shared.contracts import assignment_commands as cmd
 from shared.timeutil import local_date
@@ -61,6 +61,7 @@ async def report(deps: Deps, c: cmd.ReportAgencies) -> dict[str, Any]:
                 "answered": r.answered,
                 "on_time_rate": r.on_time_rate,
                 "on_time_rate_text": format_rate(r.on_time_rate),
+                "average_rating_text": format_rating(r.average_rating, r.ratings),
             }
             for r in rows
         ],

@@ -46,6 +46,9 @@ def summary(a: Assignment, today: dt.date) -> dict[str, Any]:
         "deadline": iso(a.deadline),
         "overdue": is_overdue(a, today),
         "triage_reason": a.triage_reason,
+        # A transfer to the competent level: which level and body (the agency above when it is one).
+        "transfer_level": a.transfer.level if a.transfer else None,
+        "transfer_body": a.transfer.body if a.transfer else None,
     }
 
 

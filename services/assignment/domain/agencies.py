@@ -59,6 +59,7 @@ class TransferTarget:
     body: str
     unit_code: str | None = None
     agency_code: str | None = None
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,9 +137,12 @@ class RoutingTable:
                     body=body,
                     unit_code=ancestor.code,
                     agency_code=agency.code if agency else None,
+                    note=rule.note,
                 )
         # The competent level may sit outside the configured tree (central ministries).
         level_name = self.level_names.get(rule.competent_level, rule.competent_level)
         return TransferTarget(
-            level=rule.competent_level, body=rule.body or f"Cơ quan có thẩm quyền {level_name}"
+            level=rule.competent_level,
+            body=rule.body or f"Cơ quan có thẩm quyền {level_name}",
+            note=rule.note,
         )

@@ -7,7 +7,10 @@ State machine (agency answers in writing)::
                                        returned ←─return───┘   (Decision 31/2021, Art. 46)
                                        returned ─submit→ answered
 
-``answered_directly`` and ``transferred`` are closed from the start. Every command takes a
+``answered_directly`` is closed from the start, and so is ``transferred``: a body outside the
+routing table (a ministry) was named. A transfer to a body in the table is an assignment to it
+(``transfer`` records the hand-over) and follows the path above. A reclassification re-routes
+every state before ``answered``. Every command takes a
 ``command_id``; applying the same id twice returns the first result and changes nothing.
 """
 
@@ -18,13 +21,14 @@ from typing import Any
 
 from services.assignment.domain import events as ev
 from services.assignment.domain import refusals
-from services.assignment.domain.agencies import Agency
+from services.assignment.domain.agencies import Agency, TransferTarget
 from services.assignment.domain.deadlines import DeadlinePolicy, DueAction, due_actions
 from services.assignment.domain.extensions import ExtensionCommands
 from services.assignment.domain.routing import Outcome, RoutingDecision
 from services.assignment.domain.state import Result, text_or_refuse
 from services.assignment.domain.values import (
     CLOSED_STATES,
+    REROUTABLE_STATES,
     AgencyRef,
     Answer,
     OpinionRef,
@@ -59,28 +63,48 @@ class Assignment(ExtensionCommands):
                 ev.OpinionAnsweredDirectly, command_id, at, answer=answer.text, answered_by=answer.answered_by
             )
             return self, self._record(command_id, "answer_directly", at, answer.answered_by, {}, event)
+        self = cls(opinion, Status.TRIAGE)
         if decision.outcome is Outcome.TRANSFERRED and decision.transfer:
-            target = decision.transfer
-            self = cls(opinion, Status.TRANSFERRED, transfer=target)
-            event = self._event(
-                ev.OpinionTransferred,
-                command_id,
-                at,
-                target_level=target.level,
-                target_body=target.body,
-                target_unit=target.unit_code,
-                target_agency=target.agency_code,
-            )
-            return self, self._record(command_id, "transfer", at, SYSTEM, {"body": target.body}, event)
+            return self, self._transfer(decision, at, command_id, SYSTEM, "transfer")
         reason = str(decision.triage_reason or "unclassified")
-        self = cls(opinion, Status.TRIAGE, triage_reason=reason)
-        event = self._event(ev.OpinionTriageQueued, command_id, at, reason=reason)
-        return self, self._record(command_id, "queue_triage", at, SYSTEM, {"reason": reason}, event)
+        return self, self._queue_triage(reason, at, command_id, SYSTEM, "queue_triage")
+
+    def _moved_from(self, previous: AgencyRef | None, reason: str) -> dict[str, Any]:
+        """The fields that tell the agency losing the opinion (none when no agency held it)."""
+        if previous is None or (self.agency is not None and self.agency.code == previous.code):
+            return {}
+        return {
+            "reassigned_from": previous.code,
+            "reassigned_from_name": previous.name,
+            "reassigned_from_email": previous.email,
+            "reassignment_reason": reason.strip() or None,
+        }
+
+    def _release(self) -> AgencyRef | None:
+        """Take the opinion from its agency (and its deadline); the agency it had is returned."""
+        previous = self.agency
+        self.agency = None
+        self.assigned_at = None
+        self.deadline = self.original_deadline = None
+        self.extensions = 0
+        self.pending_extension = self.pending_reassignment = None
+        self.reminder_sent_at = self.escalated_at = None
+        return previous
 
     def _assign(
-        self, agency: Agency, deadline: dt.date, at: dt.datetime, command_id: str, by: str, action: str
+        self,
+        agency: Agency,
+        deadline: dt.date,
+        at: dt.datetime,
+        command_id: str,
+        by: str,
+        action: str,
+        reason: str = "",
+        transfer: TransferTarget | None = None,
+        *before: ev.Event,
     ) -> Result:
-        previous = self.agency.code if self.agency else None
+        """Give the opinion to ``agency``; ``transfer`` when it is the competent level's body."""
+        previous = self.agency
         self.status = Status.ASSIGNED
         self.agency = AgencyRef.of(agency)
         self.assigned_at = at
@@ -89,9 +113,82 @@ class Assignment(ExtensionCommands):
         self.pending_extension = self.pending_reassignment = None
         self.reminder_sent_at = self.escalated_at = None
         self.triage_reason = None
-        event = self._event(ev.OpinionAssigned, command_id, at, reassigned_from=previous)
-        details = {"agency": agency.code, "deadline": deadline.isoformat(), "from": previous}
-        return self._record(command_id, action, at, by, details, event)
+        self.transfer = transfer
+        moved = self._moved_from(previous, reason)
+        event = self._event(
+            ev.OpinionAssigned,
+            command_id,
+            at,
+            transferred=transfer is not None,
+            transfer_note=(transfer.note or None) if transfer else None,
+            **moved,
+        )
+        details = {
+            "agency": agency.code,
+            "deadline": deadline.isoformat(),
+            "from": moved.get("reassigned_from"),
+        }
+        if transfer is not None:
+            details["transfer_level"] = transfer.level
+        return self._record(command_id, action, at, by, details, *before, event)
+
+    def _transfer(
+        self,
+        decision: RoutingDecision,
+        at: dt.datetime,
+        command_id: str,
+        by: str,
+        action: str,
+        reason: str = "",
+    ) -> Result:
+        """Hand the opinion over to the competent level: its agency when the table has one.
+
+        The agency receives it like any assignment (a deadline, ``OpinionAssigned``); the citizen is
+        told through ``OpinionTransferred``. A body outside the table (a ministry) is only named.
+        """
+        target = decision.transfer
+        assert target is not None
+        if decision.agency is not None and decision.deadline is not None:
+            previous = self.agency
+            self.agency = AgencyRef.of(decision.agency)  # the transfer event names the receiving agency
+            self.deadline, self.assigned_at = decision.deadline, at
+            moved = self._moved_from(previous, reason)
+            transferred = self._transferred_event(target, command_id, at, moved)
+            self.agency = previous
+            return self._assign(
+                decision.agency, decision.deadline, at, command_id, by, action, reason, target, transferred
+            )
+        previous = self._release()
+        self.status = Status.TRANSFERRED
+        self.transfer = target
+        self.triage_reason = None
+        event = self._transferred_event(target, command_id, at, self._moved_from(previous, reason))
+        return self._record(command_id, action, at, by, {"body": target.body}, event)
+
+    def _transferred_event(
+        self, target: TransferTarget, command_id: str, at: dt.datetime, moved: dict[str, Any]
+    ) -> ev.Event:
+        return self._event(
+            ev.OpinionTransferred,
+            command_id,
+            at,
+            target_level=target.level,
+            target_body=target.body,
+            target_unit=target.unit_code,
+            target_agency=target.agency_code,
+            **moved,
+        )
+
+    def _queue_triage(
+        self, triage_reason: str, at: dt.datetime, command_id: str, by: str, action: str, reason: str = ""
+    ) -> Result:
+        previous = self._release()
+        self.status = Status.TRIAGE
+        self.transfer = None
+        self.triage_reason = triage_reason
+        moved = self._moved_from(previous, reason)
+        event = self._event(ev.OpinionTriageQueued, command_id, at, reason=triage_reason, **moved)
+        return self._record(command_id, action, at, by, {"reason": triage_reason}, event)
 
     def assign(self, agency: Agency, deadline: dt.date, at: dt.datetime, command_id: str, by: str) -> Result:
         """A person clears the triage queue by choosing the agency."""
@@ -104,13 +201,60 @@ class Assignment(ExtensionCommands):
     def reassign(
         self, agency: Agency, deadline: dt.date, at: dt.datetime, command_id: str, by: str, reason: str = ""
     ) -> Result:
-        """The head or secretariat moves the opinion to another agency with a new deadline."""
+        """The head or secretariat moves the opinion to another agency with a new deadline.
+
+        A transfer to a body outside the table can be taken back and given to an agency. Moving a
+        transferred opinion within the competent level keeps it a transfer; giving it back to an
+        agency at the opinion's own level (the province found it was the unit's to answer) ends it.
+        """
         if (replay := self.replay(command_id)) is not None:
             return replay
-        self._guard_open("giao lại")
+        if self.status is not Status.TRANSFERRED:
+            self._guard_open("giao lại")
         if self.agency and self.agency.code == agency.code:
             raise refusals.same_agency(agency.code)
-        return self._assign(agency, deadline, at, command_id, by, "reassign")
+        transfer = None
+        if self.transfer is not None and agency.level != self.opinion.level:
+            transfer = TransferTarget(agency.level, agency.name, agency.unit, agency.code, self.transfer.note)
+        return self._assign(agency, deadline, at, command_id, by, "reassign", reason, transfer)
+
+    def reroute(
+        self,
+        opinion: OpinionRef,
+        decision: RoutingDecision,
+        at: dt.datetime,
+        command_id: str,
+        by: str,
+        reason: str,
+    ) -> Result:
+        """Intake moved the opinion to another field: route it again unless it was already answered.
+
+        ``decision`` is the routing of ``opinion`` (the new field) at ``at``. When the agency changes,
+        it moves with a new deadline and the events name the agency that lost it; when the agency
+        holding it stays competent, only the field changes.
+        """
+        if (replay := self.replay(command_id)) is not None:
+            return replay
+        details: dict[str, Any] = {"from": self.opinion.field, "to": opinion.field, "rerouted": False}
+        self.opinion = opinion
+        if self.status not in REROUTABLE_STATES:
+            return self._record(command_id, "reclassify", at, by, details)
+        target = decision.agency
+        if target is not None and decision.deadline is not None:
+            if self.status is not Status.TRIAGE and self.agency and self.agency.code == target.code:
+                return self._record(command_id, "reclassify", at, by, details)
+            if decision.outcome is Outcome.TRANSFERRED:
+                return self._transfer(decision, at, command_id, by, "reroute", reason)
+            return self._assign(target, decision.deadline, at, command_id, by, "reroute", reason)
+        if decision.outcome is Outcome.TRANSFERRED and decision.transfer:
+            if self.status is Status.TRANSFERRED and self.transfer == decision.transfer:
+                return self._record(command_id, "reclassify", at, by, details)
+            return self._transfer(decision, at, command_id, by, "reroute", reason)
+        triage_reason = str(decision.triage_reason or "unclassified")
+        if self.status is Status.TRIAGE:
+            self.triage_reason = triage_reason
+            return self._record(command_id, "reclassify", at, by, details)
+        return self._queue_triage(triage_reason, at, command_id, by, "reroute", reason)
 
     def accept(self, agency_code: str, at: dt.datetime, command_id: str) -> Result:
         if (replay := self.replay(command_id)) is not None:

@@ -38,6 +38,9 @@ def item_from_assignment(assignment: Assignment) -> ConclusionItem:
     """The conclusion line of an assignment, whatever state it reached since."""
     opinion = assignment.opinion
     outcome = _OUTCOME_OF_STATUS.get(assignment.status, Outcome.ASSIGNED)
+    if outcome is Outcome.ASSIGNED and assignment.transfer is not None:
+        # Handed over to the competent level's agency, which answers it there by its deadline.
+        outcome = Outcome.TRANSFERRED
     return ConclusionItem(
         tracking_code=opinion.tracking_code,
         summary=opinion.summary,

@@ -48,8 +48,19 @@ class Event:
 
 
 @dataclass(frozen=True, kw_only=True)
-class OpinionAssigned(Event):
+class MovedFrom(Event):
+    """An event that may take the opinion away from an agency: which one, and why (it is told)."""
+
     reassigned_from: str | None = None
+    reassigned_from_name: str | None = None
+    reassigned_from_email: str | None = None
+    reassignment_reason: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpinionAssigned(MovedFrom):
+    transferred: bool = False
+    transfer_note: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,7 +70,7 @@ class OpinionAnsweredDirectly(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
-class OpinionTransferred(Event):
+class OpinionTransferred(MovedFrom):
     target_level: str
     target_body: str
     target_unit: str | None = None
@@ -67,7 +78,7 @@ class OpinionTransferred(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
-class OpinionTriageQueued(Event):
+class OpinionTriageQueued(MovedFrom):
     reason: str
 
 

@@ -3,7 +3,8 @@
 On-time rate = answered on time ÷ (answered in the period + open and overdue at its end), the 311
 programmes' formula: an opinion left unanswered past its deadline counts against the agency even
 though it has no answer yet. With nothing to count the rate is ``None`` (shown as "—"), never 0 or 1,
-because neither would be true.
+because neither would be true. Satisfaction is the citizens' ratings given in the period (their
+number and average stars), counted for the agency that answered; with none it is "—" too.
 """
 
 from __future__ import annotations
@@ -71,6 +72,11 @@ def format_rate(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
+def format_rating(average: float | None, count: int) -> str:
+    """Average stars out of 5 with the number of ratings, or "—" when nobody rated."""
+    return "—" if average is None else f"{average:.1f}/5 ({count} lượt)"
+
+
 @dataclass(frozen=True)
 class AgencyReport:
     agency_code: str
@@ -80,6 +86,8 @@ class AgencyReport:
     answered_late: int = 0
     open_overdue: int = 0
     median_working_days: float | None = None
+    ratings: int = 0
+    average_rating: float | None = None
 
     @property
     def answered(self) -> int:
@@ -99,11 +107,21 @@ class _Tally:
     late: int = 0
     open_overdue: int = 0
     days: list[int] = field(default_factory=list)
+    stars: list[int] = field(default_factory=list)
 
     def report(self, code: str) -> AgencyReport:
         median = float(statistics.median(self.days)) if self.days else None
+        average = round(statistics.fmean(self.stars), 2) if self.stars else None
         return AgencyReport(
-            code, self.name, self.assigned, self.on_time, self.late, self.open_overdue, median
+            code,
+            self.name,
+            self.assigned,
+            self.on_time,
+            self.late,
+            self.open_overdue,
+            median,
+            len(self.stars),
+            average,
         )
 
 
@@ -140,4 +158,12 @@ def agency_reports(
             assigned_on <= cutoff and item.deadline < cutoff and (answered_on is None or answered_on > cutoff)
         ):
             tally.open_overdue += 1
+        rated_on = local_date(item.rating.rated_at) if item.rating else None
+        if (
+            item.rating is not None
+            and rated_on is not None
+            and period.contains(rated_on)
+            and rated_on <= cutoff
+        ):
+            tally.stars.append(item.rating.stars)
     return [tally.report(code) for code, tally in sorted(tallies.items())]

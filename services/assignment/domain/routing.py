@@ -25,6 +25,7 @@ class TriageReason(StrEnum):
     UNCLASSIFIED = "unclassified"
     NO_AGENCY = "no_agency_for_field"
     UNKNOWN_UNIT = "unknown_unit"
+    NO_COMPETENT_AGENCY = "no_competent_agency"
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class DirectAnswer:
 
 @dataclass(frozen=True)
 class RoutingDecision:
+    """Where the opinion goes; a transfer to a body in the table also names its agency and deadline."""
+
     outcome: Outcome
     agency: Agency | None = None
     deadline: dt.date | None = None
@@ -61,13 +64,21 @@ def route(
     if not table.has_unit(opinion.unit_code):
         # A unit missing from the routing file is a data gap a person must see, not a crash.
         return RoutingDecision(Outcome.TRIAGE, triage_reason=TriageReason.UNKNOWN_UNIT)
+    deadline = deadline_for(opinion.field, opinion.kind, local_date(at), policy, calendar)
     rule = table.transfer_rule(opinion.level, opinion.field, opinion.kind)
     if rule is not None:
         target = table.transfer_target(rule, opinion.unit_code, opinion.field)
+        if target.agency_code is not None:
+            # The competent body is in the table: it receives the opinion and owes the answer.
+            competent = table.agency(target.agency_code)
+            return RoutingDecision(Outcome.TRANSFERRED, agency=competent, deadline=deadline, transfer=target)
+        if target.unit_code is not None:
+            # The competent unit is known but none of its agencies handles the field: a person chooses.
+            return RoutingDecision(Outcome.TRIAGE, triage_reason=TriageReason.NO_COMPETENT_AGENCY)
+        # A body outside the tree (a ministry) is named to the citizen; the platform cannot reach it.
         return RoutingDecision(Outcome.TRANSFERRED, transfer=target)
     agency = table.handler_for(opinion.unit_code, opinion.field)
     if agency is None:
         # A person decides rather than the system guessing an agency of another unit.
         return RoutingDecision(Outcome.TRIAGE, triage_reason=TriageReason.NO_AGENCY)
-    deadline = deadline_for(opinion.field, opinion.kind, local_date(at), policy, calendar)
     return RoutingDecision(Outcome.ASSIGNED, agency=agency, deadline=deadline)

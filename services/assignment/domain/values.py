@@ -24,6 +24,8 @@ class Status(StrEnum):
 # The agency owes an answer in these states: deadlines, reminders and escalation apply.
 OPEN_STATES = frozenset({Status.ASSIGNED, Status.ACCEPTED, Status.RETURNED})
 CLOSED_STATES = frozenset({Status.PUBLISHED, Status.ANSWERED_DIRECTLY, Status.TRANSFERRED})
+# A reclassification routes the opinion again in these states (no answer was written yet).
+REROUTABLE_STATES = frozenset({Status.TRIAGE, Status.TRANSFERRED, *OPEN_STATES})
 
 
 def iso(value: dt.date | None) -> str | None:

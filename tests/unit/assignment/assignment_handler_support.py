@@ -17,7 +17,7 @@ from services.assignment.metrics import AssignmentMetrics
 from shared import refusals
 from shared.conference_snapshot import ConferenceSnapshot
 from shared.contracts.base import Event, derived_id
-from shared.contracts.intake import OpinionClassified, OpinionKind
+from shared.contracts.intake import OpinionClassified, OpinionKind, OpinionReclassified
 from shared.unit_of_work import UnitOfWork
 from tests.fakes import InMemoryStore
 
@@ -42,6 +42,12 @@ class Bed:
     async def route(self, event: OpinionClassified) -> list[Event]:
         """Deliver a classification as the host does; the events its outcome published."""
         outcome = await handlers.route_opinion(self.deps, event)
+        await self.uow.commit([outcome])
+        return list(outcome.all_events)
+
+    async def reroute(self, event: OpinionReclassified) -> list[Event]:
+        """Deliver a reclassification as the host does; the events its outcome published."""
+        outcome = await handlers.reroute_opinion(self.deps, event)
         await self.uow.commit([outcome])
         return list(outcome.all_events)
 
@@ -86,4 +92,31 @@ def classified(
         unit_code=unit,
         summary=f"Ý kiến số {n} về {field}.",
         received_at=received_at,  # type: ignore[arg-type]
+    )
+
+
+def reclassified(
+    n: int,
+    field: str,
+    previous_field: str,
+    unit: str | None = "ha-nam",
+    level: str | None = "province",
+    step: int = 1,
+    kind: OpinionKind = OpinionKind.RECOMMENDATION,
+) -> OpinionReclassified:
+    """Intake moving opinion ``n`` to ``field`` (``step`` tells successive reclassifications apart)."""
+    return OpinionReclassified(
+        event_id=derived_id("reclassified", n, step),
+        opinion_id=f"op-{n}",
+        tracking_code=f"HN-{n:04d}",
+        field=field,
+        previous_field=previous_field,
+        kind=kind,
+        conference_id="conf-1",
+        level=level,
+        unit_code=unit,
+        summary=f"Ý kiến số {n}.",
+        by="Văn phòng",
+        reason="Nội dung về trường học.",
+        received_at="2026-11-20T01:00:00+00:00",  # type: ignore[arg-type]
     )

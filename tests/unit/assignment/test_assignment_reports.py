@@ -10,7 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.assignment.domain.assignment import Assignment
-from services.assignment.domain.reports import AgencyReport, agency_reports, format_rate, parse_period
+from services.assignment.domain.reports import (
+    AgencyReport,
+    agency_reports,
+    format_rate,
+    format_rating,
+    parse_period,
+)
+from services.assignment.domain.routing import DirectAnswer
 from shared.errors import DomainError
 from shared.workdays import WorkCalendar
 
@@ -110,8 +117,37 @@ def test_with_nothing_answered_and_nothing_overdue_the_rate_is_none_shown_as_a_d
     assert AgencyReport(AGENCY, "x", open_overdue=2).on_time_rate == 0.0
 
 
-def test_transferred_and_directly_answered_opinions_belong_to_no_agency_row(
+def test_a_transfer_counts_for_the_competent_agency_and_a_direct_answer_for_no_agency_row(
     open_assignment: OpenFactory, calendar: WorkCalendar
 ) -> None:
+    # A transfer is handed over to the province's department, which owes the answer by its deadline.
     transferred = open_assignment("planning", unit="dong-du", level="commune", at=vn(2026, 7, 1))
-    assert agency_reports([transferred.to_doc()], parse_period("2026"), calendar) == []
+    (row,) = agency_reports([transferred.to_doc()], parse_period("2026"), calendar, as_of=D(2026, 7, 2))
+    assert (row.agency_code, row.assigned) == ("hn-sxd", 1)
+    direct = open_assignment("land", at=vn(2026, 7, 1), direct=DirectAnswer("Đã trả lời.", "Chủ tịch"))
+    assert agency_reports([direct.to_doc()], parse_period("2026"), calendar) == []
+
+
+def _rated(assignment: Assignment, stars: int, at: dt.datetime) -> Assignment:
+    number = f"{stars}/SGDĐT"
+    assignment.submit_answer(
+        AGENCY, number, at.date(), "Đã bố trí kinh phí.", at, f"ans-{assignment.opinion_id}"
+    )
+    assignment.publish(at, f"pub-{assignment.opinion_id}", "head")
+    assignment.rate(stars, "", at, f"rate-{assignment.opinion_id}")
+    return assignment
+
+
+def test_the_report_has_the_number_and_average_of_the_ratings_given_in_the_period(
+    open_assignment: OpenFactory, calendar: WorkCalendar
+) -> None:
+    rated = [_rated(open_assignment("education", at=vn(2026, 7, 1)), s, vn(2026, 7, 6)) for s in (5, 4, 4)]
+    earlier = _rated(open_assignment("education", at=vn(2026, 5, 4)), 1, vn(2026, 5, 5))  # Q2, not Q3
+    unrated = open_assignment("education", at=vn(2026, 7, 1))
+    docs = [a.to_doc() for a in (*rated, earlier, unrated)]
+    (row,) = agency_reports(docs, parse_period("2026-Q3"), calendar)
+    assert (row.ratings, row.average_rating) == (3, 4.33)
+    assert format_rating(row.average_rating, row.ratings) == "4.3/5 (3 lượt)"
+    (none,) = agency_reports([unrated.to_doc()], parse_period("2026-Q3"), calendar)
+    assert (none.ratings, none.average_rating) == (0, None)
+    assert format_rating(none.average_rating, none.ratings) == "—"

@@ -10,11 +10,13 @@ from assignment_support import OpinionFactory, vn
 
 from services.assignment.adapters.routing_file import RoutingConfig, default_path, parse_routing
 from services.assignment.domain.assignment import Assignment
+from services.assignment.domain.deadlines import deadline_for
 from services.assignment.domain.events import OpinionAssigned, OpinionTransferred, OpinionTriageQueued
 from services.assignment.domain.fields import Field
 from services.assignment.domain.routing import DirectAnswer, Outcome, TriageReason, route
 from services.assignment.domain.values import Status
 from shared.errors import DomainError, NotFound
+from shared.timeutil import local_date
 from shared.workdays import WorkCalendar
 
 pytestmark = pytest.mark.unit
@@ -81,12 +83,27 @@ def test_a_planning_opinion_at_a_commune_is_transferred_to_the_provincial_depart
     assert (decision.transfer.level, decision.transfer.unit_code) == ("province", "ha-nam")
     assert decision.transfer.body == "Sở Xây dựng tỉnh Hà Nam"
 
+    # A real hand-over: the provincial department holds it, with a deadline, and is told like any
+    # assignment; the citizen learns the competent body from the transfer event.
+    assert decision.agency is not None
+    assert decision.agency.code == "hn-sxd"
+    assert decision.deadline == deadline_for(
+        "planning", "recommendation", local_date(AT), config.policy, calendar
+    )
     assignment, result = Assignment.open(opinion, decision, AT, "cmd-transfer")
-    assert assignment.status is Status.TRANSFERRED
-    assert not assignment.is_open
-    (event,) = result.events
-    assert isinstance(event, OpinionTransferred)
-    assert event.target_body == "Sở Xây dựng tỉnh Hà Nam"
+    assert assignment.status is Status.ASSIGNED
+    assert assignment.is_open
+    assert assignment.agency is not None
+    assert (assignment.agency.code, assignment.deadline) == ("hn-sxd", decision.deadline)
+    transferred, assigned = result.events
+    assert isinstance(transferred, OpinionTransferred)
+    assert transferred.target_body == "Sở Xây dựng tỉnh Hà Nam"
+    assert (transferred.target_agency, transferred.agency_code) == ("hn-sxd", "hn-sxd")
+    assert isinstance(assigned, OpinionAssigned)
+    assert (assigned.agency_code, assigned.transferred, assigned.reassigned_from) == ("hn-sxd", True, None)
+    assert (
+        assigned.transfer_note == "Điều chỉnh quy hoạch cho phù hợp quy hoạch tỉnh thuộc thẩm quyền cấp tỉnh."
+    )
 
 
 def test_a_national_policy_proposal_at_a_provincial_conference_goes_to_the_central_body(
