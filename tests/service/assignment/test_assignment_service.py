@@ -1,4 +1,4 @@
-"""The assignment service on a real nats-server: routing, redelivery, commands, sweep, conclusion."""
+"""The assignment service on a real nats-server: routing, re-routing, redelivery, commands, sweep, conclusion."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from nats.aio.client import Client
 from services.cli.conclusion.docx import render_docx
 from services.cli.conclusion.reply import info_of, items_of
 from shared.contracts.base import derived_id
-from shared.contracts.intake import OpinionClassified, OpinionKind
+from shared.contracts.intake import OpinionClassified, OpinionKind, OpinionReclassified
 from shared.contracts.scheduling import Chair, ConferencePlanned
 from shared.settings import ServiceSettings
 from shared.subjects import Assignment, Intake
@@ -154,6 +154,64 @@ async def test_the_reminder_and_the_escalation_are_sent_once_across_a_restart(
         assert overdue["agency_email"] == "sogddt@hanam.example"
         gauge = host.registry.get_sample_value("dialogue_opinions_overdue", {"agency": "hn-sgddt"})
         assert gauge == 1.0
+    finally:
+        for h in (host, scheduling, intake):
+            await h.stop()
+
+
+async def test_a_reclassification_moves_the_opinion_to_the_new_fields_agency_once(
+    settings_for: Callable[[str], ServiceSettings], nats_client: Client
+) -> None:
+    intake, scheduling = owners(settings_for)
+    clock = Clock(START)
+    host = assignment_host(settings_for, clock)
+    seen = Seen()
+    await seen.start(nats_client)
+    for h in (intake, scheduling, host):
+        await h.start()
+    try:
+        await intake.publish([classified(3, "transport")])
+        await wait_until(lambda: len(seen.on(Assignment.OPINION_ASSIGNED)) == 1)
+        clock.now = dt.datetime(2026, 11, 25, 2, tzinfo=dt.UTC)
+        moved = OpinionReclassified(
+            event_id=derived_id("svc-reclassified", 3),
+            opinion_id="svc-3",
+            tracking_code="HN-9003",
+            field="education",
+            previous_field="transport",
+            kind=OpinionKind.RECOMMENDATION,
+            conference_id="conf-svc",
+            level="province",
+            unit_code="ha-nam",
+            summary="Ý kiến 3.",
+            by="Văn phòng UBND tỉnh",
+            reason="Nội dung về trường học.",
+            received_at=START,
+        )
+        await intake.publish([moved])
+        await wait_until(lambda: len(seen.on(Assignment.OPINION_ASSIGNED)) == 2)
+        first, second = seen.on(Assignment.OPINION_ASSIGNED)
+        assert first["agency_code"] == "hn-sxd"
+        assert (second["agency_code"], second["deadline"], second["field"]) == (
+            "hn-sgddt",
+            "2026-12-16",
+            "education",
+        )
+        assert (second["reassigned_from"], second["reassigned_from_email"]) == (
+            "hn-sxd",
+            "soxaydung@hanam.example",
+        )
+        js = nats_client.jetstream()  # type: ignore[attr-defined]
+        await js.publish(Intake.OPINION_RECLASSIFIED, moved.to_json())  # no Msg-Id: delivered again
+        await asyncio.sleep(1.0)
+        doc = await host.store.get("assignments", "svc-3")
+        assert doc is not None
+        assert (doc["agency_code"], doc["version"]) == ("hn-sgddt", 2)
+        # The redelivery re-published the same event (same id), which JetStream drops.
+        assert {m["event_id"] for m in seen.on(Assignment.OPINION_ASSIGNED)} == {
+            first["event_id"],
+            second["event_id"],
+        }
     finally:
         for h in (host, scheduling, intake):
             await h.stop()
