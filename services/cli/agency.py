@@ -280,21 +280,38 @@ def render(
     conference: Annotated[str, typer.Argument(help="Mã hội nghị.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Tệp DOCX.")],
     markdown: Annotated[Path | None, typer.Option("--markdown", help="Tệp Markdown.")] = None,
-    number: Annotated[str, typer.Option(help="Số thông báo.")] = "     /TB-UBND",
-    issuing_body: Annotated[str | None, typer.Option(help="Cơ quan ban hành.")] = None,
+    number: Annotated[
+        str | None, typer.Option(help="Số thông báo (125-TB/TU, 15/TB-UBND); mặc định để trống phần số.")
+    ] = None,
+    issuing_body: Annotated[
+        str | None, typer.Option(help="Cơ quan ban hành; mặc định theo chức danh người kết luận.")
+    ] = None,
+    chair: Annotated[int, typer.Option(min=1, help="Người kết luận: thứ tự trong danh sách chủ trì.")] = 1,
+    office_chief: Annotated[
+        str | None, typer.Option(help="Chánh Văn phòng ký T/L Ban Thường vụ (thông báo ý kiến của Bí thư).")
+    ] = None,
+    recipient: Annotated[
+        list[str] | None, typer.Option("--recipient", help="Nơi nhận thêm (ngoài các cơ quan được giao).")
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Ngày ban hành YYYY-MM-DD; mặc định ngày kết luận hội nghị.")
+    ] = None,
 ) -> None:
-    """Lập thông báo kết luận hội nghị (DOCX, Markdown)."""
-    from services.cli.conclusion.docx import render_docx
-    from services.cli.conclusion.markdown import render_markdown
-    from services.cli.conclusion.reply import info_of, items_of
+    """Lập thông báo kết luận hội nghị (DOCX, Markdown) theo thể thức của cơ quan ban hành."""
+    from services.cli.conclusion import command
 
-    data = call("conclusion", build(ac.ShowConclusion, conference_id=conference))
-    info, items = info_of(data, number, dt.date.today(), issuing_body), items_of(data)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    render_docx(info, items, output)
-    console.print(f"Đã ghi văn bản kết luận ({len(items)} ý kiến) vào {output}.")
+    options = command.Options(
+        number=number,
+        issued_on=command.issue_date(console, date),
+        issuing_body=issuing_body,
+        chair=chair - 1,
+        office_chief=office_chief or "",
+        recipients=tuple(recipient or ()),
+    )
+    info, items = command.gather_or_exit(console, conference, options)
+    command.write(info, items, output, markdown)
+    console.print(f"Đã ghi văn bản kết luận ({len(items)} dòng) vào {output}.")
     if markdown:
-        markdown.write_text(render_markdown(info, items), encoding="utf-8")
         console.print(f"Đã ghi bản Markdown vào {markdown}.")
 
 

@@ -36,11 +36,15 @@ HEADS = [
     {"name": "Lê Thị Thủy", "title": "Bí thư Tỉnh ủy"},
     {"name": "Trương Quốc Huy", "title": "Chủ tịch UBND tỉnh"},
 ]
-# Fields the heads answered on the spot; the rest went to the departments for a written answer.
+# Topics the heads answered on the spot, each with its own answer; the rest went to the departments.
 ANSWERED_AT_CONFERENCE = {
-    "culture_relics": "Tỉnh đã ban hành cơ chế hỗ trợ xây dựng nhà văn hóa thôn sau sáp nhập; "
-    "Sở Văn hóa, Thể thao và Du lịch nghiên cứu nâng mức hỗ trợ trong năm 2024."
+    "village_cultural_house": "Tỉnh đã ban hành cơ chế hỗ trợ xây dựng nhà văn hóa thôn sau sáp nhập; "
+    "Sở Văn hóa, Thể thao và Du lịch nghiên cứu nâng mức hỗ trợ trong năm 2024.",
+    "relic_restoration": "Tỉnh bố trí kinh phí tu bổ, tôn tạo các di tích cấp tỉnh đã xuống cấp theo thứ tự "
+    "ưu tiên; Sở Văn hóa, Thể thao và Du lịch lập danh mục trình Ủy ban nhân dân tỉnh trong quý I năm 2024.",
 }
+# The bodies the notice goes to besides the departments given opinions (2023: before the district level ended).
+CONCLUSION_RECIPIENTS = ("Huyện ủy, UBND huyện Bình Lục", "Đảng ủy, UBND xã Đồng Du")
 WRITTEN_ANSWERS = 3
 THIS_CONFERENCE = ac.ListAssignments(conference_id=CONFERENCE_ID)
 
@@ -117,7 +121,9 @@ async def _scenario(nc: Client, portal: Client, data_dir: Path, deadline: float)
     report = await request(nc, cmd(Intake.CMD, "report"), ic.ReportOpinions(conference_id=CONFERENCE_ID))
     summary.topics_sentence = str(report.get("sentence", ""))
     rows = await _wait_for_assignments(nc, len(summary.accepted), deadline)
-    await _answer(nc, rows)
+    topics = {o.external_id: o.topic for o in demo.opinions}
+    topic_of = {str(a["tracking_code"]): topics.get(str(a.get("external_id")), "") for a in summary.accepted}
+    await _answer(nc, rows, topic_of)
     subject, ids = _scheduling("conclude")
     concluded = sc.ConcludeConference(
         **ids,
@@ -190,16 +196,17 @@ async def _wait_for_assignments(nc: Client, expected: int, deadline: float) -> l
     return rows
 
 
-async def _answer(nc: Client, rows: list[dict[str, Any]]) -> None:
-    """The heads' direct answers, then written answers from the departments, approved and published."""
+async def _answer(nc: Client, rows: list[dict[str, Any]], topic_of: dict[str, str]) -> None:
+    """The heads' direct answers (by topic), then written answers from the departments, published."""
     written = 0
     for row in sorted(rows, key=lambda r: str(r["tracking_code"])):
         opinion, agency = row["opinion_id"], row.get("agency_code")
-        if row["field"] in ANSWERED_AT_CONFERENCE:
+        topic = topic_of.get(str(row["tracking_code"]), "")
+        if topic in ANSWERED_AT_CONFERENCE:
             direct = ac.AnswerDirectly(
                 command_id=f"demo-direct-{opinion}",
                 opinion_id=opinion,
-                answer=ANSWERED_AT_CONFERENCE[row["field"]],
+                answer=ANSWERED_AT_CONFERENCE[topic],
                 answered_by=HEADS[1]["name"],
             )
             await request(nc, cmd(Assignment.CMD, "answer-directly"), direct)
@@ -234,18 +241,15 @@ async def _answer(nc: Client, rows: list[dict[str, Any]]) -> None:
 
 
 async def _render_conclusion(nc: Client, data_dir: Path) -> tuple[Path, Path]:
-    from services.cli.conclusion.docx import render_docx
-    from services.cli.conclusion.markdown import render_markdown
-    from services.cli.conclusion.reply import info_of, items_of
+    """The Tỉnh ủy's notice of the Secretary's conclusions, in the Party's format, dated as in 2023."""
+    from services.cli.conclusion import command
 
-    data = await request(
-        nc, cmd(Assignment.CMD, "conclusion"), ac.ShowConclusion(conference_id=CONFERENCE_ID)
+    options = command.Options(
+        number="125-TB/TU", issued_on=dt.date(2023, 12, 28), recipients=CONCLUSION_RECIPIENTS
     )
-    info = info_of(data, "125-TB/TU", dt.date(2023, 12, 28), "TỈNH ỦY HÀ NAM")
-    items = items_of(data)
+    info, items = await command.gather(nc, CONFERENCE_ID, options)
     docx, markdown = data_dir / "ket-luan-hn-2023-dong-du.docx", data_dir / "ket-luan-hn-2023-dong-du.md"
-    await asyncio.to_thread(render_docx, info, items, docx)
-    markdown.write_text(render_markdown(info, items), encoding="utf-8")
+    await asyncio.to_thread(command.write, info, items, docx, markdown)
     return docx, markdown
 
 

@@ -50,8 +50,17 @@ def test_the_dong_du_demo_runs_through_all_four_services_and_exits_cleanly(tmp_p
     text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
         cell.text for table in document.tables for row in table.rows for cell in row.cells
     )
-    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    # The Tỉnh ủy's notice (the Secretary chairs first): the Party's format, not the State's.
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in text
+    assert "TỈNH ỦY HÀ NAM" in text
+    assert "Số 125-TB/TU" in text
+    assert "T/M BAN THƯỜNG VỤ" in text
     assert text.count("DT-") >= 16
+    # Each topic answered at the conference prints its own answer; its two opinions are one line.
+    assert "nâng mức hỗ trợ trong năm 2024" in text
+    assert "tu bổ, tôn tạo các di tích cấp tỉnh" in text
+    assert text.count("nâng mức hỗ trợ trong năm 2024") == 1
 
 
 def test_a_port_in_use_is_refused_with_the_setting_that_changes_it(tmp_path: Path) -> None:

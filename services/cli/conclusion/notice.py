@@ -157,7 +157,8 @@ def introduction(info: ConferenceInfo) -> str:
     venue = f" tại {info.venue}" if info.venue else ""
     return (
         f"Ngày {vn_date(info.held_on)}{venue}, {chairs} đã chủ trì {info.title}. "
-        f"Sau khi nghe ý kiến, kiến nghị, đề xuất của cán bộ, đảng viên và nhân dân {info.unit_name}, "
+        # The title names whom the heads met (a province's heads may meet one commune's people).
+        "Sau khi nghe ý kiến, kiến nghị, đề xuất của cán bộ, đảng viên và nhân dân, "
         f"{info.concluded_by} kết luận như sau:"
     )
 
