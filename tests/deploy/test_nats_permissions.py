@@ -357,6 +357,28 @@ async def test_a_service_consumes_another_context_through_a_durable_pull_consume
     assert info.num_pending == 0
 
 
+async def test_intake_follows_every_assignment_event_for_the_path_it_tracks(server: Server) -> None:
+    assignment = await server.connect("assignment")
+    await assignment.jetstream().add_stream(stream_config("ASSIGNMENT"))
+    await assignment.jetstream().publish("assignment.opinion.answer-published", b'{"opinion": 2}')
+    intake = await server.connect("intake")
+    js = intake.jetstream()
+
+    subscription = await js.pull_subscribe(
+        "assignment.opinion.>",
+        durable="intake-assignment-progress",
+        stream="ASSIGNMENT",
+        config=ConsumerConfig(filter_subject="assignment.opinion.>"),
+    )
+    [message] = await subscription.fetch(1, timeout=3)
+    await message.ack_sync(timeout=3)
+
+    info = await js.consumer_info("ASSIGNMENT", "intake-assignment-progress")
+    assert json.loads(message.data) == {"opinion": 2}
+    assert info.num_ack_pending == 0
+    assert info.num_pending == 0
+
+
 async def test_the_operator_sends_a_command_and_the_owning_service_answers_it(server: Server) -> None:
     scheduling = await server.connect("scheduling")
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from services.intake import domain as d
 from services.intake.domain import UNCLASSIFIED
+from services.intake.domain.path import Progress, current_sentence, path_of
 from shared.privacy import redact
 
 
@@ -43,14 +45,13 @@ def detail(opinion: d.Opinion, names: dict[str, str]) -> dict[str, Any]:
     return {**summary(opinion, names), **doc, "opinion_id": opinion.id, "content": opinion.content}
 
 
-def public(opinion: d.Opinion, names: dict[str, str]) -> dict[str, Any]:
-    """``intake.cmd.track``: what a citizen quoting the code may learn (no name, no contact)."""
+def public(opinion: d.Opinion, names: dict[str, str], progress: Sequence[Progress] = ()) -> dict[str, Any]:
+    """``intake.cmd.track``: what a citizen quoting the code may learn (no name, no contact).
+
+    ``path`` lists the steps oldest first (``at`` in Vietnam time); ``current`` is the last one.
+    """
     field_name = names.get(opinion.field, opinion.field)
-    due = opinion.acknowledgement_due.strftime("%d/%m/%Y")
-    if opinion.field == UNCLASSIFIED:
-        message = f"Ý kiến đã được tiếp nhận và đang chờ phân loại; hạn thông báo kết quả tiếp nhận: {due}."
-    else:
-        message = f"Ý kiến đã được tiếp nhận, thuộc lĩnh vực “{field_name}”; hạn thông báo kết quả tiếp nhận: {due}."
+    steps = path_of(opinion, progress, names)
     return {
         "tracking_code": opinion.tracking_code,
         "kind": opinion.kind.value,
@@ -60,5 +61,7 @@ def public(opinion: d.Opinion, names: dict[str, str]) -> dict[str, Any]:
         "field_name": field_name,
         "status": status_of(opinion),
         "acknowledgement_due": opinion.acknowledgement_due.isoformat(),
-        "message": message,
+        "message": current_sentence(opinion, steps, names),
+        "current": {"step": steps[-1].step, "label": steps[-1].label},
+        "path": [step.to_reply() for step in steps],
     }

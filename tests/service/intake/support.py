@@ -1,4 +1,4 @@
-"""An intake host against a real nats-server, with a scheduling stand-in that owns its stream."""
+"""An intake host against a real nats-server, with scheduling and assignment stand-ins owning their streams."""
 
 from __future__ import annotations
 
@@ -36,6 +36,11 @@ def scheduling_stand_in(settings: ServiceSettings) -> ServiceHost:
     return ServiceHost(settings, owned_streams=["SCHEDULING"])
 
 
+def assignment_stand_in(settings: ServiceSettings) -> ServiceHost:
+    """Owns the ASSIGNMENT stream, which intake follows for the path of ``track``."""
+    return ServiceHost(settings, owned_streams=["ASSIGNMENT"])
+
+
 PLANNED = ConferencePlanned(
     event_id=f"planned-{CONFERENCE}", correlation_id=CONFERENCE, conference_id=CONFERENCE,
     title="Hội nghị đối thoại xã Đồng Du", unit_code="xa-dong-du", level="commune",
@@ -63,10 +68,14 @@ def intake_settings(settings_for: Callable[[str], ServiceSettings]) -> IntakeSet
 
 @asynccontextmanager
 async def running_intake(
-    settings_for: Callable[[str], ServiceSettings], nc: Client
+    settings_for: Callable[[str], ServiceSettings], nc: Client, assignment: ServiceHost | None = None
 ) -> AsyncIterator[tuple[ServiceHost, Outcomes]]:
-    """Scheduling stand-in and intake started, outcomes collected; both stopped afterwards."""
+    """Scheduling and assignment stand-ins and intake started, outcomes collected; all stopped afterwards.
+
+    Pass ``assignment`` to publish assignment events through it while intake runs.
+    """
     scheduling = scheduling_stand_in(settings_for("scheduling"))
+    assignment = assignment or assignment_stand_in(settings_for("assignment"))
     intake = build(intake_settings(settings_for))
     outcomes = Outcomes()
     # Listen before intake starts: a recreated consumer redelivers at once, before any later subscriber.
@@ -74,12 +83,14 @@ async def running_intake(
     await settle(nc)
     await scheduling.start()
     await scheduling.publish([PLANNED])  # intake keeps its snapshot; a submission may wait for it
+    await assignment.start()
     await intake.start()
     try:
         yield intake, outcomes
     finally:
         await sub.unsubscribe()
         await intake.stop()
+        await assignment.stop()
         await scheduling.stop()
 
 
