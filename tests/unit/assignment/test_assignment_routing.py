@@ -214,3 +214,20 @@ def test_a_historical_commune_transfers_through_its_district_to_the_province(
     assert decision.transfer is not None
     assert (decision.transfer.unit_code, decision.transfer.body) == ("ha-nam", "Sở Nội vụ tỉnh Hà Nam")
     assert [u.code for u in config.table.ancestors("dong-du")] == ["binh-luc", "ha-nam"]
+
+
+def test_a_transfer_whose_competent_unit_has_no_agency_for_the_field_goes_to_triage(
+    calendar: WorkCalendar, make_opinion: OpinionFactory
+) -> None:
+    raw = tomllib.loads(default_path().read_text(encoding="utf-8"))
+    # Without its Sở Xây dựng, Ninh Bình has nobody to receive a commune's planning question.
+    raw["agencies"] = [a for a in raw["agencies"] if a["code"] != "nb-sxd"]
+    config = parse_routing(raw)
+    opinion = make_opinion(field="planning", unit="binh-luc-xa", level="commune")
+    decision = route(opinion, config.table, config.policy, calendar, AT)
+    assert (decision.outcome, decision.triage_reason) == (Outcome.TRIAGE, TriageReason.NO_COMPETENT_AGENCY)
+    assignment, result = Assignment.open(opinion, decision, AT, "cmd-no-competent")
+    assert (assignment.status, assignment.agency) == (Status.TRIAGE, None)
+    (event,) = result.events
+    assert isinstance(event, OpinionTriageQueued)
+    assert event.reason == "no_competent_agency"
