@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import json
+import types
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +15,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
+from services.cli.conclusion import command
 from services.cli.conclusion.docx import render_docx
 from services.cli.conclusion.markdown import render_markdown
 from services.cli.conclusion.notice import ConclusionItem, ConferenceInfo, Style
@@ -226,3 +230,44 @@ def test_no_notice_for_a_conference_not_yet_held(state: str) -> None:
 @pytest.mark.parametrize("state", ["held", "concluded", "closed"])
 def test_a_held_conference_gets_its_notice(state: str) -> None:
     check_held(CONFERENCE_ID, shown(state))
+
+
+# What the CLI asks ---------------------------------------------------------------------------------
+
+
+class Replies:
+    """A stand-in for the NATS client: each subject's answer, and the subjects asked, in order."""
+
+    def __init__(self, answers: dict[str, Any]) -> None:
+        self.answers = answers
+        self.asked: list[str] = []
+
+    async def request(self, subject: str, payload: bytes, timeout: float = 10.0) -> Any:
+        self.asked.append(subject)
+        reply = json.dumps({"ok": True, "data": self.answers[subject]}).encode()
+        return types.SimpleNamespace(data=reply)
+
+
+def replies(state: str) -> Replies:
+    return Replies(
+        {
+            "scheduling.cmd.show": shown(state),
+            "assignment.cmd.conclusion": reply(PARTY_CHAIR),
+            "intake.cmd.list": OPINIONS,
+        }
+    )
+
+
+def test_the_cli_asks_scheduling_first_and_stops_for_a_conference_not_held() -> None:
+    client = replies("announced")
+    with pytest.raises(DomainError, match="đã công bố nhưng chưa tổ chức"):
+        asyncio.run(command.gather(client, CONFERENCE_ID, command.Options()))  # type: ignore[arg-type]
+    assert client.asked == ["scheduling.cmd.show"]
+
+
+def test_the_cli_makes_the_notice_from_the_three_services() -> None:
+    client = replies("concluded")
+    info, items = asyncio.run(command.gather(client, CONFERENCE_ID, command.Options()))  # type: ignore[arg-type]
+    assert client.asked == ["scheduling.cmd.show", "assignment.cmd.conclusion", "intake.cmd.list"]
+    assert (info.style, info.summary, info.issued_on) == (Style.PARTY, SUMMARY, dt.date(2026, 11, 27))
+    assert items[0].submitter == "Ông Đinh Văn Hùng"
