@@ -17,8 +17,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 ## make run: the whole system on embedded defaults, replaying the Đồng Du conference (ONCE=1 exits after the summary)
+# `exec`: the recipe's shell becomes `dialogue up`, so the SIGTERM make passes to its child reaches it
+# (GNU make forwards SIGTERM only; a SIGINT or SIGHUP sent to make's process alone is not passed on,
+# while Ctrl-C in the terminal reaches the whole group; send SIGTERM to stop `make run` from a script).
 run: $(STAMP)
-	$(BIN)/dialogue up --demo $(if $(ONCE),--once,)
+	exec $(BIN)/dialogue up --demo $(if $(ONCE),--once,)
 
 # Real servers and tools the tests start: Prometheus, Alertmanager, docker-compose (apt, as root) and the
 # MongoDB-compatible test server in its own .venv-mongo (never a project dependency).

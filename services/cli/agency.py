@@ -9,12 +9,14 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from services.cli.agency_render import print_detail, print_report, print_rows, report_csv
-from services.cli.client import Payload, build, send_or_exit
+from services.cli.agency_render import STATUS, print_detail, print_report, print_rows, report_csv
+from services.cli.client import FORMATS, CommandFailed, Payload, ask, build, one_of, refuse, send_or_exit
 from services.cli.report import report_app
 from shared import ids
 from shared.contracts import assignment_commands as ac
-from shared.subjects import Assignment
+from shared.contracts import intake_commands as ic
+from shared.errors import DomainError
+from shared.subjects import Assignment, Intake
 
 assignment_app = typer.Typer(help="Giao xử lý, trả lời, gia hạn, đánh giá.", no_args_is_help=True)
 conclusion_app = typer.Typer(help="Văn bản kết luận hội nghị.", no_args_is_help=True)
@@ -41,7 +43,7 @@ def change(verb: str, command: ac.ChangeAssignment) -> None:
     note = " (lệnh đã thực hiện trước đó, không thay đổi gì)" if data.get("duplicate") else ""
     console.print(
         f"[green]Đã thực hiện[/green]: ý kiến {data.get('tracking_code', command.opinion_id)} — "
-        f"trạng thái «{data.get('status')}»{note}."
+        f"trạng thái «{STATUS.get(data.get('status', ''), data.get('status'))}»{note}."
     )
 
 
@@ -53,15 +55,32 @@ def answer_directly(
     command_id: CommandId = None,
 ) -> None:
     """Ghi nhận trả lời trực tiếp tại hội nghị (kết thúc ý kiến)."""
-    change(
-        "answer-directly",
-        build(
-            ac.AnswerDirectly,
-            command_id=command_id_or_new(command_id),
-            opinion_id=opinion,
-            answer=answer,
-            answered_by=answered_by,
-        ),
+    command = build(
+        ac.AnswerDirectly,
+        command_id=command_id_or_new(command_id),
+        opinion_id=opinion,
+        answer=answer,
+        answered_by=answered_by,
+    )
+    # Assignment keeps an answer for an opinion it has not received yet (intake forwards it a moment
+    # later); a code intake has never seen, though, is a typing mistake: refused before it is kept.
+    try:
+        ask(f"{Intake.CMD}.show", build(ic.ShowOpinion, id=opinion))
+    except CommandFailed as exc:
+        if exc.code == "unknown_opinion":
+            refuse(console, DomainError(exc.code, str(exc)))
+    data = call("answer-directly", command)
+    if data.get("status") == "pending":
+        console.print(
+            f"[yellow]Bộ phận giao xử lý chưa nhận ý kiến {opinion}: câu trả lời đã được lưu và sẽ "
+            "được ghi nhận khi ý kiến được chuyển tới; chưa kết thúc ý kiến. Kiểm tra lại bằng "
+            f"'dialogue assignment show {opinion}'.[/yellow]"
+        )
+        return
+    note = " (lệnh đã thực hiện trước đó, không thay đổi gì)" if data.get("duplicate") else ""
+    console.print(
+        f"[green]Đã thực hiện[/green]: ý kiến {data.get('tracking_code', opinion)} — "
+        f"trạng thái «{STATUS.get(data.get('status', ''), data.get('status'))}»{note}."
     )
 
 
@@ -252,13 +271,20 @@ def rate(
 @assignment_app.command("list")
 def list_(
     agency: Annotated[str | None, typer.Option(help="Mã cơ quan.")] = None,
-    status: Annotated[str | None, typer.Option(help="Trạng thái.")] = None,
+    status: Annotated[str | None, typer.Option(help=", ".join(STATUS))] = None,
     overdue: Annotated[bool, typer.Option(help="Chỉ ý kiến quá hạn.")] = False,
     conference: Annotated[str | None, typer.Option(help="Mã hội nghị.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=5000, help="Số dòng tối đa.")] = 200,
 ) -> None:
     """Danh sách ý kiến theo cơ quan, trạng thái, quá hạn."""
+    one_of(console, "--status", status, STATUS)
     query = build(
-        ac.ListAssignments, agency_code=agency, status=status, overdue=overdue, conference_id=conference
+        ac.ListAssignments,
+        agency_code=agency,
+        status=status,
+        overdue=overdue,
+        conference_id=conference,
+        limit=limit,
     )
     print_rows(console, "Ý kiến được giao xử lý", call("list", query))
 
@@ -321,6 +347,7 @@ def agencies(
     format: Annotated[str, typer.Option("--format", help="table hoặc csv.")] = "table",
 ) -> None:
     """Báo cáo kết quả trả lời theo cơ quan và kỳ (Kết luận 215)."""
+    one_of(console, "--format", format, FORMATS)
     data = call("report", build(ac.ReportAgencies, period=period))
     if format == "csv":
         typer.echo(report_csv(data), nl=False)

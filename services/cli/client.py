@@ -7,8 +7,9 @@ same reason code and sentence (``shared.refusals``), before anything is sent.
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import nats
@@ -25,6 +26,7 @@ from shared.settings import ServiceSettings
 
 P = ParamSpec("P")
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 Payload = BaseModel | dict[str, Any]
 
 
@@ -36,7 +38,8 @@ class CommandFailed(Exception):
         self.code = code
 
 
-OPERATOR_INBOX = "_INBOX.operator"  # the operator user may subscribe only to its own inboxes
+OPERATOR_INBOX = "_INBOX.operator"
+CONNECT_TIMEOUT = 2.0  # a reachable server answers within milliseconds; a refused port fails at once  # the operator user may subscribe only to its own inboxes
 
 
 def operator_settings() -> ServiceSettings:
@@ -46,6 +49,24 @@ def operator_settings() -> ServiceSettings:
 
 async def _quiet(exc: Exception) -> None:
     """Connection errors become one sentence (``CommandFailed``), never a logged traceback."""
+
+
+async def _quietly() -> None:
+    """The disconnected and closed callbacks: nothing to say, the command's sentence says it."""
+
+
+def _drop(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """asyncio's handler for errors nobody awaited (nats-py's reader tasks): the sentence says it all."""
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` for a CLI command: no "Task exception was never retrieved" traceback ever."""
+
+    async def quietly() -> T:
+        asyncio.get_running_loop().set_exception_handler(_drop)
+        return await coroutine
+
+    return asyncio.run(quietly())
 
 
 async def connect(settings: ServiceSettings | None = None, *, inbox_prefix: str | None = None) -> Client:
@@ -66,10 +87,15 @@ async def connect(settings: ServiceSettings | None = None, *, inbox_prefix: str 
             user_credentials=str(settings.nats_creds) if settings.nats_creds else None,
             tls=settings.nats_tls_context(),
             inbox_prefix=inbox_prefix or settings.nats_inbox_prefix or OPERATOR_INBOX,
-            connect_timeout=3,
-            max_reconnect_attempts=2,
+            # One quick try and one retry: a clerk hears "NATS is down" within a second, not after
+            # nats-py's 2 s back-off (max_reconnect_attempts=0 would mean "retry forever" there).
+            connect_timeout=CONNECT_TIMEOUT,
+            max_reconnect_attempts=1,
+            reconnect_time_wait=0.05,
             allow_reconnect=False,
             error_cb=_quiet,  # nats-py's default logs a traceback; the sentence below says it all
+            disconnected_cb=_quietly,
+            closed_cb=_quietly,
         )
     except Exception as exc:
         if "authorization violation" in str(exc).lower():
@@ -93,6 +119,17 @@ def refuse(console: Console, refusal: DomainError, status: int = 1) -> NoReturn:
     """Print a refusal the CLI itself found and exit (status 1, as for a service's refusal)."""
     show_refusal(console, refusal)
     raise typer.Exit(status)
+
+
+def one_of(console: Console, option: str, value: str | None, allowed: Iterable[str]) -> None:
+    """Refuse (status 2, a usage error) an enumerated option's value the CLI knows is not allowed."""
+    choices = list(allowed)
+    if value is not None and value not in choices:
+        refuse(console, refusals.invalid_value(option, choices), 2)
+
+
+FORMATS = ("table", "csv")
+YEARS = {"min": 2000, "max": 2100}  # programme years a conference can have (typer checks the range)
 
 
 def build(model: Callable[P, M], *args: P.args, **fields: P.kwargs) -> M:
@@ -129,9 +166,8 @@ async def request(nc: Client, subject: str, payload: Payload, timeout: float = 1
     return answer.get("data")
 
 
-def send_or_exit(subject: str, payload: Payload, console: Console) -> Any:
-    """One command from the CLI: its data, or the service's sentence printed and exit code 1."""
-    import asyncio
+def ask(subject: str, payload: Payload) -> Any:
+    """One command from the CLI: its data, or ``CommandFailed`` with the sentence to show."""
 
     async def go() -> Any:
         nc = await connect()
@@ -140,8 +176,13 @@ def send_or_exit(subject: str, payload: Payload, console: Console) -> Any:
         finally:
             await nc.drain()
 
+    return run(go())
+
+
+def send_or_exit(subject: str, payload: Payload, console: Console) -> Any:
+    """One command from the CLI: its data, or the service's sentence printed and exit code 1."""
     try:
-        return asyncio.run(go())
+        return ask(subject, payload)
     except CommandFailed as exc:
         show_refusal(console, exc)
         raise typer.Exit(1) from exc

@@ -10,9 +10,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from services.cli.client import build
+from services.cli.client import FORMATS, YEARS, build, one_of
 from services.cli.conference import Id, console, send
 from services.cli.report import report_app
+from services.cli.units import check_level
 from shared.contracts import scheduling_commands as sc
 from shared.timeutil import VN_TZ
 
@@ -29,9 +30,10 @@ def list_(
     unit: Annotated[str | None, typer.Option(help="Mã đơn vị.")] = None,
     level: Annotated[str | None, typer.Option(help="province | district | commune.")] = None,
     state: Annotated[str | None, typer.Option(help="planned, announced, held, concluded, closed...")] = None,
-    year: Annotated[int | None, typer.Option(help="Năm chương trình.")] = None,
+    year: Annotated[int | None, typer.Option(**YEARS, help="Năm chương trình.")] = None,
 ) -> None:
     """Danh sách hội nghị."""
+    check_level(console, level)
     rows = send("list", build(sc.ListConferences, unit=unit, level=level, state=state, year=year))
     table = Table(title=f"{len(rows)} hội nghị")
     for column in ("Mã", "Tên", "Đơn vị", "Bắt đầu", "Trạng thái", "Hạn kết luận"):
@@ -63,7 +65,7 @@ def show(conference_id: Id) -> None:
 
 
 @conference_queries_app.command()
-def compliance(year: Annotated[int, typer.Option(help="Năm cần kiểm tra.")]) -> None:
+def compliance(year: Annotated[int, typer.Option(**YEARS, help="Năm cần kiểm tra.")]) -> None:
     """Đơn vị chưa tổ chức đủ số hội nghị tối thiểu trong năm."""
     gaps = send("compliance", build(sc.CheckCompliance, year=year))
     if not gaps:
@@ -85,6 +87,8 @@ def report_conferences(
     output: Annotated[str, typer.Option("--format", help="table | csv.")] = "table",
 ) -> None:
     """Số hội nghị theo cấp và trạng thái."""
+    one_of(console, "--format", output, FORMATS)
+    check_level(console, level)
     data = send("report", build(sc.ReportConferences, date_from=date_from, date_to=date_to, level=level))
     if output == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=["level", "state", "count"], extrasaction="ignore")

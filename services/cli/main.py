@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,10 +22,18 @@ from services.cli.notifications import notifications_app
 from services.cli.opinion import opinion_app
 from services.cli.report import report_app
 from services.cli.stack import StackError, stack_from_env
+from services.cli.units import units as units_command
+from services.cli.usage import VietnameseGroup, translate_help
 from shared import refusals
 from shared.settings import SERVICES
 
-app = typer.Typer(help="Nền tảng hội nghị đối thoại: chạy và vận hành các dịch vụ.", no_args_is_help=True)
+translate_help()
+app = typer.Typer(
+    cls=VietnameseGroup,
+    help="Nền tảng hội nghị đối thoại: chạy và vận hành các dịch vụ.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 conference_app.add_typer(conference_queries_app)
 app.add_typer(conference_app, name="conference")
 app.add_typer(opinion_app, name="opinion")
@@ -32,6 +42,7 @@ app.add_typer(conclusion_app, name="conclusion")
 app.add_typer(notifications_app, name="notifications")
 app.add_typer(report_app, name="report")
 app.command(name="asyncapi")(asyncapi_command)
+app.command(name="units")(units_command)
 console = Console()
 
 
@@ -49,21 +60,48 @@ def run(
         raise typer.Exit(status)
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class Stopped(BaseException):
+    """A stop signal arrived (SIGINT, SIGTERM or SIGHUP): the stack is taken down, then the command ends."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _stop_on_signals() -> None:
+    """SIGTERM and SIGHUP stop ``dialogue up`` as Ctrl-C does (by default they would kill it at once)."""
+
+    def stop(signum: int, _frame: object) -> None:
+        raise Stopped(signum)
+
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, stop)
+
+
+def _ignore_signals() -> None:
+    """While the stack stops, a second signal must not interrupt the stopping (children would stay)."""
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
+
+
 @app.command()
 def up(
     demo: Annotated[bool, typer.Option(help="Phát lại kịch bản hội nghị Đồng Du sau khi khởi động.")] = False,
     once: Annotated[bool, typer.Option(help="Thoát sau khi in tóm tắt (dùng cho script).")] = False,
     data_dir: Annotated[Path, typer.Option(help="Thư mục dữ liệu (NATS, SQLite, nhật ký).")] = Path("var"),
 ) -> None:
-    """Chạy toàn bộ hệ thống cục bộ: NATS nhúng và bốn dịch vụ."""
+    """Chạy toàn bộ hệ thống cục bộ: NATS nhúng và bốn dịch vụ (dừng bằng Ctrl-C, SIGTERM hoặc SIGHUP)."""
     stack = stack_from_env(data_dir)
+    _stop_on_signals()
     try:
-        stack.start()
-    except StackError as exc:
-        stack.stop()
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
-    try:
+        try:
+            stack.start()
+        except StackError as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from exc
         table = Table(title="Hệ thống đã sẵn sàng")
         table.add_column("Dịch vụ")
         table.add_column("Số liệu (Prometheus)")
@@ -83,12 +121,14 @@ def up(
             return
         console.print("Nhấn Ctrl-C để dừng.")
         while all(child.poll() is None for child in stack.children.values()):
-            asyncio.run(asyncio.sleep(1))
+            time.sleep(0.5)
         console.print("[red]Một dịch vụ đã dừng bất thường; xem log trong thư mục dữ liệu.[/red]")
         raise typer.Exit(1)
-    except KeyboardInterrupt:
-        console.print("Đang dừng...")
+    except (KeyboardInterrupt, Stopped) as exc:
+        name = exc.args[0] if isinstance(exc, Stopped) else "SIGINT"
+        console.print(f"Đang dừng ({name})...")
     finally:
+        _ignore_signals()
         stack.stop()
 
 

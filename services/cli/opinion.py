@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from services.cli.client import Payload, build, send_or_exit
+from services.cli.client import FORMATS, Payload, build, one_of, send_or_exit
 from services.cli.report import report_app
 from shared.contracts import intake_commands as ic
 from shared.ids import new_id
@@ -186,6 +186,7 @@ def report_opinions(
     output: Annotated[str, typer.Option("--format", help="table | csv")] = "table",
 ) -> None:
     """Ý kiến theo lĩnh vực và nhóm vấn đề, của một hội nghị hoặc một khoảng thời gian."""
+    one_of(console, "--format", output, FORMATS)
     # "from" and "to" are the contract's names on the wire (aliases), not Python keywords.
     period = {"conference_id": conference} if conference else {"from": start or "", "to": end or ""}
     data = call("report", build(ic.ReportOpinions.model_validate, period))

@@ -1,4 +1,4 @@
-"""Run one service in this process until SIGTERM or SIGINT, then drain and exit cleanly."""
+"""Run one service in this process until SIGTERM, SIGINT or SIGHUP, then drain and exit cleanly."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ async def serve(name: str) -> int:
         return EX_CONFIG
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):  # SIGHUP: the terminal closed
         loop.add_signal_handler(sig, stop.set)
     # A signal while start-up still waits (for NATS, or for a stream its owner has not created yet)
     # stops the service at once instead of after start-up, which may never come.

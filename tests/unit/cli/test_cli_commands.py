@@ -97,3 +97,97 @@ def test_the_notice_dates_the_conference_by_its_day_in_vietnam() -> None:
     assert info.held_on == dt.date(2023, 12, 20)
     assert info.venue == ""
     assert info.signer.name == "Lê Thị Thủy"
+
+
+def test_an_unknown_option_is_refused_in_vietnamese_with_the_option_it_resembles() -> None:
+    result = dialogue("opinion", "list", "--stat", "classified")
+    assert result.exit_code == 2
+    assert said(result) == "Không có tùy chọn --stat; có phải ý bạn là --status? (unknown_option)"
+
+
+def test_a_missing_option_names_it_and_what_it_is_for() -> None:
+    result = dialogue("conference", "plan", "--title", "Hội nghị")
+    assert result.exit_code == 2
+    assert "Thiếu tùy chọn bắt buộc --unit (Mã đơn vị chủ trì" in said(result)
+    assert "(missing_option)" in said(result)
+
+
+def test_a_missing_argument_and_an_unknown_command_are_refused_in_vietnamese() -> None:
+    missing = dialogue("conference", "show")
+    assert missing.exit_code == 2
+    assert "Thiếu tham số bắt buộc conference_id (Mã hội nghị)" in said(missing)
+    unknown = dialogue("conferenc", "list")
+    assert unknown.exit_code == 2
+    assert "Không có lệnh “conferenc”; có phải ý bạn là “conference”?" in said(unknown)
+
+
+def test_a_value_of_the_wrong_type_is_refused_in_the_shared_sentence() -> None:
+    result = dialogue("conference", "hold", "hn-1", "--attendees", "nhiều", "--opinions", "3")
+    assert result.exit_code == 2
+    assert "Trường “--attendees” phải là số nguyên" in said(result)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("opinion", "list", "--nope"),
+        ("conference", "show"),
+        ("conference", "plan", "--title", "x"),
+        ("conference", "list", "--year", "abc"),
+        ("opinion", "list", "--field"),
+        ("conference", "show", "a", "b"),
+        ("khong-co-lenh",),
+    ],
+)
+def test_click_s_own_errors_carry_no_english(args: tuple[str, ...]) -> None:
+    result = dialogue(*args)
+    assert result.exit_code == 2
+    for english in ("No such", "Missing", "Invalid value", "Usage", "Error", "Try ", "Got unexpected"):
+        assert english not in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "allowed"),
+    [
+        (("assignment", "list", "--status", "xyz"), "triage, assigned, accepted"),
+        (("report", "agencies", "--period", "2026", "--format", "xml"), "table, csv"),
+        (("report", "opinions", "--conference", "hn-1", "--format", "xml"), "table, csv"),
+        (("report", "conferences", "--from", "2026-01-01", "--to", "2026-12-31", "--format", "xml"), "table, csv"),
+    ],
+)  # fmt: skip
+def test_an_enumerated_option_is_refused_with_its_allowed_values_before_sending(
+    args: tuple[str, ...], allowed: str
+) -> None:
+    result = dialogue(*args)
+    assert result.exit_code == 2
+    assert allowed in said(result)
+    assert "(invalid_value)" in said(result)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("notifications", "list", "--limit", "-1"),
+        ("assignment", "list", "--limit", "-1"),
+        ("conference", "list", "--year", "99999"),
+        ("conference", "compliance", "--year", "99999"),
+    ],
+)
+def test_a_number_out_of_range_is_refused_at_the_cli(args: tuple[str, ...]) -> None:
+    result = dialogue(*args)
+    assert result.exit_code == 2
+    assert f"Giá trị của trường “{args[2]}” nằm ngoài khoảng cho phép" in said(result)
+
+
+def test_with_nats_down_one_sentence_comes_within_a_second() -> None:
+    import time
+
+    started = time.monotonic()
+    result = dialogue("conference", "show", "hn-1")
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 1
+    assert said(result) == (
+        "Không kết nối được NATS tại nats://127.0.0.1:1; hãy chạy 'dialogue up' hoặc đặt "
+        "DIALOGUE_NATS_URL. (nats_unreachable)"
+    )
+    assert elapsed < 1.0
