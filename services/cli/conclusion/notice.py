@@ -185,7 +185,9 @@ def disposition(item: ConclusionItem) -> str:
         deadline = f", chậm nhất ngày {vn_date(item.deadline)}" if item.deadline else ""
         return f"Giao {item.agency_name} chủ trì nghiên cứu, trả lời bằng văn bản{deadline}."
     if item.outcome is Outcome.TRANSFERRED:
-        return f"Chuyển {item.transfer_body} xem xét, giải quyết, trả lời theo thẩm quyền."
+        # A transfer to an agency of the competent level runs a deadline there, printed as the agency's.
+        deadline = f", chậm nhất ngày {vn_date(item.deadline)}" if item.deadline else ""
+        return f"Chuyển {item.transfer_body} xem xét, giải quyết, trả lời theo thẩm quyền{deadline}."
     return "Đang phân loại; cơ quan thường trực sẽ giao cơ quan chủ trì trả lời."
 
 

@@ -30,7 +30,10 @@ STATE_CHAIR = [{"name": "Phạm Quang Ngọc", "title": "Chủ tịch UBND tỉn
 
 
 def notice(chairs: list[dict[str, str]], **options: Any) -> tuple[ConferenceInfo, list[ConclusionItem]]:
-    data = reply(chairs)
+    return notice_from(reply(chairs), **options)
+
+
+def notice_from(data: dict[str, Any], **options: Any) -> tuple[ConferenceInfo, list[ConclusionItem]]:
     items = items_of(data, OPINIONS)
     number = options.pop("number", None)
     return info_of(data, number, None, shown=shown(), items=items, **options), items
@@ -124,6 +127,19 @@ def test_the_deadlines_printed_are_the_assignments_and_the_date_the_conferences(
     info, _ = notice(STATE_CHAIR)
     # Issued the day it was concluded, held the day scheduling recorded, whatever today is.
     assert (info.issued_on, info.held_on) == (dt.date(2026, 11, 27), dt.date(2026, 11, 20))
+
+
+def test_a_transfer_with_a_deadline_at_the_competent_level_prints_it() -> None:
+    data = reply(STATE_CHAIR)
+    data["items"] = [
+        {**data["items"][-1], "transfer_body": "Sở Nội vụ tỉnh Ninh Bình", "deadline": "2026-12-30"},
+    ]
+    markdown = render_markdown(*notice_from(data))
+    assert (
+        "Chuyển Sở Nội vụ tỉnh Ninh Bình xem xét, giải quyết, trả lời theo thẩm quyền, chậm nhất ngày 30/12/2026."
+        in markdown
+    )
+    assert "- Sở Nội vụ tỉnh Ninh Bình;" in markdown
 
 
 def test_each_answer_at_the_conference_prints_its_own_reply(tmp_path: Path) -> None:
