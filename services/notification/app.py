@@ -20,6 +20,8 @@ from shared.contracts.assignment import (
     DeadlineApproaching,
     OpinionAssigned,
     OpinionOverdue,
+    OpinionTransferred,
+    OpinionTriageQueued,
 )
 from shared.contracts.intake import AcknowledgementDue
 from shared.contracts.notification import NotificationFailed, NotificationSent
@@ -110,6 +112,14 @@ def build(settings: ServiceSettings | None = None, *, clock: Clock = utcnow) -> 
     @host.consumer(Assignment.OPINION_ASSIGNED, "assigned")
     async def on_assigned(event: OpinionAssigned) -> Outcome[None]:
         return await handlers.opinion_assigned(deps(), event)
+
+    @host.consumer(Assignment.OPINION_TRANSFERRED, "transferred")
+    async def on_transferred(event: OpinionTransferred) -> Outcome[None]:
+        return await handlers.opinion_transferred(deps(), event)
+
+    @host.consumer(Assignment.OPINION_TRIAGE_QUEUED, "triage-queued")
+    async def on_triage_queued(event: OpinionTriageQueued) -> Outcome[None]:
+        return await handlers.opinion_triage_queued(deps(), event)
 
     @host.consumer(Assignment.DEADLINE_APPROACHING, "deadline-approaching")
     async def on_deadline(event: DeadlineApproaching) -> Outcome[None]:

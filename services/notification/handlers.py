@@ -42,6 +42,8 @@ from shared.contracts.assignment import (
     DeadlineApproaching,
     OpinionAssigned,
     OpinionOverdue,
+    OpinionTransferred,
+    OpinionTriageQueued,
 )
 from shared.contracts.base import Event
 from shared.contracts.intake import AcknowledgementDue
@@ -187,6 +189,7 @@ async def _opinion_context(deps: Deps, e: AssignmentEvent) -> dict[str, Any]:
         received_at=e.received_at,
         deadline=e.deadline,
         handled_by=e.agency_name,
+        transferred=isinstance(e, OpinionAssigned) and e.transferred,
     )
     unit = deps.reach.unit_name(e.unit_code, conference["unit_name"])
     agency = e.agency_name or e.agency_code or ""
@@ -197,19 +200,50 @@ def _agency(deps: Deps, trigger: Trigger, e: AssignmentEvent) -> list[Recipient]
     return deps.reach.agency(trigger, e.agency_code, e.agency_name, e.agency_email)
 
 
+Moved = OpinionAssigned | OpinionTransferred | OpinionTriageQueued
+
+
+def _withdrawn(deps: Deps, e: Moved, context: dict[str, Any], new_holder: str) -> list[Plan]:
+    """The notice to the agency an opinion was taken from (none when no other agency held it).
+
+    ``new_holder`` names who has it now: the new agency, the competent body, or '' (back to triage).
+    """
+    previous = e.reassigned_from
+    if not previous or previous == e.agency_code:
+        return []
+    trigger = Trigger.OPINION_WITHDRAWN
+    name = e.reassigned_from_name or deps.reach.agency_name(previous)
+    recipients = deps.reach.agency(trigger, previous, name, e.reassigned_from_email)
+    details = {"agency_name": new_holder, "previous_agency_name": name, "reason": e.reassignment_reason or ""}
+    return _plans(trigger, recipients, {**context, **details})
+
+
 async def opinion_assigned(deps: Deps, e: OpinionAssigned) -> Outcome[None]:
-    """The agency that must answer; on a reassignment, also the agency that no longer holds it."""
+    """The agency that must answer (a transfer's competent body too); the agency that lost it, if any."""
     context = await _opinion_context(deps, e)
+    context["transfer_note"] = e.transfer_note or ""
     trigger = Trigger.OPINION_ASSIGNED
     plans = _plans(trigger, _agency(deps, trigger, e), context)
-    previous = e.reassigned_from
-    if previous and previous != e.agency_code:
-        withdrawn = Trigger.OPINION_WITHDRAWN
-        name = e.reassigned_from_name or deps.reach.agency_name(previous)
-        recipients = deps.reach.agency(withdrawn, previous, name, e.reassigned_from_email)
-        details = {"previous_agency_name": name, "reason": e.reassignment_reason or ""}
-        plans += _plans(withdrawn, recipients, {**context, **details})
+    plans += _withdrawn(deps, e, context, context["agency_name"])
     return await _notify(deps, e, plans)
+
+
+async def opinion_transferred(deps: Deps, e: OpinionTransferred) -> Outcome[None]:
+    """A transfer to a body outside the routing table: the agency that held the opinion is told.
+
+    A transfer to an agency of the table is followed by its ``OpinionAssigned`` (``agency_code`` set
+    here), which tells both agencies: nothing is sent twice.
+    """
+    if e.agency_code:
+        return Outcome()
+    context = await _opinion_context(deps, e)
+    return await _notify(deps, e, _withdrawn(deps, e, context, e.target_body))
+
+
+async def opinion_triage_queued(deps: Deps, e: OpinionTriageQueued) -> Outcome[None]:
+    """Back to the triage queue (e.g. reclassified to a field no agency answers): the agency that lost it."""
+    context = await _opinion_context(deps, e)
+    return await _notify(deps, e, _withdrawn(deps, e, context, ""))
 
 
 async def answer_returned(deps: Deps, e: AnswerReturned) -> Outcome[None]:

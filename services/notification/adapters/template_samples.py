@@ -55,6 +55,7 @@ SAMPLES: dict[Trigger, dict[str, Any]] = {
         "opinion": _OPINION,
         "agency_name": "Sở Văn hóa, Thể thao và Du lịch",
         "conference": _CONFERENCE,
+        "transfer_note": "",
     },
     Trigger.OPINION_WITHDRAWN: {
         **_BASE,

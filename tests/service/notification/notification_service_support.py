@@ -41,9 +41,18 @@ name = "Văn phòng xã Đồng Du"
 channels = ["email"]
 email = "vanphong@dongdu.example"
 
+[[contacts]]
+id = "mttq-dong-du"
+name = "Ban Thường trực Ủy ban MTTQ xã Đồng Du"
+channels = ["email"]
+email = "mttq@dongdu.example"
+
 [units.dong-du]
 name = "xã Đồng Du"
 host = ["vp-dong-du"]
+
+[units.dong-du.groups]
+citizens = ["mttq-dong-du"]
 
 [agencies.so-xd]
 name = "Sở Xây dựng"

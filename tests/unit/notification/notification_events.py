@@ -11,6 +11,8 @@ from shared.contracts.assignment import (
     DeadlineApproaching,
     OpinionAssigned,
     OpinionOverdue,
+    OpinionTransferred,
+    OpinionTriageQueued,
 )
 from shared.contracts.intake import AcknowledgementDue
 from shared.contracts.scheduling import (
@@ -108,3 +110,15 @@ def returned(**over: Any) -> AnswerReturned:
     fields = {**OPINION, "agency_code": "so-xd", "agency_name": "Sở Xây dựng", "deadline": dt.date(2026, 12, 22),
               "reason": "Chưa nêu thời gian và nguồn kinh phí sửa chữa", "correlation_id": "op-1", **over}  # fmt: skip
     return AnswerReturned(event_id="ev-returned-1", **fields)
+
+
+def transferred(**over: Any) -> OpinionTransferred:
+    fields = {**OPINION, "target_level": "province", "target_body": "Sở Nội vụ tỉnh Ninh Bình",
+              "target_unit": "ninh-binh", "correlation_id": "op-1", **over}  # fmt: skip
+    return OpinionTransferred(event_id="ev-transferred-1", **fields)
+
+
+def triage_queued(**over: Any) -> OpinionTriageQueued:
+    fields = {"event_id": "ev-triage-1", **OPINION, "reason": "no_agency_for_field", "correlation_id": "op-1",
+              **over}  # fmt: skip
+    return OpinionTriageQueued(**fields)

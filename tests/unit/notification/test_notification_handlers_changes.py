@@ -14,6 +14,8 @@ from notification_events import (
     postponed,
     rescheduled,
     returned,
+    transferred,
+    triage_queued,
 )
 from notification_handler_fakes import World, make_world
 
@@ -208,6 +210,56 @@ async def test_a_first_assignment_tells_no_agency_it_lost_anything(
     await world.apply(handlers.opinion_assigned, assigned())
 
     assert [m.trigger for m in world.email.sent] == [Trigger.OPINION_ASSIGNED]
+
+
+async def test_a_transfer_to_a_body_outside_the_table_tells_the_agency_that_held_the_opinion(
+    directory: Directory, now: dt.datetime
+) -> None:
+    world = make_world(directory, now)
+    await world.apply(handlers.opinion_transferred, transferred(reassigned_from="so-xd"))
+
+    [message] = world.email.sent
+    assert (message.trigger, message.to) == (Trigger.OPINION_WITHDRAWN, "vt@so.example")
+    assert "nay được giao Sở Nội vụ tỉnh Ninh Bình giải quyết" in message.content.text
+
+
+async def test_a_transfer_to_an_agency_of_the_table_leaves_the_notices_to_its_assignment(
+    directory: Directory, now: dt.datetime
+) -> None:
+    world = make_world(directory, now)
+    moved = {"reassigned_from": "hn-snv", "reassigned_from_email": "snv@hanam.example"}
+    await world.apply(handlers.opinion_transferred, transferred(agency_code="so-xd", **moved))
+    await world.apply(
+        handlers.opinion_assigned,
+        assigned(transferred=True, transfer_note="Thuộc thẩm quyền cấp tỉnh", **moved),
+    )
+
+    # One notice each: the competent body gets the opinion, the agency that held it is told once.
+    assert [(m.trigger, m.to) for m in world.email.sent] == [
+        (Trigger.OPINION_ASSIGNED, "vt@so.example"),
+        (Trigger.OPINION_WITHDRAWN, "snv@hanam.example"),
+    ]
+    handed = world.email.sent[0].content
+    assert handed.subject == (
+        "Chuyển ý kiến, kiến nghị mã số DD-2026-0001 đến cơ quan có thẩm quyền, hạn trả lời ngày 22/12/2026"
+    )
+    assert "vượt thẩm quyền giải quyết của xã Đồng Du (Thuộc thẩm quyền cấp tỉnh)" in handed.text
+    assert "xem xét, giải quyết theo thẩm quyền và trả lời bằng văn bản trước ngày 22/12/2026" in handed.text
+
+
+async def test_an_opinion_sent_back_to_triage_tells_the_agency_that_held_it(
+    directory: Directory, now: dt.datetime
+) -> None:
+    world = make_world(directory, now)
+    await world.apply(handlers.opinion_triage_queued, triage_queued())  # never held: nothing
+    await world.apply(
+        handlers.opinion_triage_queued,
+        triage_queued(event_id="ev-triage-2", reassigned_from="so-xd", reassignment_reason="Phân loại lại"),
+    )
+
+    [message] = world.email.sent
+    assert (message.trigger, message.to) == (Trigger.OPINION_WITHDRAWN, "vt@so.example")
+    assert "nay được chuyển lại bộ phận tiếp nhận để giao cơ quan phù hợp" in message.content.text
 
 
 async def test_the_acknowledgement_gives_its_date_and_the_date_of_receipt_in_vietnamese(
