@@ -102,7 +102,8 @@ def info_of(
     ``shown`` is scheduling's ``show`` reply (held day, conclusion summary and date); ``chair`` picks
     the conference's chair who concludes (the first by default); ``number`` None leaves the number
     blank in the issuing body's style; ``issued_on`` None dates the notice the day the conference
-    was concluded (else held): a back-recorded conference's notice carries its own date.
+    was concluded, else today but no later than the conclusion's due date: a back-recorded
+    conference's notice carries a date of its own time, not the day it is typed in.
     """
     conf = {**(shown or {}), **{k: v for k, v in data["conference"].items() if v not in (None, "", [])}}
     unit_name = conf.get("unit_name") or conf.get("unit_code") or ""
@@ -112,7 +113,7 @@ def info_of(
     # The day it was held in Vietnam, whatever offset the reply writes the start with.
     held = _vn_date(conf.get("held_at")) or _vn_date(conf.get("starts_at"))
     concluded = _vn_date(conf.get("concluded_at"))
-    issued = issued_on or concluded or held or dt.date.today()
+    issued = issued_on or concluded or _not_after(dt.date.today(), conf.get("conclusion_due"))
     record = conf.get("record") or {}
     listed = list(items)
     return ConferenceInfo(
@@ -132,6 +133,10 @@ def info_of(
         style=issuer.style if not issuing_body else _style_of(issuing_body, issuer.style),
         summary=str(conf.get("conclusion_summary") or record.get("conclusion_summary") or ""),
     )
+
+
+def _not_after(day: dt.date, due: str | None) -> dt.date:
+    return min(day, dt.date.fromisoformat(due)) if due else day
 
 
 def _style_of(issuing_body: str, default: Style) -> Style:

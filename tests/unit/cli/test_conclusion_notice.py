@@ -142,6 +142,12 @@ def test_a_transfer_with_a_deadline_at_the_competent_level_prints_it() -> None:
     assert "- Sở Nội vụ tỉnh Ninh Bình;" in markdown
 
 
+def test_a_held_conference_not_yet_concluded_is_dated_by_its_conclusion_due_date_at_the_latest() -> None:
+    data = reply(STATE_CHAIR)
+    info = info_of(data, None, None, shown=shown("held", conclusion_due="2026-11-27"))
+    assert info.issued_on == dt.date(2026, 11, 27)
+
+
 def test_each_answer_at_the_conference_prints_its_own_reply(tmp_path: Path) -> None:
     text = text_of(docx_of(tmp_path, STATE_CHAIR))
     assert "Đã trả lời tại hội nghị: Tỉnh hỗ trợ 200 triệu đồng xây nhà văn hóa." in text
