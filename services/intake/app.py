@@ -9,7 +9,7 @@ from pydantic import SkipValidation
 
 from services.intake import handlers, queries
 from services.intake.adapters import progress
-from services.intake.adapters.progress import AssignmentProgress
+from services.intake.adapters.progress import AssignmentProgress, NoticeSent
 from services.intake.adapters.repository import ensure_indexes
 from services.intake.deps import Deps, build_deps, load_configured_rules
 from services.intake.handlers import Submitted
@@ -31,7 +31,7 @@ from shared.contracts.registry import events_of
 from shared.host import ServiceHost
 from shared.settings import ServiceSettings
 from shared.storage import DocumentStore
-from shared.subjects import Assignment, Intake, Scheduling
+from shared.subjects import Assignment, Intake, Notification, Scheduling
 from shared.timeutil import utcnow
 from shared.unit_of_work import Outcome
 from shared.wiring import Route, route
@@ -85,6 +85,10 @@ def build(settings: ServiceSettings | None = None) -> ServiceHost:
         # Every assignment event, read tolerantly: the path of ``intake.cmd.track``.
         subject = host.current_message().raw_message.subject
         return await handlers.follow_assignment(deps(), subject, event)
+
+    @host.consumer(Notification.DELIVERY_SENT, "acknowledgements")
+    async def on_notice(event: NoticeSent) -> Outcome[None]:
+        return await handlers.follow_notice(deps(), event)
 
     @host.consumer(Intake.SUBMIT_ALL, "submissions")
     async def on_submission(body: SkipValidation[SubmitOpinion]) -> None:

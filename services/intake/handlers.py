@@ -63,6 +63,16 @@ async def follow_assignment(deps: Deps, subject: str, event: progress.Assignment
     return Outcome(changes=[change] if change is not None else [])
 
 
+async def follow_notice(deps: Deps, notice: progress.NoticeSent) -> Outcome[None]:
+    """Record the acknowledgement sent to the petitioner on the path; other notices change nothing."""
+    step = progress.acknowledgement_of(notice)
+    if step is None:
+        return Outcome()
+    _, stored = await progress.load(deps.store, notice.correlation_id)
+    change = progress.recorded(notice.correlation_id, step, stored)
+    return Outcome(changes=[change] if change is not None else [])
+
+
 async def _with_conference(
     deps: Deps, command: d.SubmitOpinion, *, refuse_unknown: bool
 ) -> tuple[d.SubmitOpinion, ConferenceSnapshot | None]:

@@ -357,23 +357,29 @@ async def test_a_service_consumes_another_context_through_a_durable_pull_consume
     assert info.num_pending == 0
 
 
-async def test_intake_follows_every_assignment_event_for_the_path_it_tracks(server: Server) -> None:
-    assignment = await server.connect("assignment")
-    await assignment.jetstream().add_stream(stream_config("ASSIGNMENT"))
-    await assignment.jetstream().publish("assignment.opinion.answer-published", b'{"opinion": 2}')
+@pytest.mark.parametrize(
+    ("owner", "stream", "subject", "durable"),
+    [
+        ("assignment", "ASSIGNMENT", "assignment.opinion.>", "intake-assignment-progress"),
+        ("notification", "NOTIFICATION", "notification.delivery.sent", "intake-acknowledgements"),
+    ],
+)
+async def test_intake_follows_the_events_of_the_path_it_tracks(
+    server: Server, owner: str, stream: str, subject: str, durable: str
+) -> None:
+    producer = await server.connect(owner)
+    await producer.jetstream().add_stream(stream_config(stream))
+    await producer.jetstream().publish(subject.replace(">", "answer-published"), b'{"opinion": 2}')
     intake = await server.connect("intake")
     js = intake.jetstream()
 
     subscription = await js.pull_subscribe(
-        "assignment.opinion.>",
-        durable="intake-assignment-progress",
-        stream="ASSIGNMENT",
-        config=ConsumerConfig(filter_subject="assignment.opinion.>"),
+        subject, durable=durable, stream=stream, config=ConsumerConfig(filter_subject=subject)
     )
     [message] = await subscription.fetch(1, timeout=3)
     await message.ack_sync(timeout=3)
 
-    info = await js.consumer_info("ASSIGNMENT", "intake-assignment-progress")
+    info = await js.consumer_info(stream, durable)
     assert json.loads(message.data) == {"opinion": 2}
     assert info.num_ack_pending == 0
     assert info.num_pending == 0

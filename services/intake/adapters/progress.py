@@ -1,9 +1,11 @@
-"""What intake reads of assignment's events, and where it keeps them (one document per opinion).
+"""What intake reads of other contexts' events for an opinion's path, and where it keeps them.
 
 ``AssignmentProgress`` is a tolerant reading of every event on ``assignment.opinion.>``: the fields
 the path needs, everything else ignored (``extra="ignore"``, like ``shared.conference_snapshot``),
 so an event type a later assignment release adds is recorded, not dead-lettered. Contact data
-(``agency_email``) and the opinion's text are never kept.
+(``agency_email``) and the opinion's text are never kept. ``NoticeSent`` reads notification's
+``notification.delivery.sent`` the same way: the acknowledgement sent to the petitioner is a step
+(its recipient is not kept). One document per opinion holds both.
 """
 
 from __future__ import annotations
@@ -17,9 +19,20 @@ from services.intake.domain.path import Progress
 from shared.storage.port import Doc, DocumentStore
 from shared.unit_of_work import Change
 
-__all__ = ["COLLECTION", "AssignmentProgress", "load", "progress_of", "recorded"]
+__all__ = [
+    "ACKNOWLEDGED",
+    "COLLECTION",
+    "AssignmentProgress",
+    "NoticeSent",
+    "acknowledgement_of",
+    "load",
+    "progress_of",
+    "recorded",
+]
 
 COLLECTION = "opinion_progress"
+ACKNOWLEDGEMENT_TRIGGER = "opinion_acknowledged"  # notification's trigger for intake's AcknowledgementDue
+ACKNOWLEDGED = "acknowledged"
 
 
 class AssignmentProgress(BaseModel):
@@ -40,6 +53,24 @@ class AssignmentProgress(BaseModel):
     answer_summary: str | None = Field(default=None, description="Summary of the published answer.")
     answer: str | None = Field(default=None, description="Answer given at the conference.")
     stars: int | None = Field(default=None, description="The citizen's rating, 1 to 5.")
+
+
+class NoticeSent(BaseModel):
+    """A notice notification delivered (``NotificationSent``), read for the acknowledgement step."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    event_id: str = Field(min_length=1, description="Id of the delivery event.")
+    correlation_id: str = Field(min_length=1, description="The opinion id, for an opinion's notices.")
+    trigger: str = Field(description="What triggered it, e.g. opinion_acknowledged.")
+    sent_at: AwareDatetime = Field(description="When the channel accepted it.")
+
+
+def acknowledgement_of(notice: NoticeSent) -> Progress | None:
+    """The acknowledgement step of a delivered notice; None for every other kind of notice."""
+    if notice.trigger != ACKNOWLEDGEMENT_TRIGGER:
+        return None
+    return Progress(event_id=notice.event_id, kind=ACKNOWLEDGED, at=notice.sent_at.astimezone(dt.UTC))
 
 
 def progress_of(subject: str, event: AssignmentProgress) -> Progress:

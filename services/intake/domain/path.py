@@ -1,7 +1,8 @@
-"""An opinion's path as a citizen may follow it: received, then what assignment did with it.
+"""An opinion's path as a citizen may follow it: received, acknowledged, then what assignment did.
 
-Intake records the opinion; assignment routes it, and its events (``assignment.opinion.>``) say what
-happened next. Intake keeps one ``Progress`` per assignment event, keyed by the event's id (a
+Intake records the opinion; notification tells the petitioner (``notification.delivery.sent`` of the
+acknowledgement); assignment routes it, and its events (``assignment.opinion.>``) say what happened
+next. Intake keeps one ``Progress`` per such event, keyed by the event's id (a
 redelivery changes nothing) and sorted by when it happened (events may arrive in any order). The
 path shows only what a person quoting the tracking code may learn: dates, the field, the agencies
 and the published answer; never a name or a contact, never an official's internal reasons.
@@ -80,8 +81,10 @@ def _document(p: Progress) -> str:
 
 
 def _step(p: Progress) -> PathStep | None:
-    """The step an assignment event stands for; None for internal ones (requests, reminders) and new kinds."""
+    """The step an event stands for; None for internal ones (requests, reminders) and new kinds."""
     agency = p.agency
+    if p.kind == "acknowledged":
+        return PathStep(p.at, "acknowledged", "Đã gửi thông báo kết quả tiếp nhận cho người gửi")
     if p.kind == "assigned" and p.previous_agency:
         label = f"Chuyển từ {p.previous_agency} sang {_agency(agency)} trả lời, hạn {_date(p.deadline)}"
         return PathStep(p.at, "reassigned", label, agency, p.deadline)
@@ -124,7 +127,7 @@ def _step(p: Progress) -> PathStep | None:
 
 # Two events of the same instant keep the order of the process (a test clock, or one handler's batch).
 _ORDER = {
-    "received": 0, "reclassified": 1, "triage": 2, "assigned": 3, "reassigned": 3, "transferred": 3,
+    "received": 0, "acknowledged": 1, "reclassified": 1, "triage": 2, "assigned": 3, "reassigned": 3, "transferred": 3,
     "accepted": 4, "deadline_extended": 5, "overdue": 6, "answered": 7, "returned": 8, "published": 9,
     "answered_directly": 9, "rated": 10,
 }  # fmt: skip
@@ -143,7 +146,10 @@ def path_of(opinion: Opinion, progress: Iterable[Progress], names: Mapping[str, 
             label = f"Chuyển sang lĩnh vực “{names.get(entry.field, entry.field)}”"
             steps.append(PathStep(entry.at, "reclassified", label))
     steps += [step for step in map(_step, progress) if step is not None]
-    return sorted(steps, key=lambda s: (s.at, _ORDER.get(s.step, 99)))
+    steps.sort(key=lambda s: (s.at, _ORDER.get(s.step, 99)))
+    # The acknowledgement may go out on several channels (e-mail and SMS): the first one tells it.
+    acknowledged = [s for s in steps if s.step == "acknowledged"]
+    return [s for s in steps if s.step != "acknowledged" or s is acknowledged[0]]
 
 
 def current_sentence(opinion: Opinion, steps: list[PathStep], names: Mapping[str, str]) -> str:
@@ -178,4 +184,6 @@ def _standing(steps: list[PathStep]) -> str | None:
             return f"đã có kết quả trả lời của {agency}"
         if step.step == "answered_directly":
             return "đã được trả lời trực tiếp tại hội nghị"
+        if step.step == "acknowledged":
+            return "đã gửi thông báo kết quả tiếp nhận, đang chờ phân công cơ quan trả lời"
     return None

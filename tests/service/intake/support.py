@@ -1,4 +1,4 @@
-"""An intake host against a real nats-server, with scheduling and assignment stand-ins owning their streams."""
+"""An intake host against a real nats-server, with stand-ins of the services whose streams it reads."""
 
 from __future__ import annotations
 
@@ -41,6 +41,11 @@ def assignment_stand_in(settings: ServiceSettings) -> ServiceHost:
     return ServiceHost(settings, owned_streams=["ASSIGNMENT"])
 
 
+def notification_stand_in(settings: ServiceSettings) -> ServiceHost:
+    """Owns the NOTIFICATION stream, whose acknowledgements intake puts on the path of ``track``."""
+    return ServiceHost(settings, owned_streams=["NOTIFICATION"])
+
+
 PLANNED = ConferencePlanned(
     event_id=f"planned-{CONFERENCE}", correlation_id=CONFERENCE, conference_id=CONFERENCE,
     title="Hội nghị đối thoại xã Đồng Du", unit_code="xa-dong-du", level="commune",
@@ -68,14 +73,18 @@ def intake_settings(settings_for: Callable[[str], ServiceSettings]) -> IntakeSet
 
 @asynccontextmanager
 async def running_intake(
-    settings_for: Callable[[str], ServiceSettings], nc: Client, assignment: ServiceHost | None = None
+    settings_for: Callable[[str], ServiceSettings],
+    nc: Client,
+    assignment: ServiceHost | None = None,
+    notification: ServiceHost | None = None,
 ) -> AsyncIterator[tuple[ServiceHost, Outcomes]]:
-    """Scheduling and assignment stand-ins and intake started, outcomes collected; all stopped afterwards.
+    """The stand-ins and intake started, outcomes collected; all stopped afterwards.
 
-    Pass ``assignment`` to publish assignment events through it while intake runs.
+    Pass ``assignment`` or ``notification`` to publish their events through them while intake runs.
     """
     scheduling = scheduling_stand_in(settings_for("scheduling"))
     assignment = assignment or assignment_stand_in(settings_for("assignment"))
+    notification = notification or notification_stand_in(settings_for("notification"))
     intake = build(intake_settings(settings_for))
     outcomes = Outcomes()
     # Listen before intake starts: a recreated consumer redelivers at once, before any later subscriber.
@@ -84,6 +93,7 @@ async def running_intake(
     await scheduling.start()
     await scheduling.publish([PLANNED])  # intake keeps its snapshot; a submission may wait for it
     await assignment.start()
+    await notification.start()
     await intake.start()
     try:
         yield intake, outcomes
@@ -91,6 +101,7 @@ async def running_intake(
         await sub.unsubscribe()
         await intake.stop()
         await assignment.stop()
+        await notification.stop()
         await scheduling.stop()
 
 

@@ -12,12 +12,14 @@ import pytest
 from nats.aio.client import Client
 
 from shared.contracts import assignment as a
+from shared.contracts.notification import NotificationSent
 from shared.settings import ServiceSettings
 from shared.subjects import Assignment, Intake
 from tests.service.intake.support import (
     SOURCE,
     assignment_stand_in,
     encode,
+    notification_stand_in,
     running_intake,
     submission,
     wait_until,
@@ -62,12 +64,30 @@ def events(opinion_id: str, code: str) -> list[a.AssignmentEvent]:
     ]  # fmt: skip
 
 
+def notices(opinion_id: str) -> list[NotificationSent]:
+    """The acknowledgement by e-mail and by SMS, and a notice to the agency (not a step)."""
+    common: dict[str, Any] = {
+        "correlation_id": opinion_id,
+        "trigger_event_id": "ack-due",
+        "recipient": "citizen:x",
+    }
+    return [
+        NotificationSent(event_id=f"{opinion_id}-ack-email", delivery_id="d1", trigger="opinion_acknowledged",
+                         channel="email", sent_at=T0 - dt.timedelta(hours=3), **common),
+        NotificationSent(event_id=f"{opinion_id}-ack-sms", delivery_id="d2", trigger="opinion_acknowledged",
+                         channel="sms", sent_at=T0 - dt.timedelta(hours=2), **common),
+        NotificationSent(event_id=f"{opinion_id}-assigned", delivery_id="d3", trigger="opinion_assigned",
+                         channel="email", sent_at=T0, **common),
+    ]  # fmt: skip
+
+
 async def test_track_shows_the_whole_path_from_assignment_events_in_any_order(
     settings_for: Callable[[str], ServiceSettings], nats_client: Client
 ) -> None:
     js = nats_client.jetstream()  # type: ignore[attr-defined]
     assignment = assignment_stand_in(settings_for("assignment"))
-    async with running_intake(settings_for, nats_client, assignment) as (_, outcomes):
+    notification = notification_stand_in(settings_for("notification"))
+    async with running_intake(settings_for, nats_client, assignment, notification) as (_, outcomes):
         await js.publish(
             Intake.submit(SOURCE),
             encode(submission("portal-track-1", received_at="2023-12-20T09:30:00+07:00")),
@@ -79,6 +99,7 @@ async def test_track_shows_the_whole_path_from_assignment_events_in_any_order(
         assert [step["step"] for step in before["path"]] == ["received"]
 
         path = events(opinion_id, code)
+        await notification.publish(notices(opinion_id))
         await assignment.publish(list(reversed(path)))  # newest first: intake sorts by occurred_at
         # The same event again under another message id (past JetStream's de-duplication).
         await js.publish(Assignment.ANSWER_RATED, path[-1].to_json(), headers={"Nats-Msg-Id": "again"})
@@ -97,6 +118,7 @@ async def test_track_shows_the_whole_path_from_assignment_events_in_any_order(
     steps = [step["step"] for step in tracked["path"]]
     assert steps == [
         "received",
+        "acknowledged",
         "assigned",
         "accepted",
         "answered",
@@ -105,7 +127,8 @@ async def test_track_shows_the_whole_path_from_assignment_events_in_any_order(
         "published",
         "rated",
     ]
-    assigned = tracked["path"][1]
+    assert tracked["path"][1]["label"] == "Đã gửi thông báo kết quả tiếp nhận cho người gửi"
+    assigned = tracked["path"][2]
     assert assigned == {
         "at": "2023-12-21T08:00:00+07:00",
         "step": "assigned",
@@ -114,10 +137,10 @@ async def test_track_shows_the_whole_path_from_assignment_events_in_any_order(
         "deadline": "2024-01-19",
         "text": None,
     }
-    published = tracked["path"][6]
+    published = tracked["path"][7]
     assert published["label"] == f"Công bố kết quả trả lời: văn bản số 12/PKT ngày 10/01/2024 của {AGENCY}"
     assert published["text"] == "Lớp đào tạo nghề mở vào tháng 3/2024 tại nhà văn hoá xã."
-    assert tracked["path"][7]["label"] == "Người gửi đã đánh giá kết quả trả lời: 4/5"
+    assert tracked["path"][8]["label"] == "Người gửi đã đánh giá kết quả trả lời: 4/5"
     assert all(step["at"].endswith("+07:00") for step in tracked["path"])
     assert tracked["current"]["step"] == "rated"
     assert tracked["message"] == (

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import pytest
 
 from services.intake import handlers
-from services.intake.adapters.progress import COLLECTION, AssignmentProgress
+from services.intake.adapters.progress import COLLECTION, AssignmentProgress, NoticeSent
 from shared.contracts import assignment as a
+from shared.contracts.notification import NotificationSent
 from tests.unit.intake.intake_handler_support import (
     NOW,
     Intake,
@@ -171,3 +173,34 @@ async def test_only_the_published_answer_is_public_and_a_direct_answer_closes_th
     assert (direct["step"], direct["text"]) == ("answered_directly", "Xã sẽ tổ chức đấu giá.")
     assert (submitted_step["step"], submitted_step["text"]) == ("answered", None)
     assert "Bản nháp" not in str(tracked)
+
+
+def notice(opinion_id: str, event_id: str, trigger: str, sent_at: dt.datetime) -> NoticeSent:
+    sent = NotificationSent(
+        event_id=event_id, correlation_id=opinion_id, delivery_id=event_id, trigger=trigger,
+        trigger_event_id="ack", channel="email", recipient="citizen:x", sent_at=sent_at,
+    )  # fmt: skip
+    return NoticeSent.model_validate_json(sent.to_json())
+
+
+async def test_the_acknowledgement_sent_to_the_petitioner_is_one_step_whatever_the_channels() -> None:
+    ctx = make_context()
+    opinion_id, code = await submitted(ctx)
+    for event in (
+        notice(opinion_id, "sms", "opinion_acknowledged", at(2)),
+        notice(opinion_id, "email", "opinion_acknowledged", at(1)),
+        notice(opinion_id, "agency", "opinion_assigned", at(3)),  # a notice to the agency: not a step
+    ):
+        await ctx.run(functools.partial(handlers.follow_notice, ctx.deps, event))
+
+    tracked = await ask(ctx, "track", {"tracking_code": code})
+
+    assert [(s["step"], s["at"]) for s in tracked["path"]] == [
+        ("received", "2023-12-20T09:00:00+07:00"),
+        ("acknowledged", "2023-12-20T10:00:00+07:00"),
+    ]
+    assert tracked["path"][1]["label"] == "Đã gửi thông báo kết quả tiếp nhận cho người gửi"
+    assert tracked["message"].endswith(
+        "đã gửi thông báo kết quả tiếp nhận, đang chờ phân công cơ quan trả lời."
+    )
+    assert "citizen:x" not in str(await ctx.deps.store.get(COLLECTION, opinion_id))
