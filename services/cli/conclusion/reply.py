@@ -108,7 +108,12 @@ def info_of(
     conf = {**(shown or {}), **{k: v for k, v in data["conference"].items() if v not in (None, "", [])}}
     unit_name = conf.get("unit_name") or conf.get("unit_code") or ""
     chairs = tuple(Person(c["name"], c["title"]) for c in conf.get("chairs") or [])
-    first = chairs[chair] if 0 <= chair < len(chairs) else Person("", "Chủ tịch")
+    if chairs and not 0 <= chair < len(chairs):
+        raise DomainError(
+            "unknown_chair",
+            f"Hội nghị có {len(chairs)} người chủ trì; hãy chọn người kết luận từ 1 đến {len(chairs)}.",
+        )
+    first = chairs[chair] if chairs else Person("", "Chủ tịch")
     issuer = issuer_for(unit_name, str(conf.get("level") or ""), first, office_chief)
     # The day it was held in Vietnam, whatever offset the reply writes the start with.
     held = _vn_date(conf.get("held_at")) or _vn_date(conf.get("starts_at"))

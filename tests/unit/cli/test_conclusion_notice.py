@@ -98,6 +98,11 @@ def test_the_chair_who_concludes_can_be_the_second_one() -> None:
     assert (info.style, info.issuing_body) == (Style.STATE, "Ủy ban nhân dân tỉnh Ninh Bình")
 
 
+def test_a_chair_the_conference_does_not_have_is_refused() -> None:
+    with pytest.raises(DomainError, match="có 1 người chủ trì; hãy chọn người kết luận từ 1 đến 1"):
+        notice(PARTY_CHAIR, chair=1)
+
+
 def test_a_commune_party_committees_notice_names_the_đảng_ủy() -> None:
     data = reply([{"name": "Vũ Văn Hải", "title": "Bí thư Đảng ủy xã"}])
     data["conference"] |= {"unit_name": "xã Gia Viễn", "level": "commune"}
