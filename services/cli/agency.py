@@ -67,7 +67,7 @@ def answer_directly(
     try:
         ask(f"{Intake.CMD}.show", build(ic.ShowOpinion, id=opinion))
     except CommandFailed as exc:
-        if exc.code == "unknown_opinion":
+        if exc.code in {"unknown_opinion", "invalid_tracking_code"}:
             refuse(console, DomainError(exc.code, str(exc)))
     data = call("answer-directly", command)
     if data.get("status") == "pending":

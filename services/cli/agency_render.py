@@ -9,6 +9,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from services.cli.timefmt import vn_time
+
 STATUS = {
     "triage": "Chờ phân loại",
     "assigned": "Đã giao",
@@ -18,6 +20,25 @@ STATUS = {
     "published": "Đã công bố",
     "answered_directly": "Trả lời tại hội nghị",
     "transferred": "Chuyển cấp có thẩm quyền",
+}
+ACTIONS = {
+    "route": "giao tự động",
+    "assign": "giao",
+    "reassign": "giao lại",
+    "accept": "tiếp nhận",
+    "request_reassignment": "đề nghị giao lại",
+    "submit_answer": "gửi văn bản trả lời",
+    "return_answer": "trả lại",
+    "reclassify": "phân loại lại",
+    "reroute": "giao lại theo lĩnh vực mới",
+    "publish": "công bố",
+    "answer_directly": "trả lời tại hội nghị",
+    "transfer": "chuyển cấp có thẩm quyền",
+    "request_extension": "đề nghị gia hạn",
+    "approve_extension": "đồng ý gia hạn",
+    "refuse_extension": "không đồng ý gia hạn",
+    "rate": "đánh giá",
+    "triage": "chờ phân loại",
 }
 REPORT_COLUMNS = [
     ("agency_code", "Mã cơ quan"),
@@ -62,10 +83,11 @@ def print_detail(console: Console, d: dict[str, Any]) -> None:
     if d.get("rating"):
         console.print(f"Đánh giá: {d['rating']['stars']}/5 {d['rating']['comment']}")
     table = Table(title="Lịch sử xử lý")
-    for heading in ("Thời điểm", "Thao tác", "Người thực hiện", "Trạng thái"):
+    for heading in ("Thời điểm (giờ Việt Nam)", "Thao tác", "Người thực hiện", "Trạng thái"):
         table.add_column(heading)
     for h in d.get("history", []):
-        table.add_row(h["at"], h["action"], h["by"], STATUS.get(h["status"], h["status"]))
+        action = ACTIONS.get(h["action"], h["action"])
+        table.add_row(vn_time(h["at"]), action, h["by"], STATUS.get(h["status"], h["status"]))
     console.print(table)
 
 

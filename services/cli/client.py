@@ -132,12 +132,59 @@ FORMATS = ("table", "csv")
 YEARS = {"min": 2000, "max": 2100}  # programme years a conference can have (typer checks the range)
 
 
+# A contract's field as the operator typed it: a refusal the CLI finds names the option, not the field.
+OPTION_OF = {
+    "new_deadline": "--until",
+    "document_date": "--date",
+    "document_number": "--number",
+    "summary": "--summary",
+    "agency_code": "--agency",
+    "answered_by": "--answered-by",
+    "submitter.name": "--name",
+    "submitter.role": "--role",
+    "submitter.residence": "--residence",
+    "submitter.phone": "--phone",
+    "submitter.email": "--email",
+    "submitter.consent_to_contact": "--consent",
+    "external_id": "--external-id",
+    "unit_code": "--unit",
+    "starts_at": "--start",
+    "ends_at": "--end",
+    "participant_groups": "--group",
+    "co_organisers": "--co-organiser",
+    "agenda_topics": "--topic",
+    "voter_request_percent": "--voter-percent",
+    "expected_attendance": "--expected",
+    "attendee_count": "--attendees",
+    "opinion_count": "--opinions",
+    "effective_at": "--at",
+    "held_at": "--held-at",
+    "date_from": "--from",
+    "from": "--from",
+    "date_to": "--to",
+    "to": "--to",
+    "tracking_code": "mã theo dõi",
+    "opinion_id": "mã ý kiến",
+    "command_id": "--command-id",
+}
+
+
+def as_option(errors: list[Any]) -> list[Any]:
+    """pydantic's errors with each location renamed to the option it came from."""
+    renamed = []
+    for error in errors:
+        path = ".".join(str(part) for part in error.get("loc", ()))
+        option = OPTION_OF.get(path) or (f"--{path.replace('_', '-')}" if path and "." not in path else path)
+        renamed.append({**error, "loc": (option,)})
+    return renamed
+
+
 def build(model: Callable[P, M], *args: P.args, **fields: P.kwargs) -> M:
     """The command contract from the operator's input, or its refusal printed and exit code 1."""
     try:
         return model(*args, **fields)
     except ValidationError as exc:
-        refuse(Console(), refusals.explain(exc.errors()))
+        refuse(Console(), refusals.explain(as_option(list(exc.errors()))))
 
 
 def encode(payload: Payload) -> bytes:

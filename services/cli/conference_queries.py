@@ -13,9 +13,45 @@ from rich.table import Table
 from services.cli.client import FORMATS, YEARS, build, one_of
 from services.cli.conference import Id, console, send
 from services.cli.report import report_app
+from services.cli.timefmt import vn_date
 from services.cli.units import check_level
 from shared.contracts import scheduling_commands as sc
 from shared.timeutil import VN_TZ
+
+LEVELS = {"province": "cấp tỉnh", "district": "cấp huyện", "commune": "cấp xã"}
+FORMATS_VN = {"in_person": "trực tiếp", "online": "trực tuyến", "hybrid": "kết hợp"}
+GROUPS = {
+    "cadres_party_members": "cán bộ, đảng viên",
+    "citizens": "nhân dân",
+    "youth_union_members": "đoàn viên thanh niên",
+}
+RECORD = {
+    "attendee_count": "Số người tham dự",
+    "opinion_count": "Số ý kiến, kiến nghị",
+    "held_at": "Tổ chức lúc",
+    "conclusion_summary": "Tóm tắt kết luận",
+    "conclusion_document": "Văn bản kết luận",
+    "concluded_at": "Kết luận lúc",
+    "closed_at": "Đóng hồ sơ lúc",
+    "postponed_reason": "Lý do tạm hoãn",
+    "cancelled_reason": "Lý do hủy",
+}
+STAMPS = {
+    "announced_at": "Công bố lúc",
+    "held_at": "Tổ chức lúc",
+    "concluded_at": "Kết luận lúc",
+    "closed_at": "Đóng hồ sơ lúc",
+    "cancelled_at": "Hủy lúc",
+}
+ACTIONS = {
+    "announce": "công bố",
+    "reschedule": "đổi lịch",
+    "postpone": "tạm hoãn",
+    "cancel": "hủy",
+    "hold": "ghi nhận đã tổ chức",
+    "conclude": "ghi nhận kết luận",
+    "close": "đóng hồ sơ",
+}
 
 # Added to ``dialogue conference`` without a name of its own: its commands join the group's.
 conference_queries_app = typer.Typer()
@@ -39,7 +75,7 @@ def list_(
     for column in ("Mã", "Tên", "Đơn vị", "Bắt đầu", "Trạng thái", "Hạn kết luận"):
         table.add_column(column)
     for r in rows:
-        due = (r["conclusion_due"] or "") + (" (trễ)" if r["conclusion_late"] else "")
+        due = vn_date(r["conclusion_due"]) + (" (trễ)" if r["conclusion_late"] else "")
         table.add_row(
             r["conference_id"], r["title"], r["unit_name"], _local(r["starts_at"]), r["state_label"], due
         )
@@ -51,16 +87,35 @@ def show(conference_id: Id) -> None:
     """Chi tiết một hội nghị."""
     data = send("show", build(sc.ShowConference, conference_id=conference_id))
     table = Table(title=f"Hội nghị {conference_id}", show_header=False)
-    table.add_column("Trường")
+    table.add_column("Mục")
     table.add_column("Giá trị")
-    for key in ("title", "unit_name", "level", "state_label", "format", "venue", "link", "conclusion_due"):
-        table.add_row(key, str(data.get(key) or ""))
-    table.add_row("starts_at", _local(data["starts_at"]))
-    table.add_row("ends_at", _local(data["ends_at"]))
-    table.add_row("chairs", "; ".join(f"{c['name']} ({c['title']})" for c in data["chairs"]))
-    table.add_row("participant_groups", ", ".join(data["participant_groups"]))
-    table.add_row("record", ", ".join(f"{k}: {v}" for k, v in data["record"].items() if v is not None))
-    table.add_row("allowed_actions", ", ".join(data["allowed_actions"]))
+    due = vn_date(data.get("conclusion_due")) + (" (trễ hạn)" if data.get("conclusion_late") else "")
+    rows = [
+        ("Tên hội nghị", data.get("title")),
+        ("Đơn vị chủ trì", data.get("unit_name")),
+        ("Cấp", data.get("level_label") or LEVELS.get(data.get("level") or "", data.get("level"))),
+        ("Trạng thái", data.get("state_label")),
+        ("Hình thức", FORMATS_VN.get(data.get("format") or "", data.get("format"))),
+        ("Địa điểm", data.get("venue")),
+        ("Đường dẫn trực tuyến", data.get("link")),
+        ("Bắt đầu (giờ Việt Nam)", _local(data["starts_at"])),
+        ("Kết thúc (giờ Việt Nam)", _local(data["ends_at"])),
+        ("Người chủ trì", "; ".join(f"{c['name']} ({c['title']})" for c in data["chairs"])),
+        ("Đối tượng tham dự", ", ".join(GROUPS.get(g, g) for g in data["participant_groups"])),
+        ("Hạn văn bản kết luận", due),
+        ("Đơn vị phối hợp", ", ".join(data.get("co_organisers") or [])),
+        ("Nội dung, chủ đề", "; ".join(data.get("agenda_topics") or [])),
+        ("Lý do tạm hoãn, hủy", data.get("reason")),
+    ]
+    for key, label in STAMPS.items():
+        if data.get(key):
+            rows.append((label, _local(data[key])))
+    for key, value in data["record"].items():
+        if value is not None:
+            rows.append((RECORD.get(key, key), _local(value) if key.endswith("_at") else value))
+    rows.append(("Thao tác tiếp theo", ", ".join(ACTIONS.get(a, a) for a in data["allowed_actions"])))
+    for label, value in rows:
+        table.add_row(label, str(value or "—"))
     console.print(table)
 
 

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from services.cli.client import Payload, build, send_or_exit
+from services.cli.timefmt import vn_time
 from shared.contracts import notification_commands as nc
 from shared.privacy import redact
 from shared.subjects import Notification
@@ -41,7 +42,16 @@ def _status(row: dict[str, Any]) -> str:
 
 def print_rows(rows: list[dict[str, Any]]) -> None:
     table = Table(title="Thông báo")
-    for heading in ("Mã", "Sự kiện", "Kênh", "Người nhận", "Địa chỉ", "Trạng thái", "Lần thử", "Gửi lúc"):
+    for heading in (
+        "Mã",
+        "Sự kiện",
+        "Kênh",
+        "Người nhận",
+        "Địa chỉ",
+        "Trạng thái",
+        "Lần thử",
+        "Gửi lúc (giờ Việt Nam)",
+    ):
         table.add_column(heading)
     for r in rows:
         table.add_row(
@@ -52,7 +62,7 @@ def print_rows(rows: list[dict[str, Any]]) -> None:
             redact(r.get("address") or "—"),
             _status(r),
             str(r.get("attempts", 0)),
-            r.get("sent_at") or "",
+            vn_time(r.get("sent_at")),
         )
     console.print(table)
     console.print(f"{len(rows)} thông báo.")
@@ -81,7 +91,7 @@ def show(delivery_id: DeliveryId) -> None:
         console.print(f"Lý do: {redact(d['failure_message'])}")
     for h in d.get("history", []):
         console.print(
-            f"Lần {h['number']}: {h['started_at']} — {h.get('outcome') or 'chưa có kết quả'}"
+            f"Lần {h['number']}: {vn_time(h['started_at'])} — {h.get('outcome') or 'chưa có kết quả'}"
             f"{' (' + h['code'] + ')' if h.get('code') else ''}"
         )
 

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from services.cli.client import FORMATS, Payload, build, one_of, send_or_exit
 from services.cli.report import report_app
+from services.cli.timefmt import vn_date, vn_time
 from shared.contracts import intake_commands as ic
 from shared.ids import new_id
 from shared.privacy import mask_phone, redact
@@ -24,6 +25,7 @@ console = Console()
 
 Key = Annotated[str, typer.Argument(help="Mã ý kiến hoặc mã theo dõi (ví dụ DT-7K3M-9QX2).")]
 STATUS = {"classified": "đã phân loại", "reclassified": "đã phân loại lại", "unclassified": "chờ phân loại"}
+ACTIONS = {"classified": "phân loại", "reclassified": "phân loại lại", "grouped": "gộp nhóm vấn đề"}
 KINDS = {"opinion": "ý kiến", "recommendation": "kiến nghị", "proposal": "đề xuất", "feedback": "phản ánh"}
 
 
@@ -116,8 +118,11 @@ def show(key: Key) -> None:
         ("Hội nghị", data.get("conference_id") or "—"),
         ("Lĩnh vực", f"{data['field_name']} ({STATUS.get(data['status'], data['status'])})"),
         ("Nhóm vấn đề", data.get("topic_group_id") or "—"),
-        ("Tiếp nhận lúc", data["received_at"]),
-        ("Hạn thông báo tiếp nhận", f"{data['acknowledgement_due']} ({data['acknowledgement_rule']})"),
+        ("Tiếp nhận lúc (giờ Việt Nam)", vn_time(data["received_at"])),
+        (
+            "Hạn thông báo tiếp nhận",
+            f"{vn_date(data['acknowledgement_due'])} ({data['acknowledgement_rule']})",
+        ),
     ]
     for label, value in rows:
         table.add_row(label, str(value))
@@ -127,7 +132,9 @@ def show(key: Key) -> None:
         history.add_column(column)
     for entry in data["history"]:
         target = entry.get("field") or entry.get("group_id") or ""
-        history.add_row(entry["at"], entry["by"], entry["action"], target, redact(entry["reason"]))
+        action = ACTIONS.get(entry["action"], entry["action"])
+        by = "quy tắc tự động" if entry["by"] == "rules" else entry["by"]
+        history.add_row(vn_time(entry["at"]), by, action, target, redact(entry["reason"]))
     console.print(history)
 
 

@@ -96,3 +96,42 @@ def test_no_notification_failed_in_the_demo(stack: Stack) -> None:
     result = dialogue(stack, "notifications", "list", "--status", "failed")
     assert result.returncode == 0, result.stderr
     assert "0 thông báo" in result.stdout
+
+
+def test_conference_show_speaks_vietnamese_in_vietnam_time(stack: Stack) -> None:
+    result = dialogue(stack, "conference", "show", "hn-2023-dong-du")
+    assert result.returncode == 0, result.stderr
+    shown = " ".join(result.stdout.split())
+    assert "Bắt đầu (giờ Việt Nam) │ 20/12/2023 08:00" in shown
+    assert "Hình thức │ trực tiếp" in shown
+    for key in ("starts_at", "unit_name", "allowed_actions", "participant_groups", "+00:00"):
+        assert key not in shown
+
+
+def test_an_unknown_level_is_refused_with_the_levels_of_the_unit_tree(stack: Stack) -> None:
+    result = dialogue(stack, "conference", "list", "--level", "ward")
+    assert result.returncode == 2
+    assert "hãy dùng một trong các giá trị: province, district, commune." in " ".join(result.stdout.split())
+
+
+def test_the_unit_tree_of_a_day_and_of_every_period(stack: Stack) -> None:
+    then = dialogue(stack, "units", "--on", "2023-12-20", "--level", "commune")
+    assert then.returncode == 0, then.stderr
+    assert "xã Đồng Du (dong-du, cấp xã)" in then.stdout
+    history = dialogue(stack, "units", "--all", "--under", "ha-nam")
+    assert history.returncode == 0, history.stderr
+    assert "sáp nhập vào" in history.stdout
+
+
+@pytest.mark.parametrize(
+    ("code", "sentence"),
+    [("DT-XXXX-XXXX", "Không tìm thấy ý kiến “DT-XXXX-XXXX”"), ("DT-ZZZZ-ZZZZ", "không hợp lệ")],
+)
+def test_a_direct_answer_to_an_unknown_tracking_code_is_refused(
+    stack: Stack, code: str, sentence: str
+) -> None:
+    result = dialogue(stack, "assignment", "answer-directly", code,
+                      "--answer", "Sẽ sửa đường.", "--answered-by", "Chủ tịch UBND xã")  # fmt: skip
+    assert result.returncode == 1
+    assert sentence in " ".join(result.stdout.split())
+    assert "Đã thực hiện" not in result.stdout

@@ -35,7 +35,7 @@ def test_a_date_the_service_would_refuse_is_refused_before_anything_is_sent() ->
     result = dialogue("assignment", "answer", "DT-1", "--agency", "hn-sgd", "--number", "1/SGD",
                       "--summary", "Đã trả lời.", "--date", "2026-13-01")  # fmt: skip
     assert result.exit_code == 1
-    assert "Trường “document_date”" in said(result)
+    assert "Trường “--date”" in said(result)
     assert "nats_unreachable" not in said(result)
 
 
@@ -48,7 +48,7 @@ def test_a_status_outside_the_contract_is_refused_with_the_allowed_values() -> N
 def test_an_empty_submitter_name_is_refused_under_the_name_intake_would_use() -> None:
     result = dialogue("opinion", "submit", "--content", "Đường thôn 3 xuống cấp.", "--name", "")
     assert result.exit_code == 1
-    assert "“submitter.name” đang để trống" in said(result)
+    assert "“--name” đang để trống" in said(result)
     assert "(missing_field)" in said(result)
 
 
@@ -191,3 +191,11 @@ def test_with_nats_down_one_sentence_comes_within_a_second() -> None:
         "DIALOGUE_NATS_URL. (nats_unreachable)"
     )
     assert elapsed < 1.0
+
+
+def test_a_refusal_the_cli_finds_names_the_option_not_the_contract_s_field() -> None:
+    result = dialogue("assignment", "request-extension", "DT-1", "--agency", "hn-sgd",
+                      "--until", "2026-13-01", "--reason", "Cần thêm thời gian.")  # fmt: skip
+    assert result.exit_code == 1
+    assert "Trường “--until” phải là ngày dạng YYYY-MM-DD" in said(result)
+    assert "new_deadline" not in said(result)
