@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 
 import nats
@@ -28,6 +30,29 @@ def lag_of(registry: CollectorRegistry, stream: str, durable: str) -> tuple[floa
     )
 
 
+async def refreshed(
+    lag: ConsumerLag,
+    registry: CollectorRegistry,
+    js: JetStreamContext,
+    stream: str,
+    durable: str,
+    expected: tuple[int, int],
+) -> tuple[float | None, float | None]:
+    """The gauges after refreshing until they read ``expected`` (or 5 s passed: the last reading).
+
+    A PubAck says the stream stored a message; the consumer's own count of pending messages catches
+    up a moment later (the server updates consumers asynchronously), so one reading right after the
+    publish may still miss the last message on a busy machine.
+    """
+    deadline = time.monotonic() + 5
+    while True:
+        await lag.refresh(js, [(stream, durable)])
+        reading = lag_of(registry, stream, durable)
+        if reading == expected or time.monotonic() > deadline:
+            return reading
+        await asyncio.sleep(0.05)
+
+
 async def stream_with_durable(js: JetStreamContext) -> tuple[str, str, str]:
     """A fresh stream and a durable pull consumer on it; returns (stream, durable, subject)."""
     suffix = uuid.uuid4().hex[:8]
@@ -45,19 +70,16 @@ async def test_the_gauges_follow_pending_delivered_and_acknowledged_messages(nat
     for n in range(10):
         await js.publish(subject, f"message {n}".encode())  # PubAck awaited: stored
 
-    await lag.refresh(js, [(stream, durable)])
-    assert lag_of(registry, stream, durable) == (10, 0)
+    assert await refreshed(lag, registry, js, stream, durable, (10, 0)) == (10, 0)
 
     sub = await js.pull_subscribe_bind(durable, stream)
     delivered = await sub.fetch(4, timeout=5)
     assert len(delivered) == 4
-    await lag.refresh(js, [(stream, durable)])
-    assert lag_of(registry, stream, durable) == (6, 4)
+    assert await refreshed(lag, registry, js, stream, durable, (6, 4)) == (6, 4)
 
     for msg in delivered:
         await msg.ack_sync()  # the server answers once it recorded the ack
-    await lag.refresh(js, [(stream, durable)])
-    assert lag_of(registry, stream, durable) == (6, 0)
+    assert await refreshed(lag, registry, js, stream, durable, (6, 0)) == (6, 0)
 
 
 async def test_a_missing_consumer_or_stream_is_skipped_and_the_others_are_measured(
