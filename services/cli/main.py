@@ -16,6 +16,7 @@ from rich.table import Table
 from services.cli.agency import assignment_app, conclusion_app
 from services.cli.asyncapi import asyncapi as asyncapi_command
 from services.cli.client import CommandFailed, refuse
+from services.cli.client import run as run_quietly
 from services.cli.conference import conference_app
 from services.cli.conference_queries import conference_queries_app
 from services.cli.notifications import notifications_app
@@ -177,7 +178,7 @@ def _print_demo(nats_url: str, data_dir: Path, **logins: Any) -> None:
     from services.cli.agency_render import STATUS
     from services.cli.demo import run_demo
 
-    summary = asyncio.run(run_demo(nats_url, data_dir, **logins))
+    summary = run_quietly(run_demo(nats_url, data_dir, **logins))
     console.print(f"[bold]Hội nghị {summary.conference_id}[/bold] — trạng thái: {summary.conference_state}")
     console.print(
         f"Tiếp nhận {len(summary.accepted)} ý kiến qua cổng thông tin, {len(summary.rejected)} bị từ chối; "
