@@ -7,6 +7,7 @@ the signal goes to that one process, not to a terminal's group, so only `dialogu
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -101,3 +102,45 @@ def test_a_signal_to_dialogue_up_stops_every_child_and_frees_every_port(
         if up.poll() is None:
             os.killpg(up.pid, signal.SIGKILL)
             up.wait()
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_sigterm_to_make_run_reaches_dialogue_up(ports: dict[str, int], tmp_path: Path) -> None:
+    """GNU make passes SIGTERM to its recipe; the recipe `exec`s `dialogue up`, which stops everything."""
+    (tmp_path / "pyproject.toml").symlink_to(ROOT / "pyproject.toml")  # make's stamp rule reads it
+    env = {
+        **os.environ,
+        "DIALOGUE_NATS_PORT": str(ports["nats"]),
+        "DIALOGUE_NATS_MONITOR_PORT": str(ports["monitor"]),
+        **{f"DIALOGUE_{name.upper()}_HTTP_PORT": str(ports[name]) for name in SERVICES},
+        "COLUMNS": "200",
+    }
+    make = subprocess.Popen(
+        ["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), f"VENV={ROOT / '.venv'}", "run"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while not all(ready(ports[name]) for name in SERVICES):
+            assert make.poll() is None, make.stdout.read() if make.stdout else ""
+            assert time.monotonic() < deadline, "the stack did not become ready"
+            time.sleep(0.5)
+        children = descendants(make.pid)
+        make.send_signal(signal.SIGTERM)
+        output, _ = make.communicate(timeout=60)
+        assert "Đang dừng (SIGTERM)" in output
+        assert "Traceback" not in output
+        assert {pid for pid in children if alive(pid)} == set()
+        assert {name: port for name, port in ports.items() if not port_is_free(port)} == {}
+    finally:
+        if make.poll() is None:
+            os.killpg(make.pid, signal.SIGKILL)
+            make.wait()
