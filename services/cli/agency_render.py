@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from services.cli.timefmt import vn_time
+from services.cli.timefmt import vn_date, vn_time
 
 STATUS = {
     "triage": "Chờ phân loại",
@@ -57,7 +57,7 @@ def print_rows(console: Console, title: str, rows: list[dict[str, Any]]) -> None
     for heading in ("Mã theo dõi", "Trạng thái", "Lĩnh vực", "Cơ quan", "Hạn", "Tóm tắt"):
         table.add_column(heading)
     for r in rows:
-        deadline = (r.get("deadline") or "") + (" [red](quá hạn)[/red]" if r.get("overdue") else "")
+        deadline = vn_date(r.get("deadline")) + (" [red](quá hạn)[/red]" if r.get("overdue") else "")
         table.add_row(
             r["tracking_code"],
             STATUS.get(r["status"], r["status"]),
@@ -75,7 +75,7 @@ def print_detail(console: Console, d: dict[str, Any]) -> None:
         f"[bold]{d['tracking_code']}[/bold] ({d['opinion_id']}) — {STATUS.get(d['status'], d['status'])}"
     )
     console.print(d["summary"])
-    console.print(f"Cơ quan: {d.get('agency_name') or '—'}; hạn: {d.get('deadline') or '—'}")
+    console.print(f"Cơ quan: {d.get('agency_name') or '—'}; hạn: {vn_date(d.get('deadline'))}")
     if d.get("answer"):
         console.print(f"Văn bản trả lời {d['answer']['document_number']}: {d['answer']['summary']}")
     if d.get("direct_answer"):
@@ -93,7 +93,7 @@ def print_detail(console: Console, d: dict[str, Any]) -> None:
 
 def print_report(console: Console, data: dict[str, Any]) -> None:
     table = Table(
-        title=f"Kết quả trả lời theo cơ quan, kỳ {data['period']} ({data['start']} – {data['end']})"
+        title=f"Kết quả trả lời theo cơ quan, kỳ {data['period']} ({vn_date(data['start'])} – {vn_date(data['end'])})"
     )
     for _, heading in REPORT_COLUMNS:
         table.add_column(heading)

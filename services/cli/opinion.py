@@ -71,7 +71,7 @@ def submit(
     again = " (đã tiếp nhận trước đó)" if data.get("duplicate") else ""
     console.print(
         f"[green]Đã tiếp nhận ý kiến{again}: mã theo dõi [bold]{data['tracking_code']}[/bold], "
-        f"lĩnh vực “{data['field_name']}”, hạn thông báo tiếp nhận {data['acknowledgement_due']}.[/green]"
+        f"lĩnh vực “{data['field_name']}”, hạn thông báo tiếp nhận {vn_date(data['acknowledgement_due'])}.[/green]"
     )
 
 
