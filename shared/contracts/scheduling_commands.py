@@ -78,7 +78,9 @@ class PlanConference(SchedulingCommand):
     )
     voter_request_percent: float | None = Field(default=None, description="Share of voters who asked.")
     expected_attendance: int | None = Field(default=None, description="Expected attendance.")
-    programme_year: int | None = Field(default=None, description="Year of the annual programme.")
+    programme_year: int | None = Field(
+        default=None, ge=2000, le=2100, description="Year of the annual programme, 2000 to 2100."
+    )
     override: bool = Field(default=False, description="Accept a double-booked chair or venue.")
 
     @field_validator("starts_at", "ends_at")
@@ -152,13 +154,13 @@ class ListConferences(_Payload):
     unit: str | None = Field(default=None, description="Host unit code.")
     level: str | None = Field(default=None, description="province, district or commune.")
     state: str | None = Field(default=None, description="Lifecycle state, e.g. announced.")
-    year: int | None = Field(default=None, description="Programme year.")
+    year: int | None = Field(default=None, ge=2000, le=2100, description="Programme year, 2000 to 2100.")
 
 
 class CheckCompliance(_Payload):
     """Units that held fewer conferences than their yearly minimum."""
 
-    year: int = Field(description="The programme year.")
+    year: int = Field(ge=2000, le=2100, description="The programme year, 2000 to 2100.")
     as_of: dt.date | None = Field(default=None, description="Count up to this date; default the year's end.")
 
 
