@@ -62,6 +62,10 @@ def test_a_user_without_a_right_it_needs_stops_the_service_naming_the_right(sqli
     sqlite_stack.nats.start()
     sqlite_stack.prepare("scheduling").start()
     sqlite_stack.services["scheduling"].wait_ready()
+    # Intake also waits for the streams its path of an opinion reads; their owners create them
+    # before they wait for INTAKE themselves.
+    for owner in ("assignment", "notification"):
+        sqlite_stack.prepare(owner).start()
 
     code, log = exit_of(sqlite_stack.prepare("intake"))
 
@@ -96,11 +100,16 @@ def test_a_store_url_that_cannot_be_opened_stops_the_service_naming_its_setting(
 
 def test_readyz_says_what_start_up_waits_for(sqlite_stack: Stack) -> None:
     sqlite_stack.start_nats()
-    intake = sqlite_stack.prepare("intake")  # scheduling, which owns the SCHEDULING stream, is not running
+    # Scheduling, assignment and notification, which own the streams intake reads, are not running.
+    intake = sqlite_stack.prepare("intake")
     intake.start()
 
     def waiting() -> bool:
         status, body = intake.readyz()
-        return status == 503 and "SCHEDULING" in str(body.get("checks", {}).get("start-up", ""))
+        said = str(body.get("checks", {}).get("start-up", ""))
+        return (
+            status == 503
+            and re.search(r"waiting for stream (ASSIGNMENT|NOTIFICATION|SCHEDULING)\b", said) is not None
+        )
 
     wait_for("intake's /readyz naming the stream it waits for", waiting, 30, intake)
