@@ -69,7 +69,8 @@ async def test_webhook_is_signed_and_accepted_by_a_verifying_receiver(http_serve
     assert body["id"] == "wh-key-1"
     assert body["trigger"] == "opinion_acknowledged"
     assert body["data"]["opinion"]["tracking_code"] == "DD-2026-0016"
-    assert "Xác nhận tiếp nhận ý kiến" in body["text"]
+    assert "tiếp nhận ý kiến mã số DD-2026-0016" in body["text"]
+    assert body["text"].startswith("Xác nhận ngày ")  # the acknowledgement is dated
 
 
 async def test_webhook_with_a_wrong_secret_is_rejected_permanently(http_server: HttpServer) -> None:
@@ -111,7 +112,8 @@ async def test_provider_recovers_after_failing_on_purpose(http_server: HttpServe
     bodies = [r.json() for r in http_server.received]
     assert {b["idempotency_key"] for b in bodies} == {"sms-key-1"}
     assert bodies[0]["to"] == "0912345678"
-    assert bodies[0]["text"].startswith("Xã Đồng Du đã tiếp nhận ý kiến")
+    assert bodies[0]["text"].startswith("Xã Đồng Du xác nhận ngày ")  # dated, as the notice is
+    assert "đã tiếp nhận ý kiến" in bodies[0]["text"]
     assert http_server.received[0].headers["X-Api-Key"] == "khoa-api"
 
 
