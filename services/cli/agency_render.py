@@ -40,6 +40,18 @@ ACTIONS = {
     "rate": "đánh giá",
     "triage": "chờ phân loại",
 }
+TRIAGE_REASONS = {
+    "unclassified": "chưa phân loại lĩnh vực",
+    "no_agency_for_field": "chưa có cơ quan cho lĩnh vực này",
+    "unknown_unit": "không rõ đơn vị hành chính",
+    "no_competent_agency": "cấp có thẩm quyền chưa có cơ quan cho lĩnh vực này",
+}
+TRANSFER_LEVELS = {
+    "province": "cấp tỉnh",
+    "district": "cấp huyện",
+    "commune": "cấp xã",
+    "national": "trung ương",
+}
 REPORT_COLUMNS = [
     ("agency_code", "Mã cơ quan"),
     ("agency_name", "Cơ quan"),
@@ -49,7 +61,28 @@ REPORT_COLUMNS = [
     ("open_overdue", "Chưa trả lời, quá hạn"),
     ("median_working_days", "Trung vị ngày làm việc"),
     ("on_time_rate_text", "Tỷ lệ đúng hạn"),
+    ("ratings", "Số lượt đánh giá"),
+    ("average_rating_text", "Mức độ hài lòng"),
 ]
+
+
+def status_of(r: dict[str, Any]) -> str:
+    """The status in words; an opinion handed over to the competent level says so."""
+    status = STATUS.get(r["status"], r["status"])
+    if r.get("transfer_level") and r["status"] != "transferred":
+        level = TRANSFER_LEVELS.get(r["transfer_level"], r["transfer_level"])
+        status += f" (chuyển {level})"
+    return str(status)
+
+
+def holder_of(r: dict[str, Any]) -> str:
+    """Who holds the opinion: its agency, the body it was transferred to, or why it waits in triage."""
+    if r.get("agency_name"):
+        return str(r["agency_name"])
+    if r.get("transfer_body"):
+        return str(r["transfer_body"])
+    reason = str(r.get("triage_reason") or "")
+    return TRIAGE_REASONS.get(reason, reason)
 
 
 def print_rows(console: Console, title: str, rows: list[dict[str, Any]]) -> None:
@@ -60,9 +93,9 @@ def print_rows(console: Console, title: str, rows: list[dict[str, Any]]) -> None
         deadline = vn_date(r.get("deadline")) + (" [red](quá hạn)[/red]" if r.get("overdue") else "")
         table.add_row(
             r["tracking_code"],
-            STATUS.get(r["status"], r["status"]),
+            status_of(r),
             r["field"],
-            r.get("agency_name") or r.get("triage_reason") or "",
+            holder_of(r),
             deadline,
             r["summary"][:80],
         )
@@ -71,11 +104,9 @@ def print_rows(console: Console, title: str, rows: list[dict[str, Any]]) -> None
 
 
 def print_detail(console: Console, d: dict[str, Any]) -> None:
-    console.print(
-        f"[bold]{d['tracking_code']}[/bold] ({d['opinion_id']}) — {STATUS.get(d['status'], d['status'])}"
-    )
+    console.print(f"[bold]{d['tracking_code']}[/bold] ({d['opinion_id']}) — {status_of(d)}")
     console.print(d["summary"])
-    console.print(f"Cơ quan: {d.get('agency_name') or '—'}; hạn: {vn_date(d.get('deadline'))}")
+    console.print(f"Cơ quan: {holder_of(d) or '—'}; hạn: {vn_date(d.get('deadline'))}")
     if d.get("answer"):
         console.print(f"Văn bản trả lời {d['answer']['document_number']}: {d['answer']['summary']}")
     if d.get("direct_answer"):
@@ -98,7 +129,7 @@ def print_report(console: Console, data: dict[str, Any]) -> None:
     for _, heading in REPORT_COLUMNS:
         table.add_column(heading)
     for row in data["rows"]:
-        table.add_row(*("" if row[k] is None else str(row[k]) for k, _ in REPORT_COLUMNS))
+        table.add_row(*("" if row.get(k) is None else str(row[k]) for k, _ in REPORT_COLUMNS))
     console.print(table)
 
 
@@ -107,5 +138,5 @@ def report_csv(data: dict[str, Any]) -> str:
     writer = csv.writer(out)
     writer.writerow([heading for _, heading in REPORT_COLUMNS])
     for row in data["rows"]:
-        writer.writerow(["" if row[k] is None else row[k] for k, _ in REPORT_COLUMNS])
+        writer.writerow(["" if row.get(k) is None else row[k] for k, _ in REPORT_COLUMNS])
     return out.getvalue()

@@ -165,7 +165,27 @@ def reclassify(
 def track(code: Annotated[str, typer.Argument(help="Mã theo dõi, ví dụ DT-7K3M-9QX2.")]) -> None:
     """Tra cứu tình trạng ý kiến theo mã theo dõi (thông tin công khai)."""
     data = call("track", build(ic.TrackOpinion, tracking_code=code))
+    print_track(console, data)
+
+
+def print_track(console: Console, data: dict[str, Any]) -> None:
+    """The public status and, once assignment has moved it, the opinion's whole path."""
     console.print(f"[bold]{data['tracking_code']}[/bold]: {data['message']}")
+    path = data.get("path") or []
+    if not path:
+        return
+    table = Table(title="Quá trình xử lý")
+    for heading in ("Thời gian (giờ Việt Nam)", "Diễn biến", "Cơ quan", "Hạn"):
+        table.add_column(heading)
+    for step in path:
+        table.add_row(
+            vn_time(step["at"]), step["label"], step.get("agency") or "—", vn_date(step.get("deadline"))
+        )
+        if step.get("text"):
+            table.add_row("", f"Nội dung trả lời: {step['text']}", "", "")
+    console.print(table)
+    if data.get("current"):
+        console.print(f"Hiện trạng: {data['current']['label']}")
 
 
 def report_csv(data: dict[str, Any]) -> str:

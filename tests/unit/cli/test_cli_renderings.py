@@ -1,0 +1,93 @@
+"""What the CLI prints from the services' replies: the opinion's path, transfers, triage, satisfaction."""
+
+from __future__ import annotations
+
+import pytest
+from rich.console import Console
+
+from services.cli.agency_render import print_detail, print_report, print_rows, report_csv
+from services.cli.opinion import print_track
+
+pytestmark = pytest.mark.unit
+
+
+def printed(render: object, *args: object) -> str:
+    console = Console(record=True, width=240, color_system=None)
+    render(console, *args)  # type: ignore[operator]
+    return console.export_text()
+
+
+TRACK = {
+    "tracking_code": "DT-7K3M-9QX2",
+    "message": "Ý kiến đã được tiếp nhận; đã công bố trả lời.",
+    "current": {"step": "published", "label": "Đã công bố trả lời"},
+    "path": [
+        {"at": "2026-12-05T08:00:00+07:00", "step": "received", "label": "Tiếp nhận ý kiến", "agency": None,
+         "deadline": "2026-12-08", "text": None},
+        {"at": "2026-12-05T09:30:00+07:00", "step": "assigned", "label": "Giao cơ quan giải quyết",
+         "agency": "Sở Xây dựng tỉnh Ninh Bình", "deadline": "2027-01-04", "text": None},
+        {"at": "2026-12-20T10:00:00+07:00", "step": "published", "label": "Công bố trả lời",
+         "agency": "Sở Xây dựng tỉnh Ninh Bình", "deadline": None, "text": "Tuyến đường được sửa trong quý I."},
+    ],
+}  # fmt: skip
+
+
+def test_track_prints_every_step_of_the_path_in_vietnam_time_with_the_published_answer() -> None:
+    text = printed(print_track, TRACK)
+
+    assert "Quá trình xử lý" in text
+    assert "05/12/2026 09:30" in text
+    assert "Giao cơ quan giải quyết" in text
+    assert "Sở Xây dựng tỉnh Ninh Bình" in text
+    assert "04/01/2027" in text
+    assert "Nội dung trả lời: Tuyến đường được sửa trong quý I." in text
+    assert "Hiện trạng: Đã công bố trả lời" in text
+    assert "published" not in text  # step codes are for scripts, not for citizens
+
+
+def test_track_without_progress_prints_the_status_sentence_only() -> None:
+    text = printed(print_track, {"tracking_code": "DT-1", "message": "Ý kiến đã được tiếp nhận."})
+    assert text.strip() == "DT-1: Ý kiến đã được tiếp nhận."
+
+
+ROW = {
+    "tracking_code": "DD-0001", "opinion_id": "op-1", "status": "assigned", "field": "planning",
+    "agency_name": "Sở Nội vụ tỉnh Ninh Bình", "deadline": "2027-01-04", "overdue": False,
+    "summary": "Quy hoạch đất ở", "transfer_level": "province", "transfer_body": "Sở Nội vụ tỉnh Ninh Bình",
+}  # fmt: skip
+
+
+def test_a_transferred_opinion_shows_its_receiving_agency_and_the_level() -> None:
+    text = printed(print_rows, "Danh sách", [ROW])
+    assert "Đã giao (chuyển cấp tỉnh)" in text
+    assert "Sở Nội vụ tỉnh Ninh Bình" in text
+
+
+def test_an_opinion_in_triage_says_why_in_words() -> None:
+    row = {**ROW, "status": "triage", "agency_name": None, "transfer_level": None, "transfer_body": None,
+           "triage_reason": "no_competent_agency"}  # fmt: skip
+    text = printed(print_rows, "Danh sách", [row])
+    assert "cấp có thẩm quyền chưa có cơ quan cho lĩnh vực này" in text
+    assert "no_competent_agency" not in text
+
+
+def test_the_detail_of_a_transfer_names_the_receiving_agency() -> None:
+    text = printed(print_detail, {**ROW, "history": []})
+    assert "Cơ quan: Sở Nội vụ tỉnh Ninh Bình" in text
+
+
+REPORT = {
+    "period": "2026-Q4", "start": "2026-10-01", "end": "2026-12-31",
+    "rows": [{"agency_code": "nb-snv", "agency_name": "Sở Nội vụ", "assigned": 3, "answered_on_time": 2,
+              "answered_late": 1, "open_overdue": 0, "median_working_days": 6, "on_time_rate_text": "67%",
+              "ratings": 3, "average_rating": 4.33, "average_rating_text": "4.3/5 (3 lượt)"}],
+}  # fmt: skip
+
+
+def test_the_agency_report_has_the_satisfaction_columns_in_the_table_and_the_csv() -> None:
+    text = printed(print_report, REPORT)
+    assert "Mức độ hài lòng" in text
+    assert "4.3/5 (3 lượt)" in text
+    csv_text = report_csv(REPORT)
+    assert csv_text.splitlines()[0].endswith("Số lượt đánh giá,Mức độ hài lòng")
+    assert csv_text.splitlines()[1].endswith("3,4.3/5 (3 lượt)")
