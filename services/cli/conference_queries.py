@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from services.cli.client import FORMATS, YEARS, build, one_of
@@ -150,8 +151,13 @@ def report_conferences(
         writer.writeheader()
         writer.writerows(data["rows"])
         return
+    print_conference_report(console, data)
+
+
+def print_conference_report(console: Console, data: dict[str, Any]) -> None:
+    """Counts by level and state, then every conference whose conclusion notice is late."""
     console.print(data["summary"])
-    table = Table(title=f"Hội nghị từ {date_from} đến {date_to}")
+    table = Table(title=f"Hội nghị từ {vn_date(data['date_from'])} đến {vn_date(data['date_to'])}")
     for column in ("Cấp", "Trạng thái", "Số lượng"):
         table.add_column(column)
     for row in data["rows"]:
@@ -159,3 +165,8 @@ def report_conferences(
             row.get("level_label", row["level"]), row.get("state_label", row["state"]), str(row["count"])
         )
     console.print(table)
+    late = data.get("conclusions_late") or []
+    if late:
+        console.print(f"[red]{len(late)} hội nghị có thông báo kết luận trễ hạn:[/red]")
+        for c in late:
+            console.print(f"  • {c['title']} ({c['conference_id']}), hạn {vn_date(c['conclusion_due'])}")

@@ -24,6 +24,7 @@ from shared.contracts.scheduling_commands import (
 )
 from shared.errors import DomainError
 from shared.refusals import invalid_value
+from shared.timeutil import local_date
 
 
 async def show(deps: Deps, q: ShowConference) -> dict[str, Any]:
@@ -79,10 +80,24 @@ async def report(deps: Deps, q: ReportConferences) -> dict[str, Any]:
     parts = [
         f"{labels.get(lvl, lvl)} {n}" for lvl, n in sorted(held.items(), key=lambda kv: ranks.get(kv[0], 99))
     ]
+    now = deps.clock()
+    late = [
+        c
+        for c in candidates
+        if (q.level is None or c.level == q.level)
+        and q.date_from <= local_date(c.start) <= q.date_to
+        and c.is_conclusion_late(now)
+    ]
     return {
         "date_from": q.date_from.isoformat(),
         "date_to": q.date_to.isoformat(),
         "level": q.level,
+        # Conferences whose conclusion notice was issued after its due date, or is still missing past it.
+        "conclusions_late": [
+            {"conference_id": c.id, "title": c.title, "conclusion_due": c.conclusion_due.isoformat()}
+            for c in sorted(late, key=lambda c: c.start)
+            if c.conclusion_due is not None
+        ],
         "total": result.total,
         "held_total": sum(held.values()),
         "held_by_level": held,

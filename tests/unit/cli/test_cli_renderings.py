@@ -91,3 +91,19 @@ def test_the_agency_report_has_the_satisfaction_columns_in_the_table_and_the_csv
     csv_text = report_csv(REPORT)
     assert csv_text.splitlines()[0].endswith("Số lượt đánh giá,Mức độ hài lòng")
     assert csv_text.splitlines()[1].endswith("3,4.3/5 (3 lượt)")
+
+
+def test_the_conference_report_names_every_late_conclusion() -> None:
+    from services.cli.conference_queries import print_conference_report
+
+    data = {
+        "date_from": "2026-12-01", "date_to": "2026-12-31", "summary": "1 hội nghị: cấp xã 1",
+        "rows": [{"level": "commune", "level_label": "cấp xã", "state": "held", "state_label": "Đã tổ chức",
+                  "count": 1}],
+        "conclusions_late": [{"conference_id": "c-1", "title": "Hội nghị đối thoại xã Bình Lục",
+                              "conclusion_due": "2026-12-19"}],
+    }  # fmt: skip
+    text = printed(print_conference_report, data)
+    assert "1 hội nghị có thông báo kết luận trễ hạn" in text
+    assert "Hội nghị đối thoại xã Bình Lục (c-1), hạn 19/12/2026" in text
+    assert "01/12/2026" in text  # the period in Vietnamese dates (the title wraps to the table)

@@ -132,3 +132,21 @@ async def test_listing_filters_by_unit_state_and_year() -> None:
     assert len(await queries.list_conferences(bed.deps, ListConferences(year=2026, level="commune"))) == 2
     shown = await queries.show(bed.deps, ShowConference(conference_id="c-2"))
     assert (shown["level"], shown["unit_code"]) == ("commune", "binh-my")
+
+
+async def test_the_conference_report_lists_a_conclusion_past_its_due_date() -> None:
+    store = InMemoryStore()
+    bed = await announced(store)
+    await bed.run(
+        handlers.hold, cmd("c-1", "h", attendee_count=90, opinion_count=7), START + dt.timedelta(hours=3)
+    )
+    query = ReportConferences.model_validate({"from": "2026-12-01", "to": "2026-12-31"})
+
+    bed.clock.now = START + dt.timedelta(days=2)
+    assert (await queries.report(bed.deps, query))["conclusions_late"] == []
+
+    bed.clock.now = START + dt.timedelta(days=40)
+    [late] = (await queries.report(bed.deps, query))["conclusions_late"]
+    assert late["conference_id"] == "c-1"
+    assert late["title"] == "Hội nghị đối thoại với nhân dân xã Bình Lục"
+    assert dt.date.fromisoformat(late["conclusion_due"]) < bed.clock.now.date()
