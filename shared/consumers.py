@@ -22,7 +22,7 @@ from pydantic import BaseModel, SkipValidation, ValidationError
 from shared import refusals
 from shared.contracts.base import CommandResult
 from shared.errors import DomainError, TransientError
-from shared.reliability import classify_bad_payload, raw_body, tolerant_decoder
+from shared.reliability import raw_body, tolerant_decoder
 from shared.settings import ServiceSettings
 from shared.streams import consumer_config
 from shared.subjects import stream_for
@@ -187,8 +187,7 @@ def validating_json(func: Handler) -> tuple[Handler, Any]:
         try:
             event = event_model.model_validate_json(body)
         except ValidationError as exc:
-            code, sentence = classify_bad_payload(body, exc, skip_parameter=False)
-            raise DomainError(code, sentence) from None
+            raise refusals.explain_bytes(body, exc.errors(), max_bytes=None) from None
         return await func(event)
 
     handler.__name__ = func.__name__

@@ -150,9 +150,9 @@ def out_of_range(path: str, details: ErrorDetails) -> DomainError:
     )
 
 
-def decode_json(raw: bytes, max_bytes: int = MAX_PAYLOAD_BYTES) -> Any:
-    """The JSON value in ``raw``, or the refusal a sender can act on."""
-    if len(raw) > max_bytes:
+def decode_json(raw: bytes, max_bytes: int | None = MAX_PAYLOAD_BYTES) -> Any:
+    """The JSON value in ``raw``, or the refusal a sender can act on (``max_bytes`` None: any size)."""
+    if max_bytes is not None and len(raw) > max_bytes:
         raise payload_too_large(len(raw), max_bytes)
     try:
         text = raw.decode("utf-8")
@@ -214,10 +214,19 @@ def explain(errors: Sequence[ErrorDetails], special: Special | None = None) -> D
     )
 
 
-def explain_bytes(raw: bytes, exc: ValidationError, special: Special | None = None) -> DomainError:
-    """The refusal of a raw payload a model refused: undecodable bytes first, then the model's error."""
-    decode_json(raw)  # raises for bytes that are not UTF-8 JSON, or too large
-    return explain(exc.errors(), special)
+def explain_bytes(
+    raw: bytes,
+    errors: Sequence[ErrorDetails],
+    special: Special | None = None,
+    max_bytes: int | None = MAX_PAYLOAD_BYTES,
+) -> DomainError:
+    """The refusal of a raw payload a model refused: undecodable bytes first, then the model's error.
+
+    A payload that is not UTF-8 JSON (or larger than ``max_bytes``) raises its refusal; otherwise the
+    refusal of the model's first error is returned.
+    """
+    decode_json(raw, max_bytes)
+    return explain(errors, special)
 
 
 def parse(model: type[M], body: Any, special: Special | None = None) -> M:
@@ -233,4 +242,4 @@ def parse_json(model: type[M], raw: bytes, special: Special | None = None) -> M:
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
-        raise explain_bytes(raw, exc, special) from None
+        raise explain_bytes(raw, exc.errors(), special) from None

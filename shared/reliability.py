@@ -88,8 +88,7 @@ def classify_bad_payload(
     if skip_parameter:
         errors = [{**e, "loc": tuple(e.get("loc", ()))[1:]} for e in errors]
     try:
-        refusals.decode_json(data, max_bytes=len(data) + 1)
-        refusal = refusals.explain(errors)
+        refusal = refusals.explain_bytes(data, errors, max_bytes=None)  # NATS already bounds the size
     except DomainError as undecodable:
         refusal = undecodable
     return refusal.code, refusal.message

@@ -75,7 +75,6 @@ class UnitOfWork:
     store: Callable[[], DocumentStore]
     publish: Publish
     collections: set[str] = field(default_factory=set)  # where the sweep looks
-    on_committed: Callable[[Outcome[Any]], None] = lambda outcome: None
 
     async def commit(self, outcomes: Sequence[Outcome[Any]]) -> None:
         """Save every change, publish every event in order, then clear the outboxes."""
@@ -98,7 +97,6 @@ class UnitOfWork:
         for collection, doc in saved:
             await outbox.mark_published(store, collection, doc)
         for outcome in outcomes:
-            self.on_committed(outcome)
             if outcome.after_commit is not None:
                 outcome.after_commit()
 

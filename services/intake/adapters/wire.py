@@ -107,7 +107,7 @@ def read_submission(
     try:
         model = c.SubmitOpinion.model_validate_json(raw, strict=True)
     except ValidationError as exc:
-        raise refusals.explain_bytes(raw, exc, reading) from None
+        raise refusals.explain_bytes(raw, exc.errors(), reading) from None
     return command_for(model, source, max_content)
 
 
