@@ -259,3 +259,18 @@ async def test_the_notification_handlers_send_a_current_units_conference_notices
     sent = {e.trigger for e in published if isinstance(e, NotificationSent)}
     assert failed == []
     assert sent == {Trigger.CONFERENCE_ANNOUNCED.value, Trigger.CONCLUSION_REMINDER_3D.value}
+
+
+def test_the_shared_field_names_are_those_of_intakes_shipped_rules() -> None:
+    """Notification and the CLI name fields from shared.contracts.fields; intake's file is the source."""
+    import tomllib
+    from pathlib import Path
+
+    from shared.contracts.fields import FIELD_NAMES
+
+    rules = Path(__file__).resolve().parents[2] / "services/intake/data/fields.toml"
+    shipped = tomllib.loads(rules.read_text(encoding="utf-8"))
+    from services.intake.domain.classification import UNCLASSIFIED, UNCLASSIFIED_NAME
+
+    named = {f["code"]: f["name"] for f in shipped["field"]} | {UNCLASSIFIED: UNCLASSIFIED_NAME}
+    assert named == FIELD_NAMES

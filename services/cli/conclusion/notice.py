@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from shared.contracts import fields
+
 
 class Style(StrEnum):
     """Which body's document rules the notice follows."""
@@ -33,27 +35,6 @@ class Outcome(StrEnum):
     ASSIGNED = "assigned"
     TRANSFERRED = "transferred"
     TRIAGE = "triage"
-
-
-# The reply carries field codes; a notice names the field. Like the CLI's status labels, these are
-# presentation words for codes the contracts define ("Field code (lĩnh vực)").
-FIELD_LABELS: dict[str, str] = {
-    "party_building": "Xây dựng Đảng",
-    "organisation_staff": "Tổ chức bộ máy, cán bộ",
-    "labour_jobs": "Lao động, việc làm",
-    "land": "Đất đai",
-    "planning": "Quy hoạch",
-    "agriculture": "Nông nghiệp",
-    "education": "Giáo dục",
-    "health_insurance": "Bảo hiểm y tế",
-    "culture_relics": "Văn hóa, di tích",
-    "youth_military": "Thanh niên, nghĩa vụ quân sự",
-    "cyber_security": "An ninh mạng",
-    "transport": "Giao thông",
-    "environment": "Môi trường",
-    "social_policy": "Chính sách xã hội",
-    "unclassified": "Chưa phân loại",
-}
 
 
 @dataclass(frozen=True)
@@ -267,7 +248,7 @@ def recipients_for(items: Iterable[ConclusionItem], extra: Iterable[str] = ()) -
 
 def field_name(item: ConclusionItem) -> str:
     """The Vietnamese name of the item's field (the code itself when unknown)."""
-    return FIELD_LABELS.get(item.field, item.field)
+    return fields.field_name(item.field)
 
 
 def merge_topics(items: Iterable[ConclusionItem]) -> list[ConclusionItem]:

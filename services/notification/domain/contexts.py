@@ -10,32 +10,13 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-FIELD_LABELS: dict[str, str] = {
-    "party_building": "Xây dựng Đảng",
-    "organisation_staff": "Tổ chức bộ máy, cán bộ",
-    "labour_jobs": "Lao động, việc làm",
-    "land": "Đất đai",
-    "planning": "Quy hoạch",
-    "agriculture": "Nông nghiệp",
-    "education": "Giáo dục",
-    "health_insurance": "Bảo hiểm y tế",
-    "culture_relics": "Văn hóa, di tích",
-    "youth_military": "Thanh niên, nghĩa vụ quân sự",
-    "cyber_security": "An ninh mạng",
-    "transport": "Giao thông",
-    "environment": "Môi trường",
-    "social_policy": "Chính sách xã hội",
-    "unclassified": "Chưa phân loại",
-}
+from shared.contracts.fields import field_name
+
 COMPETENT_BODY = "cơ quan có thẩm quyền"
 
 
 def iso(value: dt.datetime | dt.date | None) -> str:
     return value.isoformat() if value is not None else ""
-
-
-def field_label(code: str | None) -> str:
-    return FIELD_LABELS.get(code or "", code or "")
 
 
 def participation(fmt: str, venue: str | None, link: str | None) -> str:
@@ -81,7 +62,7 @@ def opinion(
     return {
         "tracking_code": tracking_code,
         "summary": summary,
-        "field": field_label(field),
+        "field": field_name(field),
         "received_at": iso(received_at),
         "deadline": iso(deadline),
         "handled_by": handled_by or COMPETENT_BODY,
