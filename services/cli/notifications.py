@@ -75,10 +75,20 @@ def list_notifications(
     ] = None,
     recipient: Annotated[str | None, typer.Option(help="Mã người nhận, ví dụ agency:hn-snv.")] = None,
     trigger: Annotated[str | None, typer.Option(help="Loại thông báo, ví dụ opinion_assigned.")] = None,
+    conference: Annotated[
+        str | None, typer.Option(help="Chỉ thông báo về hội nghị này và các ý kiến nêu tại đó.")
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Số dòng tối đa (1–1000).")] = 200,
 ) -> None:
-    """Liệt kê thông báo (lọc theo trạng thái, người nhận, loại)."""
-    query = build(nc.ListDeliveries, status=status, recipient=recipient, trigger=trigger, limit=limit)
+    """Liệt kê thông báo (lọc theo trạng thái, người nhận, loại, hội nghị)."""
+    query = build(
+        nc.ListDeliveries,
+        status=status,
+        recipient=recipient,
+        trigger=trigger,
+        conference_id=conference,
+        limit=limit,
+    )
     print_rows(call("list", query))
 
 

@@ -310,7 +310,8 @@ async def _notify(deps: Deps, e: Event, plans: Sequence[Plan], kept: Change | No
     """
     records: list[Stored] = []
     unreachable: list[Final] = []
-    for d in intents(e.event_id, e.occurred_utc, plans, deps.clock()):
+    conference_id = getattr(e, "conference_id", None)
+    for d in intents(e.event_id, e.occurred_utc, plans, deps.clock(), conference_id):
         if d.state is not DeliveryState.FAILED_PERMANENT:
             records.append(await deps.repo.add_intent(d, e.correlation_id))
         elif await deps.repo.load(d.id) is None:  # nobody to reach: recorded as failed, once

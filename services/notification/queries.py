@@ -16,7 +16,8 @@ MAX_LIMIT = 1000
 
 
 async def list_deliveries(deps: Deps, query: ListDeliveries) -> list[dict[str, Any]]:
-    """Filters: ``status`` (a state, or ``failed`` for both failure states), ``recipient``, ``trigger``."""
+    """Filters: ``status`` (a state, or ``failed`` for both failure states), ``recipient``, ``trigger``,
+    ``conference_id``."""
     where: dict[str, Any] = {}
     if query.status:
         known = {s.value for s in DeliveryState}
@@ -30,6 +31,8 @@ async def list_deliveries(deps: Deps, query: ListDeliveries) -> list[dict[str, A
         where["recipient_id"] = query.recipient
     if query.trigger:
         where["trigger"] = query.trigger
+    if query.conference_id:
+        where["conference_id"] = query.conference_id
     if query.limit < 1:
         raise DomainError("invalid_limit", "Giới hạn phải là một số nguyên dương, ví dụ 50.")
     found = await deps.repo.find(where, min(query.limit, MAX_LIMIT))

@@ -28,6 +28,11 @@ class ListDeliveries(NotificationCommand):
         default=None, max_length=200, description="Recipient id, e.g. agency:hn-snv."
     )
     trigger: str | None = Field(default=None, max_length=60, description="Trigger, e.g. opinion_assigned.")
+    conference_id: str | None = Field(
+        default=None,
+        max_length=100,
+        description="Only notices about this conference or the opinions raised at it.",
+    )
     limit: int = Field(default=200, description="Most rows to answer (at least 1; at most 1000 are sent).")
 
 

@@ -60,6 +60,7 @@ def to_record(d: Delivery, correlation_id: str) -> Doc:
         "recipient_id": d.recipient_id,
         "event_id": d.event_id,
         "correlation_id": correlation_id,
+        "conference_id": d.conference_id,
         "created_at": stamp(d.created_at),
         "due_at": _due_at(d),
     }
@@ -88,6 +89,7 @@ class NotificationRepository:
                 Index(("recipient_id",)),
                 Index(("created_at",)),
                 Index(("correlation_id", "trigger")),
+                Index(("conference_id", "created_at")),
                 outbox.INDEX,
             ],
         )

@@ -25,6 +25,7 @@ def summary(d: Delivery) -> dict[str, Any]:
         "attempts": len(d.history),
         "resends": d.resends,
         "event_id": d.event_id,
+        "conference_id": d.conference_id,
         "created_at": d.created_at.isoformat(),
         "sent_at": d.sent_at.isoformat() if d.sent_at else None,
         "next_attempt_at": d.next_attempt_at.isoformat() if d.next_attempt_at else None,

@@ -39,9 +39,17 @@ class Plan:
 
 
 def intents(
-    event_id: str, occurred_at: dt.datetime, plans: Sequence[Plan], now: dt.datetime
+    event_id: str,
+    occurred_at: dt.datetime,
+    plans: Sequence[Plan],
+    now: dt.datetime,
+    conference_id: str | None = None,
 ) -> list[Delivery]:
-    """One record per plan, keyed so that a redelivered event maps to the records it created."""
+    """One record per plan, keyed so that a redelivered event maps to the records it created.
+
+    ``conference_id`` files every record under the conference the event concerns, so the ledger
+    can answer for one conference.
+    """
     found = []
     for plan in plans:
         delivery = new_delivery(
@@ -51,6 +59,7 @@ def intents(
             now,
             occurred_at=occurred_at,
             context=jsonable(dict(plan.context)),
+            conference_id=conference_id,
         )
         # One event can cause two triggers for the same person (answer and survey): key by trigger too.
         key = delivery_id(f"{event_id}/{plan.trigger.value}", plan.recipient.id, plan.recipient.channel)

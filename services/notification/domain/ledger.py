@@ -68,6 +68,8 @@ class Delivery:
     failure_message: str | None = None
     provider_id: str | None = None
     history: tuple[Attempt, ...] = ()
+    # The conference the triggering event concerns (its own, or the one the opinion was raised at).
+    conference_id: str | None = None
 
     @property
     def idempotency_key(self) -> str:
@@ -93,6 +95,7 @@ def new_delivery(
     *,
     occurred_at: dt.datetime | None = None,
     context: Mapping[str, Any] | None = None,
+    conference_id: str | None = None,
 ) -> Delivery:
     """The intent to notify; an unreachable recipient is recorded as a permanent failure at once."""
     delivery = Delivery(
@@ -108,6 +111,7 @@ def new_delivery(
         updated_at=now,
         event_occurred_at=occurred_at,
         context=dict(context or {}),
+        conference_id=conference_id,
     )
     if recipient.failure is not None:
         return fail_permanently(delivery, now, recipient.failure, _UNREACHABLE)

@@ -55,6 +55,7 @@ def to_doc(d: Delivery) -> dict[str, Any]:
         "failure_message": d.failure_message,
         "provider_id": d.provider_id,
         "history": [_attempt_doc(a) for a in d.history],
+        "conference_id": d.conference_id,
     }
 
 
@@ -83,6 +84,7 @@ def from_doc(doc: dict[str, Any]) -> Delivery:
         failure_code=doc.get("failure_code"),
         failure_message=doc.get("failure_message"),
         provider_id=doc.get("provider_id"),
+        conference_id=doc.get("conference_id"),
         history=tuple(
             Attempt(
                 number=int(a["number"]),

@@ -180,3 +180,15 @@ async def test_an_outcome_whose_publish_failed_is_published_once_by_the_outbox_s
     [sent] = world.published
     assert isinstance(sent, NotificationSent)
     assert len(world.email.sent) == 1
+
+
+async def test_the_ledger_answers_for_one_conference(directory: Directory, now: dt.datetime) -> None:
+    world = make_world(directory, now)
+    await world.apply(handlers.opinion_assigned, assigned(conference_id="hn-2023-dong-du"))
+    await world.apply(handlers.opinion_assigned, assigned("ev-assigned-2", conference_id="bl-2026"))
+    await world.apply(handlers.opinion_assigned, assigned("ev-assigned-3", conference_id=None))
+
+    rows = await queries.list_deliveries(world.deps, ListDeliveries(conference_id="bl-2026"))
+    assert [r["event_id"] for r in rows] == ["ev-assigned-2"]
+    assert [r["conference_id"] for r in rows] == ["bl-2026"]
+    assert len(await queries.list_deliveries(world.deps, ListDeliveries())) == 3
