@@ -23,3 +23,10 @@ def local_date(instant: dt.datetime) -> dt.date:
 def to_local(instant: dt.datetime) -> dt.datetime:
     """``instant`` shown in Vietnam's time zone."""
     return instant.astimezone(VN_TZ)
+
+
+def local_if_naive(value: dt.datetime | None) -> dt.datetime | None:
+    """``value`` read as Vietnam time when it has no offset (as operators type it); else unchanged."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=VN_TZ)
+    return value

@@ -3,13 +3,16 @@
 The CLI (and later the portal) sends them; the service validates them once, at its door. Every
 state-changing command carries a ``command_id`` chosen by the sender: sending it again changes
 nothing and answers the same. ``opinion_id`` also accepts the opinion's tracking code.
+``effective_at`` back-records a command: its deadline and agency are those of that moment.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from shared.timeutil import local_if_naive
 
 
 class AssignmentCommand(BaseModel):
@@ -29,6 +32,17 @@ class ChangeAssignment(ShowAssignment):
 
     command_id: str = Field(min_length=1, max_length=200, description="Sender's id; a resend is a no-op.")
     by: str = Field(default="", max_length=200, description="Who gives the command (head, secretariat).")
+    effective_at: dt.datetime | None = Field(
+        default=None,
+        description="When it really happened (Vietnam time without an offset); default now. Refused more "
+        "than 5 minutes ahead (effective_in_future), before the opinion was received "
+        "(effective_before_receipt) or before its last recorded action (effective_before_last_action).",
+    )
+
+    @field_validator("effective_at")
+    @classmethod
+    def _effective_local(cls, value: dt.datetime | None) -> dt.datetime | None:
+        return local_if_naive(value)
 
 
 class AnswerDirectly(ChangeAssignment):

@@ -12,13 +12,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from shared.timeutil import VN_TZ
-
-
-def _local(value: dt.datetime | None) -> dt.datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=VN_TZ)
-    return value
+from shared.timeutil import local_if_naive as _local
 
 
 class _Payload(BaseModel):

@@ -6,6 +6,7 @@ learns it at start-up, in one sentence, not when the first opinion is misrouted.
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -74,6 +75,32 @@ def _policy(raw: dict[str, Any], source: str) -> DeadlinePolicy:
     )
 
 
+def _day(raw: dict[str, Any], key: str, source: str) -> dt.date | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise _invalid(
+            source,
+            f"{key} «{value}» của cơ quan «{raw['code']}» phải là một ngày dạng 2025-07-01 (không ngoặc kép)",
+        )
+    return value
+
+
+def _agency(a: dict[str, Any], source: str) -> Agency:
+    """One ``[[agencies]]`` entry, with its validity dates checked."""
+    valid_from, valid_to = _day(a, "valid_from", source), _day(a, "valid_to", source)
+    if valid_from is not None and valid_to is not None and valid_from > valid_to:
+        raise _invalid(
+            source,
+            f"cơ quan «{a['code']}» có valid_from {valid_from.isoformat()} "
+            f"sau valid_to {valid_to.isoformat()}",
+        )
+    person = (a["head_name"], a["head_title"], a["email"])
+    fields = tuple(a.get("fields", []))
+    return Agency(a["code"], a["name"], a["level"], a["unit"], *person, fields, valid_from, valid_to)
+
+
 def parse_routing(raw: dict[str, Any], source: str = "routing.toml") -> RoutingConfig:
     """Build the routing config from parsed TOML, refusing dangling codes."""
     levels: dict[str, str] = dict(raw.get("levels", {}))
@@ -93,9 +120,7 @@ def parse_routing(raw: dict[str, Any], source: str = "routing.toml") -> RoutingC
         unknown = set(a.get("fields", [])) - _FIELDS
         if unknown:
             raise _invalid(source, f"lĩnh vực {sorted(unknown)} của cơ quan «{a['code']}» không tồn tại")
-        fields = tuple(a.get("fields", []))
-        person = (a["head_name"], a["head_title"], a["email"])
-        agencies.append(Agency(a["code"], a["name"], a["level"], a["unit"], *person, fields))
+        agencies.append(_agency(a, source))
     codes = [a.code for a in agencies]
     if len(codes) != len(set(codes)):
         raise _invalid(source, "có mã cơ quan bị trùng")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -24,7 +25,11 @@ class Unit:
 
 @dataclass(frozen=True)
 class Agency:
-    """A department or office that answers opinions of the fields it handles."""
+    """A department or office that answers opinions of the fields it handles, while it exists.
+
+    ``valid_from`` and ``valid_to`` are inclusive Vietnamese dates (None: open). Departments merge
+    and units end (Hà Nam on 30 June 2025): a record keeps the agency in force on its own date.
+    """
 
     code: str
     name: str
@@ -34,6 +39,13 @@ class Agency:
     head_title: str
     email: str
     fields: tuple[str, ...] = ()
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+    def in_force(self, on: dt.date) -> bool:
+        """Whether the agency existed on ``on``."""
+        started = self.valid_from is None or self.valid_from <= on
+        return started and (self.valid_to is None or on <= self.valid_to)
 
 
 @dataclass(frozen=True)
@@ -94,19 +106,28 @@ class RoutingTable:
         matches = [u.code for u in self.units if wanted and u.name.casefold() == wanted]
         return matches[0] if len(matches) == 1 else None
 
+    def find_agency(self, code: str) -> Agency | None:
+        """The agency with ``code``, or None when the table has none."""
+        return next((a for a in self.agencies if a.code == code), None)
+
     def agency(self, code: str) -> Agency:
         """The agency with ``code``; refuses an unknown code."""
-        for agency in self.agencies:
-            if agency.code == code:
-                return agency
-        raise refusals.unknown_agency(code)
+        agency = self.find_agency(code)
+        if agency is None:
+            raise refusals.unknown_agency(code)
+        return agency
 
-    def agencies_of(self, unit_code: str) -> list[Agency]:
-        return [a for a in self.agencies if a.unit == unit_code]
+    def agencies_of(self, unit_code: str, on: dt.date | None = None) -> list[Agency]:
+        """The unit's agencies in file order; only those in force on ``on`` when it is given."""
+        return [a for a in self.agencies if a.unit == unit_code and (on is None or a.in_force(on))]
 
-    def handler_for(self, unit_code: str, field_code: str) -> Agency | None:
-        """The first agency of the unit that handles the field (file order is the priority)."""
-        for agency in self.agencies_of(unit_code):
+    def handler_for(self, unit_code: str, field_code: str, on: dt.date) -> Agency | None:
+        """The first agency of the unit in force on ``on`` that handles the field.
+
+        File order is the priority: a predecessor listed before the department it merged into
+        answers in its own time (Sở Lao động - Thương binh và Xã hội before Sở Nội vụ).
+        """
+        for agency in self.agencies_of(unit_code, on):
             if field_code in agency.fields:
                 return agency
         return None
@@ -126,11 +147,13 @@ class RoutingTable:
                 return rule
         return None
 
-    def transfer_target(self, rule: TransferRule, unit_code: str, field_code: str) -> TransferTarget:
-        """Resolve a rule against the tree: the ancestor at the competent level and its agency."""
+    def transfer_target(
+        self, rule: TransferRule, unit_code: str, field_code: str, on: dt.date
+    ) -> TransferTarget:
+        """Resolve a rule against the tree: the ancestor at the competent level and its agency on ``on``."""
         for ancestor in self.ancestors(unit_code):
             if ancestor.level == rule.competent_level:
-                agency = self.handler_for(ancestor.code, field_code)
+                agency = self.handler_for(ancestor.code, field_code, on)
                 body = rule.body or (agency.name if agency else f"Ủy ban nhân dân {ancestor.name}")
                 return TransferTarget(
                     level=rule.competent_level,

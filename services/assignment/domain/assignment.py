@@ -21,8 +21,9 @@ from typing import Any
 
 from services.assignment.domain import events as ev
 from services.assignment.domain import refusals
-from services.assignment.domain.agencies import Agency, TransferTarget
+from services.assignment.domain.agencies import Agency, RoutingTable, TransferTarget
 from services.assignment.domain.deadlines import DeadlinePolicy, DueAction, due_actions
+from services.assignment.domain.effective import guard_in_force
 from services.assignment.domain.extensions import ExtensionCommands
 from services.assignment.domain.routing import Outcome, RoutingDecision
 from services.assignment.domain.state import Result, text_or_refuse
@@ -191,17 +192,18 @@ class Assignment(ExtensionCommands):
         return self._record(command_id, action, at, by, {"reason": triage_reason}, event)
 
     def assign(self, agency: Agency, deadline: dt.date, at: dt.datetime, command_id: str, by: str) -> Result:
-        """A person clears the triage queue by choosing the agency."""
+        """A person clears the triage queue by choosing the agency (one in force on the day of ``at``)."""
         if (replay := self.replay(command_id)) is not None:
             return replay
         if self.status is not Status.TRIAGE:
             raise refusals.not_in_triage(self.status.value)
+        guard_in_force(agency, at)
         return self._assign(agency, deadline, at, command_id, by, "assign")
 
     def reassign(
         self, agency: Agency, deadline: dt.date, at: dt.datetime, command_id: str, by: str, reason: str = ""
     ) -> Result:
-        """The head or secretariat moves the opinion to another agency with a new deadline.
+        """The head or secretariat moves the opinion to another agency in force, with a new deadline.
 
         A transfer to a body outside the table can be taken back and given to an agency. Moving a
         transferred opinion within the competent level keeps it a transfer; giving it back to an
@@ -213,6 +215,7 @@ class Assignment(ExtensionCommands):
             self._guard_open("giao lại")
         if self.agency and self.agency.code == agency.code:
             raise refusals.same_agency(agency.code)
+        guard_in_force(agency, at)
         transfer = None
         if self.transfer is not None and agency.level != self.opinion.level:
             transfer = TransferTarget(agency.level, agency.name, agency.unit, agency.code, self.transfer.note)
@@ -374,12 +377,20 @@ class Assignment(ExtensionCommands):
         event = self._event(ev.AnswerRated, command_id, at, stars=stars, comment=comment.strip())
         return self._record(command_id, "rate", at, "citizen", {"stars": stars}, event)
 
-    def sweep(self, now: dt.datetime, calendar: WorkCalendar, policy: DeadlinePolicy) -> Result:
+    def sweep(
+        self, now: dt.datetime, calendar: WorkCalendar, policy: DeadlinePolicy, table: RoutingTable
+    ) -> Result:
         """Record and return the reminder or escalation due at ``now``, each once per deadline.
 
         The command id derives from the deadline, so two replicas sweeping the same assignment
         produce the same event ids; the store's optimistic version check keeps one of the saves.
+        An agency of the table no longer in force today (merged away, its unit abolished) gets
+        neither: it no longer exists to be reminded, and its head no longer heads it. The opinion
+        stays open and overdue in the lists until a person reassigns it to an agency in force.
         """
+        held = table.find_agency(self.agency.code) if self.agency is not None else None
+        if held is not None and not held.in_force(local_date(now)):
+            return Result(())
         events: list[ev.Event] = []
         for action in due_actions(self, now, calendar, policy):
             assert self.deadline is not None

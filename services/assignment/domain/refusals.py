@@ -6,12 +6,21 @@ Kept in one place so the wording stays consistent and reviewers can read all of 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from shared.errors import Conflict, DomainError, NotFound
+from shared.timeutil import to_local
+
+if TYPE_CHECKING:
+    from services.assignment.domain.agencies import Agency
 
 
 def _d(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
+
+
+def _t(instant: dt.datetime) -> str:
+    return to_local(instant).strftime("%d/%m/%Y %H:%M")
 
 
 def unknown_agency(code: str) -> NotFound:
@@ -154,4 +163,43 @@ def naive_datetime(name: str) -> DomainError:
     return DomainError(
         "naive_datetime",
         f"Thời điểm «{name}» thiếu múi giờ; hãy gửi thời điểm kèm múi giờ (UTC).",
+    )
+
+
+def agency_not_in_force(agency: Agency, day: dt.date) -> DomainError:
+    if agency.valid_to is not None and day > agency.valid_to:
+        validity = f"chỉ hoạt động đến ngày {_d(agency.valid_to)}"
+    elif agency.valid_from is not None:
+        validity = f"chỉ hoạt động từ ngày {_d(agency.valid_from)}"
+    else:  # not reached: an agency without dates is always in force
+        validity = "không hoạt động"
+    return DomainError(
+        "agency_not_in_force",
+        f"Cơ quan «{agency.name}» ({agency.code}) {validity}, không nhận được ý kiến ngày {_d(day)}; "
+        "hãy chọn một cơ quan đang hoạt động vào ngày đó trong bảng phân công (routing.toml).",
+    )
+
+
+def effective_in_future(at: dt.datetime) -> DomainError:
+    return DomainError(
+        "effective_in_future",
+        f"Thời điểm thực hiện {_t(at)} (giờ Việt Nam) còn ở tương lai; "
+        "hãy bỏ trống (mặc định là bây giờ) hoặc nhập thời điểm đã diễn ra.",
+    )
+
+
+def effective_before_receipt(at: dt.datetime, received_at: dt.datetime) -> DomainError:
+    return DomainError(
+        "effective_before_receipt",
+        f"Thời điểm thực hiện {_t(at)} sớm hơn lúc ý kiến được tiếp nhận ({_t(received_at)}, giờ Việt Nam); "
+        "hãy nhập thời điểm từ lúc tiếp nhận trở đi.",
+    )
+
+
+def effective_before_last_action(at: dt.datetime, last: dt.datetime) -> DomainError:
+    return DomainError(
+        "effective_before_last_action",
+        f"Thời điểm thực hiện {_t(at)} sớm hơn thao tác gần nhất trong lịch sử xử lý "
+        f"({_t(last)}, giờ Việt Nam); "
+        f"hãy nhập thời điểm từ {_t(last)} trở đi để lịch sử không bị đảo ngược.",
     )

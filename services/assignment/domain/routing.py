@@ -56,7 +56,11 @@ def route(
     at: dt.datetime,
     direct_answer: DirectAnswer | None = None,
 ) -> RoutingDecision:
-    """Decide where ``opinion`` goes; ``at`` is the routing instant that starts the deadline."""
+    """Decide where ``opinion`` goes; ``at`` is the routing instant.
+
+    Its date starts the deadline and names the agency: only one in force that day receives it, so a
+    back-recorded opinion goes to the agency of its own date (none in force: triage).
+    """
     if direct_answer is not None and direct_answer.text.strip():
         return RoutingDecision(Outcome.ANSWERED_DIRECTLY, direct_answer=direct_answer)
     if opinion.field == Field.UNCLASSIFIED:
@@ -64,10 +68,12 @@ def route(
     if not table.has_unit(opinion.unit_code):
         # A unit missing from the routing file is a data gap a person must see, not a crash.
         return RoutingDecision(Outcome.TRIAGE, triage_reason=TriageReason.UNKNOWN_UNIT)
-    deadline = deadline_for(opinion.field, opinion.kind, local_date(at), policy, calendar)
+    # The day of ``at`` starts the deadline and chooses the agencies: those in force on that day.
+    day = local_date(at)
+    deadline = deadline_for(opinion.field, opinion.kind, day, policy, calendar)
     rule = table.transfer_rule(opinion.level, opinion.field, opinion.kind)
     if rule is not None:
-        target = table.transfer_target(rule, opinion.unit_code, opinion.field)
+        target = table.transfer_target(rule, opinion.unit_code, opinion.field, day)
         if target.agency_code is not None:
             # The competent body is in the table: it receives the opinion and owes the answer.
             competent = table.agency(target.agency_code)
@@ -77,7 +83,7 @@ def route(
             return RoutingDecision(Outcome.TRIAGE, triage_reason=TriageReason.NO_COMPETENT_AGENCY)
         # A body outside the tree (a ministry) is named to the citizen; the platform cannot reach it.
         return RoutingDecision(Outcome.TRANSFERRED, transfer=target)
-    agency = table.handler_for(opinion.unit_code, opinion.field)
+    agency = table.handler_for(opinion.unit_code, opinion.field, day)
     if agency is None:
         # A person decides rather than the system guessing an agency of another unit.
         return RoutingDecision(Outcome.TRIAGE, triage_reason=TriageReason.NO_AGENCY)

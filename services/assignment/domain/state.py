@@ -88,6 +88,22 @@ class AssignmentState:
             return None
         return local_date(self.answered_at) <= self.deadline
 
+    @property
+    def last_action_at(self) -> dt.datetime | None:
+        """When the latest action of the history took effect (None before the first)."""
+        return max((dt.datetime.fromisoformat(h["at"]) for h in self.history), default=None)
+
+    def guard_effective(self, at: dt.datetime) -> None:
+        """Refuse a command dated before the opinion was received or before the last recorded action.
+
+        A back-recorded command may reach into the past, but a history never goes back in time.
+        """
+        if at < self.opinion.received_at:
+            raise refusals.effective_before_receipt(at, self.opinion.received_at)
+        last = self.last_action_at
+        if last is not None and at < last:
+            raise refusals.effective_before_last_action(at, last)
+
     def replay(self, command_id: str) -> Result | None:
         """The first result of ``command_id`` when it was applied before (same events, same ids)."""
         if command_id not in self.applied:

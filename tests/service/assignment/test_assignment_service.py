@@ -33,7 +33,7 @@ def classified(n: int, field: str = "education") -> OpinionClassified:
         kind=OpinionKind.RECOMMENDATION,
         conference_id="conf-svc",
         level="province",
-        unit_code="ha-nam",
+        unit_code="ninh-binh",
         summary=f"Ý kiến {n}.",
         received_at=START,
     )
@@ -54,8 +54,8 @@ async def test_routing_redelivery_commands_and_the_conclusion_document(
                 ConferencePlanned(
                     conference_id="conf-svc",
                     title="hội nghị đối thoại với nhân dân",
-                    unit_code="ha-nam",
-                    unit_name="tỉnh Hà Nam",
+                    unit_code="ninh-binh",
+                    unit_name="tỉnh Ninh Bình",
                     level="province",
                     starts_at=START,
                     ends_at=START,
@@ -66,7 +66,7 @@ async def test_routing_redelivery_commands_and_the_conclusion_document(
         await intake.publish([classified(1)])
         await wait_until(lambda: len(seen.on(Assignment.OPINION_ASSIGNED)) == 1)
         (assigned,) = seen.on(Assignment.OPINION_ASSIGNED)
-        assert (assigned["agency_code"], assigned["deadline"]) == ("hn-sgddt", "2026-12-14")
+        assert (assigned["agency_code"], assigned["deadline"]) == ("nb-sgddt", "2026-12-14")
         await intake.publish([classified(1)])  # same id: JetStream drops it
         js = nats_client.jetstream()  # type: ignore[attr-defined]
         await js.publish(Intake.OPINION_CLASSIFIED, classified(1).to_json())  # no Msg-Id: delivered again
@@ -77,14 +77,14 @@ async def test_routing_redelivery_commands_and_the_conclusion_document(
 
         base = {
             "opinion_id": "svc-1",
-            "agency_code": "hn-sgddt",
+            "agency_code": "nb-sgddt",
             "document_date": "2026-11-25",
             "summary": "Sở sẽ sửa trường trong quý I.",
         }
         wrong = await command(
             nats_client,
             "answer",
-            {**base, "command_id": "w", "agency_code": "hn-sxd", "document_number": "1/SXD"},
+            {**base, "command_id": "w", "agency_code": "nb-sxd", "document_number": "1/SXD"},
         )
         assert not wrong["ok"]
         assert wrong["code"] == "not_assigned_agency"
@@ -119,7 +119,7 @@ async def test_routing_redelivery_commands_and_the_conclusion_document(
         )
         text = "\n".join(p.text for p in Document(str(path)).paragraphs)
         assert "Ý kiến 1." in text
-        assert "Sở Giáo dục và Đào tạo tỉnh Hà Nam" in text
+        assert "Sở Giáo dục và Đào tạo tỉnh Ninh Bình" in text
     finally:
         for h in (host, scheduling, intake):
             await h.stop()
@@ -150,9 +150,9 @@ async def test_the_reminder_and_the_escalation_are_sent_once_across_a_restart(
         await asyncio.sleep(0.8)  # several more sweeps
         assert len(seen.on(Assignment.DEADLINE_APPROACHING)) == 1
         (overdue,) = seen.on(Assignment.OPINION_OVERDUE)
-        assert overdue["head_name"] == "Đỗ Thị Lan"
-        assert overdue["agency_email"] == "sogddt@hanam.example"
-        gauge = host.registry.get_sample_value("dialogue_opinions_overdue", {"agency": "hn-sgddt"})
+        assert overdue["head_name"] == "Quách Văn Toàn"
+        assert overdue["agency_email"] == "sogddt@ninhbinh.example"
+        gauge = host.registry.get_sample_value("dialogue_opinions_overdue", {"agency": "nb-sgddt"})
         assert gauge == 1.0
     finally:
         for h in (host, scheduling, intake):
@@ -182,7 +182,7 @@ async def test_a_reclassification_moves_the_opinion_to_the_new_fields_agency_onc
             kind=OpinionKind.RECOMMENDATION,
             conference_id="conf-svc",
             level="province",
-            unit_code="ha-nam",
+            unit_code="ninh-binh",
             summary="Ý kiến 3.",
             by="Văn phòng UBND tỉnh",
             reason="Nội dung về trường học.",
@@ -191,22 +191,22 @@ async def test_a_reclassification_moves_the_opinion_to_the_new_fields_agency_onc
         await intake.publish([moved])
         await wait_until(lambda: len(seen.on(Assignment.OPINION_ASSIGNED)) == 2)
         first, second = seen.on(Assignment.OPINION_ASSIGNED)
-        assert first["agency_code"] == "hn-sxd"
+        assert first["agency_code"] == "nb-sxd"
         assert (second["agency_code"], second["deadline"], second["field"]) == (
-            "hn-sgddt",
+            "nb-sgddt",
             "2026-12-16",
             "education",
         )
         assert (second["reassigned_from"], second["reassigned_from_email"]) == (
-            "hn-sxd",
-            "soxaydung@hanam.example",
+            "nb-sxd",
+            "soxaydung@ninhbinh.example",
         )
         js = nats_client.jetstream()  # type: ignore[attr-defined]
         await js.publish(Intake.OPINION_RECLASSIFIED, moved.to_json())  # no Msg-Id: delivered again
         await asyncio.sleep(1.0)
         doc = await host.store.get("assignments", "svc-3")
         assert doc is not None
-        assert (doc["agency_code"], doc["version"]) == ("hn-sgddt", 2)
+        assert (doc["agency_code"], doc["version"]) == ("nb-sgddt", 2)
         # The redelivery re-published the same event (same id), which JetStream drops.
         assert {m["event_id"] for m in seen.on(Assignment.OPINION_ASSIGNED)} == {
             first["event_id"],

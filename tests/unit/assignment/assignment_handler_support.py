@@ -75,7 +75,7 @@ class Bed:
 def classified(
     n: int,
     field: str = "education",
-    unit: str | None = "ha-nam",
+    unit: str | None = "ninh-binh",
     level: str | None = "province",
     conference_id: str | None = "conf-1",
     kind: OpinionKind = OpinionKind.RECOMMENDATION,
@@ -99,7 +99,7 @@ def reclassified(
     n: int,
     field: str,
     previous_field: str,
-    unit: str | None = "ha-nam",
+    unit: str | None = "ninh-binh",
     level: str | None = "province",
     step: int = 1,
     kind: OpinionKind = OpinionKind.RECOMMENDATION,

@@ -30,7 +30,9 @@ def calendar() -> WorkCalendar:
 
 @pytest.fixture
 def make_opinion() -> OpinionFactory:
-    def make(field: str = "land", unit: str = "ha-nam", level: str = "province", **extra: Any) -> OpinionRef:
+    def make(
+        field: str = "land", unit: str = "ninh-binh", level: str = "province", **extra: Any
+    ) -> OpinionRef:
         n = next(_ids)
         values: dict[str, Any] = {
             "opinion_id": f"op-{n}",

@@ -29,12 +29,12 @@ INFO = ConferenceInfo(
     title="hội nghị đối thoại giữa người đứng đầu cấp ủy, chính quyền tỉnh với cán bộ, đảng viên, nhân dân xã Đồng Du",
     unit_name="xã Đồng Du",
     level="province",
-    held_on=dt.date(2026, 11, 20),
+    held_on=dt.date(2023, 12, 20),
     chairs=(Person("Nguyễn Văn A", "Bí thư Tỉnh ủy"), Person("Trần Văn B", "Chủ tịch UBND tỉnh")),
     issuing_body="Ủy ban nhân dân tỉnh Hà Nam",
     document_number="125/TB-UBND",
     place="Hà Nam",
-    issued_on=dt.date(2026, 11, 27),
+    issued_on=dt.date(2023, 12, 27),
     signer=Signer("Trần Văn B", "Chủ tịch", "TM. Ủy ban nhân dân"),
     concluded_by="Chủ tịch UBND tỉnh",
     venue="Nhà văn hóa xã Đồng Du",
@@ -44,13 +44,17 @@ INFO = ConferenceInfo(
 
 @pytest.fixture
 def items(open_assignment: OpenFactory) -> list[ConclusionItem]:
-    at = vn(2026, 11, 20)
+    # The seed's conference of 20/12/2023, with the agencies of that date (the departments merged in 2025).
+    at = vn(2023, 12, 20)
+    seed = {"at": at, "unit": "ha-nam", "received_at": at}
     answered = open_assignment(
-        "culture_relics", at=at, direct=DirectAnswer("Tỉnh đã có cơ chế hỗ trợ nhà văn hóa thôn.", "Chủ tịch")
+        "culture_relics",
+        direct=DirectAnswer("Tỉnh đã có cơ chế hỗ trợ nhà văn hóa thôn.", "Chủ tịch"),
+        **seed,
     )
-    assigned = [open_assignment(f, at=at) for f in ("education", "agriculture", "labour_jobs")]
-    transferred = open_assignment("health_insurance", at=at, kind="proposal")
-    triage = open_assignment("unclassified", at=at)
+    assigned = [open_assignment(f, **seed) for f in ("education", "agriculture", "labour_jobs")]
+    transferred = open_assignment("health_insurance", kind="proposal", **seed)
+    triage = open_assignment("unclassified", **seed)
     lines = [item_from_assignment(a) for a in (answered, *assigned, transferred, triage)]
     # The CLI renders its own notice lines: the fields of assignment's lines, which its reply carries.
     return [ConclusionItem(**{**dataclasses.asdict(i), "outcome": Outcome(i.outcome)}) for i in lines]
@@ -69,7 +73,7 @@ def test_the_docx_has_the_national_motto_the_issuing_body_and_the_number(
     assert [p.text for p in right_lines] == [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
-        "Hà Nam, ngày 27 tháng 11 năm 2026",
+        "Hà Nam, ngày 27 tháng 12 năm 2023",
     ]
     assert right_lines[0].runs[0].bold
     assert right_lines[1].runs[0].bold
@@ -89,6 +93,10 @@ def test_the_docx_lists_every_opinion_with_its_disposition(
     for item in items:
         assert f"[{item.tracking_code}]" in text
     assert "Giao Sở Giáo dục và Đào tạo tỉnh Hà Nam chủ trì nghiên cứu, trả lời bằng văn bản" in text
+    # The names in force on the conference's date, not those of the 2025 mergers.
+    assert "Giao Sở Nông nghiệp và Phát triển nông thôn tỉnh Hà Nam chủ trì" in text
+    assert "Giao Sở Lao động - Thương binh và Xã hội tỉnh Hà Nam chủ trì" in text
+    assert "Nông nghiệp và Môi trường" not in text
     assert "Chuyển Bộ Y tế và Bảo hiểm xã hội Việt Nam xem xét" in text
     assert "Đã trả lời tại hội nghị: Tỉnh đã có cơ chế hỗ trợ nhà văn hóa thôn." in text
 
@@ -121,7 +129,7 @@ def test_the_markdown_has_the_same_header_every_opinion_and_the_signature(
         "**ỦY BAN NHÂN DÂN TỈNH HÀ NAM**",
         "Số: 125/TB-UBND",
         "**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**",
-        "*Hà Nam, ngày 27 tháng 11 năm 2026*",
+        "*Hà Nam, ngày 27 tháng 12 năm 2023*",
         "# THÔNG BÁO",
         "**TM. ỦY BAN NHÂN DÂN**",
         "**Trần Văn B**",

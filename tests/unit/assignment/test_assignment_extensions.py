@@ -16,7 +16,7 @@ from shared.workdays import WorkCalendar
 
 pytestmark = pytest.mark.unit
 
-AGENCY = "hn-sgddt"
+AGENCY = "nb-sgddt"
 D = dt.date
 
 

@@ -13,7 +13,7 @@ from shared.errors import DomainError
 
 pytestmark = pytest.mark.unit
 NOW = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
-AGENCY = "hn-sgddt"
+AGENCY = "nb-sgddt"
 
 
 def answer(cid: str, n: str = "12/SGDĐT") -> dict[str, Any]:
@@ -55,7 +55,7 @@ async def test_the_rework_loop_ends_in_a_published_rated_answer(bed: Bed) -> Non
     ("verb", "body", "code"),
     [
         ("assign", {"agency_code": "no-such"}, "unknown_agency"),
-        ("answer", {**answer("x"), "agency_code": "hn-sxd"}, "not_assigned_agency"),
+        ("answer", {**answer("x"), "agency_code": "nb-sxd"}, "not_assigned_agency"),
         ("rate", {"stars": 9}, "rating_out_of_range"),
         (
             "request-extension",
@@ -93,7 +93,7 @@ async def test_the_sweep_reminds_then_escalates_once_and_sets_the_gauges(bed: Be
     bed.now = dt.datetime(2026, 12, 15, 2, tzinfo=dt.UTC)
     (overdue,) = await bed.sweep()
     assert isinstance(overdue, OpinionOverdue)
-    assert overdue.head_name == "Đỗ Thị Lan"
+    assert overdue.head_name == "Quách Văn Toàn"
     assert await bed.sweep() == []
     assert bed.sample("dialogue_opinions_overdue", {"agency": AGENCY}) == 1.0
     rows = await bed.command("list", {"overdue": True})

@@ -12,15 +12,17 @@ from shared.contracts.scheduling import ConferencePlanned, ConferenceRescheduled
 
 pytestmark = pytest.mark.unit
 NOW = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
+SEED = dt.datetime(2023, 12, 20, 1, 0, tzinfo=dt.UTC)  # the seed's conference at Đồng Du, 08:00 local
 
 
 async def test_a_classified_opinion_is_assigned_with_a_working_day_deadline_and_observed_once() -> None:
     bed = Bed(NOW)
     (event,) = await bed.route(classified(1))
     assert isinstance(event, OpinionAssigned)
-    assert (event.agency_code, event.deadline) == ("hn-sgddt", dt.date(2026, 12, 14))
+    assert (event.agency_code, event.deadline) == ("nb-sgddt", dt.date(2026, 12, 14))
     assert event.correlation_id == "op-1"
-    assert event.assigned_at == NOW
+    # Routing takes effect when the opinion was received (an hour before this clock), not when it ran.
+    assert event.assigned_at == event.received_at == NOW - dt.timedelta(hours=1)
     labels = {"level": "province", "field": "education"}
     assert bed.sample("dialogue_response_received_to_assigned_seconds_count", labels) == 1.0
     assert bed.store.collections["assignments"]["op-1"]["has_unpublished"] is False
@@ -39,7 +41,8 @@ async def test_a_redelivered_classification_republishes_the_same_event_and_chang
 
 async def test_a_unit_named_with_its_kind_prefix_routes_to_the_commune_offices() -> None:
     bed = Bed(NOW)
-    (event,) = await bed.route(classified(3, "land", "xa-dong-du", "commune"))
+    # Đồng Du was merged away in 2025: its opinion of 2023 goes to the office of its own date.
+    (event,) = await bed.route(classified(3, "land", "xa-dong-du", "commune", received_at=SEED.isoformat()))
     assert isinstance(event, OpinionAssigned)
     assert event.agency_code == "dd-pkt"
 
@@ -60,11 +63,11 @@ async def test_the_conference_projection_resolves_a_unit_by_its_name() -> None:
             unit_code="dongdu-2023",
             unit_name="xã Đồng Du",
             level="commune",
-            starts_at=NOW,
-            ends_at=NOW,
+            starts_at=SEED,
+            ends_at=SEED,
         )
     )
-    event = classified(5, "labour_jobs", None, None, conference_id="conf-x")
+    event = classified(5, "labour_jobs", None, None, conference_id="conf-x", received_at=SEED.isoformat())
     (assigned,) = await bed.route(event)
     assert isinstance(assigned, OpinionAssigned)
     assert assigned.agency_code == "dd-vp"

@@ -23,7 +23,7 @@ from shared.errors import Conflict, DomainError
 
 pytestmark = pytest.mark.unit
 
-AGENCY = "hn-sgddt"
+AGENCY = "nb-sgddt"
 
 
 def _answer(a: Assignment, command_id: str, day: int = 25, agency: str = AGENCY) -> None:
@@ -79,7 +79,7 @@ def test_an_answer_from_an_agency_that_does_not_hold_the_opinion_is_refused_and_
     a = open_assignment("education")
     before = a.to_doc()
     with pytest.raises(Conflict) as caught:
-        _answer(a, "answer-wrong", agency="hn-snv")
+        _answer(a, "answer-wrong", agency="nb-snv")
     assert caught.value.code == "not_assigned_agency"
     assert a.to_doc() == before
 
@@ -147,15 +147,15 @@ def test_reassignment_moves_the_opinion_to_another_agency_with_a_new_deadline(
     a.request_reassignment(AGENCY, "Nội dung thuộc lĩnh vực lao động, việc làm.", vn(2026, 11, 21), "ask")
     assert a.pending_reassignment is not None
     new = dt.date(2026, 12, 15)
-    result = a.reassign(config.table.agency("hn-snv"), new, vn(2026, 11, 23), "move", by="Văn phòng UBND")
+    result = a.reassign(config.table.agency("nb-snv"), new, vn(2026, 11, 23), "move", by="Văn phòng UBND")
     event = result.events[0]
     assert isinstance(event, OpinionAssigned)
-    assert (event.reassigned_from, event.agency_code, event.deadline) == (AGENCY, "hn-snv", new)
+    assert (event.reassigned_from, event.agency_code, event.deadline) == (AGENCY, "nb-snv", new)
     assert a.pending_reassignment is None
     with pytest.raises(Conflict, match=AGENCY):
         _answer(a, "old-agency-answer")
     with pytest.raises(Conflict) as same:
-        a.reassign(config.table.agency("hn-snv"), new, vn(2026, 11, 23), "again", by="Văn phòng UBND")
+        a.reassign(config.table.agency("nb-snv"), new, vn(2026, 11, 23), "again", by="Văn phòng UBND")
     assert same.value.code == "same_agency"
 
 
@@ -201,7 +201,7 @@ def test_refusal_codes_are_snake_case_and_messages_are_vietnamese(open_assignmen
     a = open_assignment("education")
     refusals: list[DomainError] = []
     for attempt in (
-        lambda: _answer(a, "x", agency="hn-snv"),
+        lambda: _answer(a, "x", agency="nb-snv"),
         lambda: a.rate(9, "", vn(2026, 12, 1), "r"),
         lambda: a.publish(vn(2026, 12, 1), "p", by="x"),
     ):

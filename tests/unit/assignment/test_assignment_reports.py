@@ -24,7 +24,7 @@ from shared.workdays import WorkCalendar
 pytestmark = pytest.mark.unit
 
 D = dt.date
-AGENCY = "hn-sgddt"
+AGENCY = "nb-sgddt"
 
 
 @pytest.mark.parametrize(
@@ -111,7 +111,7 @@ def test_an_unfinished_period_is_judged_at_the_as_of_date(
 
 
 def test_with_nothing_answered_and_nothing_overdue_the_rate_is_none_shown_as_a_dash() -> None:
-    row = AgencyReport(AGENCY, "Sở Giáo dục và Đào tạo tỉnh Hà Nam", assigned=3)
+    row = AgencyReport(AGENCY, "Sở Giáo dục và Đào tạo tỉnh Ninh Bình", assigned=3)
     assert row.on_time_rate is None
     assert format_rate(row.on_time_rate) == "—"
     assert AgencyReport(AGENCY, "x", open_overdue=2).on_time_rate == 0.0
@@ -121,9 +121,9 @@ def test_a_transfer_counts_for_the_competent_agency_and_a_direct_answer_for_no_a
     open_assignment: OpenFactory, calendar: WorkCalendar
 ) -> None:
     # A transfer is handed over to the province's department, which owes the answer by its deadline.
-    transferred = open_assignment("planning", unit="dong-du", level="commune", at=vn(2026, 7, 1))
+    transferred = open_assignment("planning", unit="binh-luc-xa", level="commune", at=vn(2026, 7, 1))
     (row,) = agency_reports([transferred.to_doc()], parse_period("2026"), calendar, as_of=D(2026, 7, 2))
-    assert (row.agency_code, row.assigned) == ("hn-sxd", 1)
+    assert (row.agency_code, row.assigned) == ("nb-sxd", 1)
     direct = open_assignment("land", at=vn(2026, 7, 1), direct=DirectAnswer("Đã trả lời.", "Chủ tịch"))
     assert agency_reports([direct.to_doc()], parse_period("2026"), calendar) == []
 

@@ -22,6 +22,7 @@ from shared.workdays import WorkCalendar
 pytestmark = pytest.mark.unit
 
 AT = vn(2027, 2, 1)
+SEED = vn(2023, 12, 20)  # the seed's conference: Hà Nam, its district Bình Lục, commune Đồng Du
 
 
 def test_a_land_opinion_at_a_provincial_conference_goes_to_the_provincial_department(
@@ -31,30 +32,32 @@ def test_a_land_opinion_at_a_provincial_conference_goes_to_the_provincial_depart
     decision = route(opinion, config.table, config.policy, calendar, AT)
     assert decision.outcome is Outcome.ASSIGNED
     assert decision.agency is not None
-    assert decision.agency.name == "Sở Nông nghiệp và Môi trường tỉnh Hà Nam"
+    assert decision.agency.name == "Sở Nông nghiệp và Môi trường tỉnh Ninh Bình"
     assert decision.deadline == dt.date(2027, 3, 1)
 
 
 def test_the_same_field_at_a_commune_conference_goes_to_the_commune_office(
     config: RoutingConfig, calendar: WorkCalendar, make_opinion: OpinionFactory
 ) -> None:
-    opinion = make_opinion(field="agriculture", unit="dong-du", level="commune")
+    opinion = make_opinion(field="agriculture", unit="binh-luc-xa", level="commune")
     decision = route(opinion, config.table, config.policy, calendar, AT)
     assert decision.agency is not None
-    assert decision.agency.code == "dd-pkt"
+    assert decision.agency.code == "bl-pkt"
 
 
 @pytest.mark.parametrize(
-    ("field", "unit", "level", "agency"),
+    ("field", "unit", "level", "at", "agency"),
     [
-        ("party_building", "ha-nam", "province", "hn-btc-tu"),
-        ("organisation_staff", "ha-nam", "province", "hn-snv"),
-        ("education", "ha-nam", "province", "hn-sgddt"),
-        ("culture_relics", "ha-nam", "province", "hn-svhttdl"),
-        ("cyber_security", "duy-tien", "district", "dt-ca"),
-        ("youth_military", "duy-tien", "district", "dt-bchqs"),
-        ("culture_relics", "dong-du", "commune", "dd-pvhxh"),
-        ("education", "ninh-binh", "province", "nb-sgddt"),
+        ("party_building", "ha-nam", "province", SEED, "hn-btc-tu"),
+        ("organisation_staff", "ha-nam", "province", SEED, "hn-snv"),
+        ("education", "ha-nam", "province", SEED, "hn-sgddt"),
+        ("culture_relics", "ha-nam", "province", SEED, "hn-svhttdl"),
+        ("cyber_security", "duy-tien", "district", SEED, "dt-ca"),
+        ("youth_military", "duy-tien", "district", SEED, "dt-bchqs"),
+        ("culture_relics", "dong-du", "commune", SEED, "dd-pvhxh"),
+        ("education", "ninh-binh", "province", AT, "nb-sgddt"),
+        ("culture_relics", "ninh-binh", "province", AT, "nb-svhtt"),
+        ("cyber_security", "binh-my", "commune", AT, "bm-ca"),
     ],
 )
 def test_each_field_is_routed_to_the_agency_of_the_conference_unit(
@@ -64,10 +67,11 @@ def test_each_field_is_routed_to_the_agency_of_the_conference_unit(
     field: str,
     unit: str,
     level: str,
+    at: dt.datetime,
     agency: str,
 ) -> None:
     decision = route(
-        make_opinion(field=field, unit=unit, level=level), config.table, config.policy, calendar, AT
+        make_opinion(field=field, unit=unit, level=level), config.table, config.policy, calendar, at
     )
     assert decision.agency is not None
     assert decision.agency.code == agency
@@ -76,8 +80,8 @@ def test_each_field_is_routed_to_the_agency_of_the_conference_unit(
 def test_a_planning_opinion_at_a_commune_is_transferred_to_the_provincial_department(
     config: RoutingConfig, calendar: WorkCalendar, make_opinion: OpinionFactory
 ) -> None:
-    opinion = make_opinion(field="planning", unit="dong-du", level="commune")
-    decision = route(opinion, config.table, config.policy, calendar, AT)
+    opinion = make_opinion(field="planning", unit="dong-du", level="commune", received_at=SEED)
+    decision = route(opinion, config.table, config.policy, calendar, SEED)
     assert decision.outcome is Outcome.TRANSFERRED
     assert decision.transfer is not None
     assert (decision.transfer.level, decision.transfer.unit_code) == ("province", "ha-nam")
@@ -88,9 +92,9 @@ def test_a_planning_opinion_at_a_commune_is_transferred_to_the_provincial_depart
     assert decision.agency is not None
     assert decision.agency.code == "hn-sxd"
     assert decision.deadline == deadline_for(
-        "planning", "recommendation", local_date(AT), config.policy, calendar
+        "planning", "recommendation", local_date(SEED), config.policy, calendar
     )
-    assignment, result = Assignment.open(opinion, decision, AT, "cmd-transfer")
+    assignment, result = Assignment.open(opinion, decision, SEED, "cmd-transfer")
     assert assignment.status is Status.ASSIGNED
     assert assignment.is_open
     assert assignment.agency is not None
@@ -122,7 +126,7 @@ def test_a_health_insurance_recommendation_stays_with_the_provincial_agency(
 ) -> None:
     decision = route(make_opinion(field="health_insurance"), config.table, config.policy, calendar, AT)
     assert decision.agency is not None
-    assert decision.agency.code == "hn-bhxh"
+    assert decision.agency.code == "nb-bhxh"
 
 
 def test_an_unclassified_opinion_waits_in_triage_until_a_person_assigns_it(
@@ -135,12 +139,12 @@ def test_an_unclassified_opinion_waits_in_triage_until_a_person_assigns_it(
     assert isinstance(result.events[0], OpinionTriageQueued)
     assert assignment.deadline is None
 
-    youth = config.table.agency("hn-tinhdoan")
+    youth = config.table.agency("nb-tinhdoan")
     later = vn(2027, 2, 2)
     result = assignment.assign(youth, dt.date(2027, 3, 2), later, "cmd-assign", by="văn thư")
     assert assignment.status is Status.ASSIGNED
     assert isinstance(result.events[0], OpinionAssigned)
-    assert result.events[0].agency_email == "tinhdoan@hanam.example"
+    assert result.events[0].agency_email == "tinhdoan@ninhbinh.example"
     assert result.events[0].assigned_at == later
 
 
@@ -148,7 +152,7 @@ def test_a_field_no_agency_of_the_unit_handles_goes_to_triage(
     config: RoutingConfig, calendar: WorkCalendar, make_opinion: OpinionFactory
 ) -> None:
     opinion = make_opinion(field="transport", unit="duy-tien", level="district")
-    decision = route(opinion, config.table, config.policy, calendar, AT)
+    decision = route(opinion, config.table, config.policy, calendar, SEED)
     assert decision.triage_reason is TriageReason.NO_AGENCY
 
 
@@ -192,8 +196,19 @@ def test_a_routing_file_with_an_agency_of_an_unknown_unit_is_refused() -> None:
         parse_routing(raw)
 
 
-def test_every_field_except_unclassified_has_a_provincial_agency_in_ha_nam(config: RoutingConfig) -> None:
-    handled = {f for a in config.table.agencies_of("ha-nam") for f in a.fields}
+@pytest.mark.parametrize(
+    ("unit", "day"),
+    [
+        ("ha-nam", dt.date(2023, 12, 20)),  # before the mergers of departments
+        ("ha-nam", dt.date(2025, 4, 1)),  # after them, before the province merged
+        ("ninh-binh", dt.date(2025, 7, 1)),
+        ("ninh-binh", dt.date(2027, 2, 1)),
+    ],
+)
+def test_every_field_except_unclassified_has_a_provincial_agency_in_force(
+    config: RoutingConfig, unit: str, day: dt.date
+) -> None:
+    handled = {f for a in config.table.agencies_of(unit, day) for f in a.fields}
     assert handled == {f.value for f in Field} - {Field.UNCLASSIFIED}
 
 
@@ -210,7 +225,7 @@ def test_a_historical_commune_transfers_through_its_district_to_the_province(
     config: RoutingConfig, calendar: WorkCalendar, make_opinion: OpinionFactory
 ) -> None:
     opinion = make_opinion(field="organisation_staff", unit="dong-du", level="commune")
-    decision = route(opinion, config.table, config.policy, calendar, AT)
+    decision = route(opinion, config.table, config.policy, calendar, SEED)
     assert decision.transfer is not None
     assert (decision.transfer.unit_code, decision.transfer.body) == ("ha-nam", "Sở Nội vụ tỉnh Hà Nam")
     assert [u.code for u in config.table.ancestors("dong-du")] == ["binh-luc", "ha-nam"]

@@ -17,7 +17,7 @@ from shared.workdays import WorkCalendar
 
 pytestmark = pytest.mark.unit
 
-AGENCY = "hn-sgddt"
+AGENCY = "nb-sgddt"
 ASSIGNED = vn(2027, 1, 27)  # Wednesday before Tết 2027
 
 
@@ -38,39 +38,39 @@ def test_the_reminder_is_due_three_working_days_before_the_deadline_and_only_onc
     policy = config.policy
     assert due_actions(before_tet, vn(2027, 2, 18, 16), calendar, policy) == []
     assert due_actions(before_tet, vn(2027, 2, 19, 7), calendar, policy) == [DueAction.REMINDER]
-    result = before_tet.sweep(vn(2027, 2, 19, 7), calendar, policy)
+    result = before_tet.sweep(vn(2027, 2, 19, 7), calendar, policy, config.table)
     (event,) = result.events
     assert isinstance(event, DeadlineApproaching)
     assert event.working_days_left == 3
-    assert event.agency_email == "sogddt@hanam.example"
+    assert event.agency_email == "sogddt@ninhbinh.example"
     assert due_actions(before_tet, vn(2027, 2, 19, 8), calendar, policy) == []
     restarted = _restart(before_tet)
     assert restarted.reminder_sent_at == vn(2027, 2, 19, 7)
-    assert restarted.sweep(vn(2027, 2, 23), calendar, policy).events == ()
+    assert restarted.sweep(vn(2027, 2, 23), calendar, policy, config.table).events == ()
 
 
 def test_escalation_is_due_the_day_after_the_deadline_and_only_once_across_a_restart(
     before_tet: Assignment, calendar: WorkCalendar, config: RoutingConfig
 ) -> None:
     policy = config.policy
-    before_tet.sweep(vn(2027, 2, 19), calendar, policy)
+    before_tet.sweep(vn(2027, 2, 19), calendar, policy, config.table)
     # The deadline day itself belongs to the agency, until midnight Vietnamese time.
     assert due_actions(before_tet, vn(2027, 2, 24, 23), calendar, policy) == []
     assert due_actions(before_tet, vn(2027, 2, 25, 0), calendar, policy) == [DueAction.ESCALATION]
-    (event,) = before_tet.sweep(vn(2027, 2, 25, 7), calendar, policy).events
+    (event,) = before_tet.sweep(vn(2027, 2, 25, 7), calendar, policy, config.table).events
     assert isinstance(event, OpinionOverdue)
-    assert event.head_name == "Đỗ Thị Lan"
+    assert event.head_name == "Quách Văn Toàn"
     restarted = _restart(before_tet)
     assert due_actions(restarted, vn(2027, 3, 10), calendar, policy) == []
-    assert restarted.sweep(vn(2027, 3, 10), calendar, policy).events == ()
+    assert restarted.sweep(vn(2027, 3, 10), calendar, policy, config.table).events == ()
 
 
 def test_two_replicas_sweeping_the_same_assignment_produce_the_same_event_id(
     before_tet: Assignment, calendar: WorkCalendar, config: RoutingConfig
 ) -> None:
     one, two = _restart(before_tet), _restart(before_tet)
-    first = one.sweep(vn(2027, 2, 19, 7), calendar, config.policy).events
-    second = two.sweep(vn(2027, 2, 19, 7), calendar, config.policy).events
+    first = one.sweep(vn(2027, 2, 19, 7), calendar, config.policy, config.table).events
+    second = two.sweep(vn(2027, 2, 19, 7), calendar, config.policy, config.table).events
     assert [e.event_id for e in first] == [e.event_id for e in second]
     assert one.version == two.version == before_tet.version + 1
 
@@ -78,7 +78,7 @@ def test_two_replicas_sweeping_the_same_assignment_produce_the_same_event_id(
 def test_a_sweep_that_first_runs_after_the_deadline_escalates_without_a_late_reminder(
     before_tet: Assignment, calendar: WorkCalendar, config: RoutingConfig
 ) -> None:
-    events = before_tet.sweep(vn(2027, 3, 1), calendar, config.policy).events
+    events = before_tet.sweep(vn(2027, 3, 1), calendar, config.policy, config.table).events
     assert [e.type for e in events] == ["OpinionOverdue"]
 
 
@@ -94,7 +94,7 @@ def test_an_approved_extension_earns_a_new_reminder_and_a_new_escalation(
     before_tet: Assignment, calendar: WorkCalendar, config: RoutingConfig
 ) -> None:
     policy = config.policy
-    before_tet.sweep(vn(2027, 2, 19), calendar, policy)
+    before_tet.sweep(vn(2027, 2, 19), calendar, policy, config.table)
     before_tet.request_extension(
         AGENCY, dt.date(2027, 3, 5), "Chờ ý kiến Sở Tài chính.", vn(2027, 2, 22), "ext", calendar, policy
     )
@@ -123,6 +123,9 @@ def test_however_often_the_sweep_runs_each_notice_goes_out_at_most_once(
     for index, day in enumerate(sorted(days)):
         if index % restart_every == 0:
             a = _restart(a)
-        sent += [e.type for e in a.sweep(vn(day.year, day.month, day.day), calendar, config.policy).events]
+        sent += [
+            e.type
+            for e in a.sweep(vn(day.year, day.month, day.day), calendar, config.policy, config.table).events
+        ]
     assert sent.count("DeadlineApproaching") <= 1
     assert sent.count("OpinionOverdue") == (1 if max(days) > dt.date(2027, 2, 24) else 0)

@@ -108,8 +108,8 @@ async def test_a_transfer_outside_the_table_is_closed_but_the_head_can_give_it_t
     assert isinstance(transferred, OpinionTransferred)
     assert (transferred.target_level, transferred.agency_code) == ("national", None)
     with pytest.raises(DomainError) as refused:
-        await bed.command("accept", body("a", agency_code="hn-bhxh"))
+        await bed.command("accept", body("a", agency_code="nb-bhxh"))
     assert refused.value.code == "opinion_closed"
-    reply = await bed.command("reassign", body("b", agency_code="hn-bhxh", reason="Tỉnh tổng hợp kiến nghị."))
-    assert (reply["status"], reply["agency_code"], reply["transfer_level"]) == ("assigned", "hn-bhxh", None)
+    reply = await bed.command("reassign", body("b", agency_code="nb-bhxh", reason="Tỉnh tổng hợp kiến nghị."))
+    assert (reply["status"], reply["agency_code"], reply["transfer_level"]) == ("assigned", "nb-bhxh", None)
     assert isinstance(bed.published[-1], OpinionAssigned)
