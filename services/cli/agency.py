@@ -11,6 +11,7 @@ from rich.console import Console
 
 from services.cli.agency_render import STATUS, print_detail, print_report, print_rows, report_csv
 from services.cli.client import FORMATS, CommandFailed, Payload, ask, build, one_of, refuse, send_or_exit
+from services.cli.conference import At, _when
 from services.cli.report import report_app
 from shared import ids
 from shared.contracts import assignment_commands as ac
@@ -38,6 +39,11 @@ def command_id_or_new(command_id: str | None) -> str:
     return command_id or ids.new_id()
 
 
+def effective(at: str | None) -> dt.datetime | None:
+    """``--at`` as the command's ``effective_at`` (Vietnam time, as ``dialogue conference`` reads it)."""
+    return _when(at, "--at") if at else None
+
+
 def change(verb: str, command: ac.ChangeAssignment) -> None:
     data = call(verb, command)
     note = " (lệnh đã thực hiện trước đó, không thay đổi gì)" if data.get("duplicate") else ""
@@ -52,6 +58,7 @@ def answer_directly(
     opinion: Opinion,
     answer: Annotated[str, typer.Option(help="Nội dung trả lời.")],
     answered_by: Annotated[str, typer.Option(help="Người trả lời.")],
+    at: At = None,
     command_id: CommandId = None,
 ) -> None:
     """Ghi nhận trả lời trực tiếp tại hội nghị (kết thúc ý kiến)."""
@@ -61,6 +68,7 @@ def answer_directly(
         opinion_id=opinion,
         answer=answer,
         answered_by=answered_by,
+        effective_at=effective(at),
     )
     # Assignment keeps an answer for an opinion it has not received yet (intake forwards it a moment
     # later); a code intake has never seen, though, is a typing mistake: refused before it is kept.
@@ -85,7 +93,9 @@ def answer_directly(
 
 
 @assignment_app.command()
-def assign(opinion: Opinion, agency: AgencyOpt, by: By = "", command_id: CommandId = None) -> None:
+def assign(
+    opinion: Opinion, agency: AgencyOpt, by: By = "", at: At = None, command_id: CommandId = None
+) -> None:
     """Giao ý kiến trong hàng chờ phân loại cho một cơ quan."""
     change(
         "assign",
@@ -95,13 +105,19 @@ def assign(opinion: Opinion, agency: AgencyOpt, by: By = "", command_id: Command
             opinion_id=opinion,
             agency_code=agency,
             by=by,
+            effective_at=effective(at),
         ),
     )
 
 
 @assignment_app.command()
 def reassign(
-    opinion: Opinion, agency: AgencyOpt, reason: Reason = "", by: By = "", command_id: CommandId = None
+    opinion: Opinion,
+    agency: AgencyOpt,
+    reason: Reason = "",
+    by: By = "",
+    at: At = None,
+    command_id: CommandId = None,
 ) -> None:
     """Giao lại ý kiến cho cơ quan khác (hạn mới)."""
     change(
@@ -113,24 +129,29 @@ def reassign(
             agency_code=agency,
             reason=reason,
             by=by,
+            effective_at=effective(at),
         ),
     )
 
 
 @assignment_app.command()
-def accept(opinion: Opinion, agency: AgencyOpt, command_id: CommandId = None) -> None:
+def accept(opinion: Opinion, agency: AgencyOpt, at: At = None, command_id: CommandId = None) -> None:
     """Cơ quan tiếp nhận ý kiến được giao."""
     change(
         "accept",
         build(
-            ac.AcceptOpinion, command_id=command_id_or_new(command_id), opinion_id=opinion, agency_code=agency
+            ac.AcceptOpinion,
+            command_id=command_id_or_new(command_id),
+            opinion_id=opinion,
+            agency_code=agency,
+            effective_at=effective(at),
         ),
     )
 
 
 @assignment_app.command("request-reassignment")
 def request_reassignment(
-    opinion: Opinion, agency: AgencyOpt, reason: Reason, command_id: CommandId = None
+    opinion: Opinion, agency: AgencyOpt, reason: Reason, at: At = None, command_id: CommandId = None
 ) -> None:
     """Cơ quan đề nghị giao lại (không thuộc thẩm quyền)."""
     change(
@@ -141,6 +162,7 @@ def request_reassignment(
             opinion_id=opinion,
             agency_code=agency,
             reason=reason,
+            effective_at=effective(at),
         ),
     )
 
@@ -151,11 +173,15 @@ def answer(
     agency: AgencyOpt,
     number: Annotated[str, typer.Option(help="Số văn bản.")],
     summary: Annotated[str, typer.Option(help="Tóm tắt nội dung trả lời.")],
-    date: Annotated[str, typer.Option(help="Ngày văn bản, YYYY-MM-DD.")] = "",
+    date: Annotated[
+        str, typer.Option(help="Ngày văn bản, YYYY-MM-DD; mặc định ngày của --at, hoặc hôm nay.")
+    ] = "",
     attachment: Annotated[str | None, typer.Option(help="Tham chiếu tệp đính kèm.")] = None,
+    at: At = None,
     command_id: CommandId = None,
 ) -> None:
     """Cơ quan gửi văn bản trả lời."""
+    when = effective(at)
     change(
         "answer",
         build(
@@ -165,8 +191,9 @@ def answer(
             agency_code=agency,
             document_number=number,
             summary=summary,
-            document_date=date or dt.date.today(),
+            document_date=date or (when.date() if when else dt.date.today()),
             attachment_ref=attachment,
+            effective_at=when,
         ),
     )
 
@@ -176,6 +203,7 @@ def return_answer(
     opinion: Opinion,
     reason: Annotated[str, typer.Option(help="Lý do trả lại.")],
     by: By = "",
+    at: At = None,
     command_id: CommandId = None,
 ) -> None:
     """Lãnh đạo trả lại câu trả lời chưa đạt."""
@@ -187,16 +215,23 @@ def return_answer(
             opinion_id=opinion,
             reason=reason,
             by=by,
+            effective_at=effective(at),
         ),
     )
 
 
 @assignment_app.command()
-def publish(opinion: Opinion, by: By = "", command_id: CommandId = None) -> None:
+def publish(opinion: Opinion, by: By = "", at: At = None, command_id: CommandId = None) -> None:
     """Lãnh đạo duyệt và công bố câu trả lời."""
     change(
         "publish",
-        build(ac.PublishAnswer, command_id=command_id_or_new(command_id), opinion_id=opinion, by=by),
+        build(
+            ac.PublishAnswer,
+            command_id=command_id_or_new(command_id),
+            opinion_id=opinion,
+            by=by,
+            effective_at=effective(at),
+        ),
     )
 
 
@@ -206,6 +241,7 @@ def request_extension(
     agency: AgencyOpt,
     until: Annotated[str, typer.Option(help="Hạn mới, YYYY-MM-DD.")],
     reason: Reason,
+    at: At = None,
     command_id: CommandId = None,
 ) -> None:
     """Cơ quan đề nghị gia hạn."""
@@ -218,22 +254,29 @@ def request_extension(
             agency_code=agency,
             new_deadline=until,
             reason=reason,
+            effective_at=effective(at),
         ),
     )
 
 
 @assignment_app.command("approve-extension")
-def approve_extension(opinion: Opinion, by: By = "", command_id: CommandId = None) -> None:
+def approve_extension(opinion: Opinion, by: By = "", at: At = None, command_id: CommandId = None) -> None:
     """Lãnh đạo đồng ý gia hạn."""
     change(
         "approve-extension",
-        build(ac.ApproveExtension, command_id=command_id_or_new(command_id), opinion_id=opinion, by=by),
+        build(
+            ac.ApproveExtension,
+            command_id=command_id_or_new(command_id),
+            opinion_id=opinion,
+            by=by,
+            effective_at=effective(at),
+        ),
     )
 
 
 @assignment_app.command("refuse-extension")
 def refuse_extension(
-    opinion: Opinion, reason: Reason = "", by: By = "", command_id: CommandId = None
+    opinion: Opinion, reason: Reason = "", by: By = "", at: At = None, command_id: CommandId = None
 ) -> None:
     """Lãnh đạo không đồng ý gia hạn."""
     change(
@@ -244,6 +287,7 @@ def refuse_extension(
             opinion_id=opinion,
             reason=reason,
             by=by,
+            effective_at=effective(at),
         ),
     )
 
@@ -253,6 +297,7 @@ def rate(
     opinion: Opinion,
     stars: Annotated[int, typer.Option(help="Mức hài lòng 1–5.")],
     comment: Annotated[str, typer.Option(help="Góp ý.")] = "",
+    at: At = None,
     command_id: CommandId = None,
 ) -> None:
     """Người dân đánh giá câu trả lời đã công bố."""
@@ -264,6 +309,7 @@ def rate(
             opinion_id=opinion,
             stars=stars,
             comment=comment,
+            effective_at=effective(at),
         ),
     )
 
