@@ -1,17 +1,18 @@
-"""The Đồng Du conference from the seed, replayed through the running services.
+"""The demo: the Đồng Du conference from the seed, then today's conference of xã Bình Lục.
 
 The provincial heads' dialogue with the cadres, Party members and citizens of Đồng Du commune (late
-2023) is back-recorded in scheduling with the dates it really had; its 16 opinions are published by a
-stand-in for the provincial feedback portal through the external intake path; assignment routes them
-to the provincial departments; the heads' direct answers and a few written answers are recorded; the
-conclusion notice is rendered into the data directory; the notices land in the log channel.
+2023) is back-recorded with the dates it really had: scheduling's ``effective_at``, the opinions'
+``received_at`` (raised during the conference), the answers' ``effective_at`` in January 2024. Its 16
+opinions are published by a stand-in for the provincial feedback portal through the external intake
+path; assignment routes them to the departments of 2023, with deadlines counted from the conference;
+the heads' direct answers and a few written answers are recorded; the conclusion notice is rendered
+into the data directory. The current scenario is in ``demo_current``. Notices land in the log channel.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,18 +20,18 @@ from typing import Any
 
 from nats.aio.client import Client
 
+from services.cli import demo_current
 from services.cli.client import connect, request
+from services.cli.demo_current import CurrentSummary
 from services.cli.demo_data import load_demo
+from services.cli.demo_steps import submit_opinions, wait_for_assignments, wait_for_notices
 from shared.contracts import assignment_commands as ac
 from shared.contracts import intake_commands as ic
-from shared.contracts import notification_commands as notices_cmd
 from shared.contracts import scheduling_commands as sc
-from shared.contracts.intake import SubmitOpinion, Submitter
-from shared.ids import new_id
 from shared.settings import ServiceSettings
-from shared.subjects import Assignment, Intake, Notification, Scheduling, cmd
+from shared.subjects import Assignment, Intake, Scheduling, cmd
+from shared.timeutil import VN_TZ
 
-SOURCE = "demo-portal"
 CONFERENCE_ID = "hn-2023-dong-du"
 HEADS = [
     {"name": "Lê Thị Thủy", "title": "Bí thư Tỉnh ủy"},
@@ -46,7 +47,14 @@ ANSWERED_AT_CONFERENCE = {
 # The bodies the notice goes to besides the departments given opinions (2023: before the district level ended).
 CONCLUSION_RECIPIENTS = ("Huyện ủy, UBND huyện Bình Lục", "Đảng ủy, UBND xã Đồng Du")
 WRITTEN_ANSWERS = 3
-THIS_CONFERENCE = ac.ListAssignments(conference_id=CONFERENCE_ID)
+# The conference's own dates (Vietnam time): opinions raised during it, answered in early 2024.
+VN = VN_TZ
+RAISED_FROM = dt.datetime(2023, 12, 20, 8, 30, tzinfo=VN)
+ANSWERED_ON_THE_SPOT = dt.datetime(2023, 12, 20, 11, 0, tzinfo=VN)
+ACCEPTED = dt.datetime(2024, 1, 2, 8, 30, tzinfo=VN)
+ANSWERED = dt.datetime(2024, 1, 8, 15, 0, tzinfo=VN)
+PUBLISHED = dt.datetime(2024, 1, 9, 9, 0, tzinfo=VN)
+RATED = dt.datetime(2024, 1, 15, 20, 0, tzinfo=VN)
 
 
 @dataclass
@@ -62,6 +70,14 @@ class DemoSummary:
     conference_state: str = ""
 
 
+@dataclass
+class DemoRun:
+    """Both scenarios: the seed's back-recorded 2023 conference and a current commune's."""
+
+    seed: DemoSummary
+    current: CurrentSummary
+
+
 def _scheduling(verb: str) -> tuple[str, dict[str, str]]:
     """The subject of a scheduling verb and the fields of the demo's command (the same every replay)."""
     return cmd(Scheduling.CMD, verb), {"conference_id": CONFERENCE_ID, "command_id": f"demo-{verb}-dong-du"}
@@ -74,8 +90,8 @@ async def run_demo(
     *,
     operator: ServiceSettings | None = None,
     source: ServiceSettings | None = None,
-) -> DemoSummary:
-    """Replay the scenario: commands as ``operator``, submissions as the external system ``source``.
+) -> DemoRun:
+    """Replay both scenarios: commands as ``operator``, submissions as the external system ``source``.
 
     Both default to an anonymous connection to ``nats_url`` (the embedded stack has no users); a
     deployment passes the ``operator`` user for commands and the ``external`` user (rights on
@@ -85,7 +101,10 @@ async def run_demo(
     nc = await connect(operator)
     portal = nc if source is None else await connect(source, inbox_prefix="_INBOX")
     try:
-        return await _scenario(nc, portal, data_dir, time.monotonic() + timeout)
+        deadline = time.monotonic() + timeout
+        seed = await _scenario(nc, portal, data_dir, deadline)
+        current = await demo_current.scenario(nc, portal, dt.datetime.now(VN), deadline)
+        return DemoRun(seed, current)
     finally:
         if portal is not nc:
             await portal.drain()
@@ -112,7 +131,15 @@ async def _scenario(nc: Client, portal: Client, data_dir: Path, deadline: float)
     await request(nc, subject, plan)
     subject, ids = _scheduling("announce")
     await request(nc, subject, sc.AnnounceConference(**ids, effective_at="2023-12-01T09:00:00+07:00"))
-    await _submit_opinions(portal, demo.opinions, summary, deadline)
+    # Raised during the conference, five minutes apart: deadlines count from then, not from today.
+    raised = await submit_opinions(
+        portal,
+        demo.opinions,
+        CONFERENCE_ID,
+        deadline,
+        received_at=lambda i: RAISED_FROM + dt.timedelta(minutes=5 * i),
+    )
+    summary.accepted, summary.rejected = raised.accepted, raised.rejected
     subject, ids = _scheduling("hold")
     held = sc.HoldConference(
         **ids, attendee_count=200, opinion_count=len(demo.opinions), effective_at="2023-12-20T11:30:00+07:00"
@@ -120,10 +147,11 @@ async def _scenario(nc: Client, portal: Client, data_dir: Path, deadline: float)
     await request(nc, subject, held)
     report = await request(nc, cmd(Intake.CMD, "report"), ic.ReportOpinions(conference_id=CONFERENCE_ID))
     summary.topics_sentence = str(report.get("sentence", ""))
-    rows = await _wait_for_assignments(nc, len(summary.accepted), deadline)
+    routed = len(summary.accepted)
+    rows = await wait_for_assignments(nc, CONFERENCE_ID, deadline, lambda rows: len(rows) >= routed)
     topics = {o.external_id: o.topic for o in demo.opinions}
     topic_of = {str(a["tracking_code"]): topics.get(str(a.get("external_id")), "") for a in summary.accepted}
-    await _answer(nc, rows, topic_of)
+    written = await _answer(nc, rows, topic_of)
     subject, ids = _scheduling("conclude")
     concluded = sc.ConcludeConference(
         **ids,
@@ -135,69 +163,21 @@ async def _scenario(nc: Client, portal: Client, data_dir: Path, deadline: float)
     await request(nc, subject, concluded)
     shown = await request(nc, cmd(Scheduling.CMD, "show"), sc.ShowConference(conference_id=CONFERENCE_ID))
     summary.conference_state = str(shown.get("state", ""))
-    summary.assignments = await request(nc, cmd(Assignment.CMD, "list"), THIS_CONFERENCE)
+    this_conference = ac.ListAssignments(conference_id=CONFERENCE_ID)
+    summary.assignments = await request(nc, cmd(Assignment.CMD, "list"), this_conference)
     summary.conclusion_docx, summary.conclusion_markdown = await _render_conclusion(nc, data_dir)
-    summary.notifications = await _wait_for_notifications(nc, len(summary.assignments), deadline)
+    expected = {"opinion_acknowledged": routed, "answer_published": written, "satisfaction_survey": written}
+    summary.notifications = await wait_for_notices(nc, CONFERENCE_ID, expected, deadline)
     return summary
 
 
-async def _submit_opinions(nc: Client, opinions: Any, summary: DemoSummary, deadline: float) -> None:
-    outcomes: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+async def _answer(nc: Client, rows: list[dict[str, Any]], topic_of: dict[str, str]) -> int:
+    """The heads' direct answers (by topic), then written answers from the departments, published.
 
-    async def on_outcome(msg: Any) -> None:
-        await outcomes.put(json.loads(msg.data))
-
-    # Subscribed before publishing on the same connection: the server registers the SUB before it
-    # receives the submissions, so no outcome can be produced before it.
-    sub = await nc.subscribe(Intake.outcome(SOURCE), cb=on_outcome)
-    js = nc.jetstream()
-    # A replay of the demo on kept data must reach intake again (JetStream would drop a repeated
-    # Nats-Msg-Id within its window): intake itself recognises (source, external id) and answers with
-    # the tracking codes it gave the first time.
-    run = new_id()[:8]
-    for o in opinions:
-        submitter = Submitter(
-            name=o.name,
-            role=o.role,
-            residence=o.residence,
-            consent_to_contact=True,
-            email=f"{o.external_id}@nguoidan.example",
-        )
-        submission = SubmitOpinion(
-            external_id=o.external_id,
-            kind=o.kind,
-            content=o.content,
-            channel="conference",
-            submitter=submitter,
-            conference_id=CONFERENCE_ID,
-        )
-        msg_id = f"{SOURCE}:{o.external_id}:{run}"
-        await js.publish(Intake.submit(SOURCE), submission.to_json(), headers={"Nats-Msg-Id": msg_id})
-    seen: set[str] = set()
-    while len(seen) < len(opinions) and time.monotonic() < deadline:
-        try:
-            outcome = await asyncio.wait_for(outcomes.get(), timeout=max(0.1, deadline - time.monotonic()))
-        except TimeoutError:
-            break
-        if outcome.get("external_id") in seen:
-            continue
-        seen.add(str(outcome.get("external_id")))
-        (summary.accepted if outcome.get("accepted") else summary.rejected).append(outcome)
-    await sub.unsubscribe()
-
-
-async def _wait_for_assignments(nc: Client, expected: int, deadline: float) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    while time.monotonic() < deadline:
-        rows = await request(nc, cmd(Assignment.CMD, "list"), THIS_CONFERENCE)
-        if len(rows) >= expected:
-            break
-        await asyncio.sleep(0.2)
-    return rows
-
-
-async def _answer(nc: Client, rows: list[dict[str, Any]], topic_of: dict[str, str]) -> None:
-    """The heads' direct answers (by topic), then written answers from the departments, published."""
+    Everything is back-recorded on the days it happened (``effective_at``), so the answers of early
+    January 2024 are on time against the deadlines counted from the conference. Answers how many
+    written answers were published.
+    """
     written = 0
     for row in sorted(rows, key=lambda r: str(r["tracking_code"])):
         opinion, agency = row["opinion_id"], row.get("agency_code")
@@ -208,13 +188,17 @@ async def _answer(nc: Client, rows: list[dict[str, Any]], topic_of: dict[str, st
                 opinion_id=opinion,
                 answer=ANSWERED_AT_CONFERENCE[topic],
                 answered_by=HEADS[1]["name"],
+                effective_at=ANSWERED_ON_THE_SPOT,
             )
             await request(nc, cmd(Assignment.CMD, "answer-directly"), direct)
         elif agency and row["status"] != "transferred" and written < WRITTEN_ANSWERS:
             # The same opinions every replay: their command ids make a repeated answer a no-op.
             written += 1
             accept = ac.AcceptOpinion(
-                command_id=f"demo-accept-{opinion}", opinion_id=opinion, agency_code=agency
+                command_id=f"demo-accept-{opinion}",
+                opinion_id=opinion,
+                agency_code=agency,
+                effective_at=ACCEPTED,
             )
             await request(nc, cmd(Assignment.CMD, "accept"), accept)
             answer = ac.SubmitAnswer(
@@ -222,12 +206,16 @@ async def _answer(nc: Client, rows: list[dict[str, Any]], topic_of: dict[str, st
                 opinion_id=opinion,
                 agency_code=agency,
                 document_number=f"{100 + written}/{agency}",
-                document_date=dt.date.today(),
+                document_date=ANSWERED.date(),
                 summary="Cơ quan đã nghiên cứu và trả lời cụ thể nội dung kiến nghị, nêu rõ lộ trình thực hiện.",
+                effective_at=ANSWERED,
             )
             await request(nc, cmd(Assignment.CMD, "answer"), answer)
             published = ac.PublishAnswer(
-                command_id=f"demo-publish-{opinion}", opinion_id=opinion, by=HEADS[1]["name"]
+                command_id=f"demo-publish-{opinion}",
+                opinion_id=opinion,
+                by=HEADS[1]["name"],
+                effective_at=PUBLISHED,
             )
             await request(nc, cmd(Assignment.CMD, "publish"), published)
             if written == 1:
@@ -236,8 +224,10 @@ async def _answer(nc: Client, rows: list[dict[str, Any]], topic_of: dict[str, st
                     opinion_id=opinion,
                     stars=4,
                     comment="Trả lời rõ ràng, mong sớm thực hiện.",
+                    effective_at=RATED,
                 )
                 await request(nc, cmd(Assignment.CMD, "rate"), rating)
+    return written
 
 
 async def _render_conclusion(nc: Client, data_dir: Path) -> tuple[Path, Path]:
@@ -251,18 +241,3 @@ async def _render_conclusion(nc: Client, data_dir: Path) -> tuple[Path, Path]:
     docx, markdown = data_dir / "ket-luan-hn-2023-dong-du.docx", data_dir / "ket-luan-hn-2023-dong-du.md"
     await asyncio.to_thread(command.write, info, items, docx, markdown)
     return docx, markdown
-
-
-async def _wait_for_notifications(nc: Client, expected: int, deadline: float) -> list[dict[str, Any]]:
-    notices: list[dict[str, Any]] = await request(
-        nc, cmd(Notification.CMD, "list"), notices_cmd.ListDeliveries()
-    )
-    stable_since = time.monotonic()
-    while time.monotonic() < deadline:
-        latest = await request(nc, cmd(Notification.CMD, "list"), notices_cmd.ListDeliveries())
-        if len(latest) != len(notices):
-            notices, stable_since = latest, time.monotonic()
-        elif len(notices) >= expected and time.monotonic() - stable_since > 1.0:
-            break
-        await asyncio.sleep(0.2)
-    return notices

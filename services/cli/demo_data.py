@@ -1,4 +1,4 @@
-"""The demo conferences shipped with the CLI (``data/demo/*.toml``), from the seed articles."""
+"""The demo conferences shipped with the CLI (``data/demo/*.toml``): two from the seed articles, one of today."""
 
 from __future__ import annotations
 
@@ -21,11 +21,13 @@ class DemoOpinion:
     content: str
     field: str
     topic: str
+    reclassify_to: str = ""  # the field the secretariat moves it to, if it does
+    reclassify_reason: str = ""
 
 
 @dataclass(frozen=True)
 class DemoConference:
-    """A conference from the seed article and the opinions raised at it."""
+    """A demo conference and the opinions raised at it (``held_on`` empty: not held yet)."""
 
     id: str
     name: str
@@ -35,7 +37,7 @@ class DemoConference:
 
 
 def load_demo(name: str, directory: Path = DEMO_DIR) -> DemoConference:
-    """The demo conference in ``<directory>/<name>.toml`` (``dong_du`` or ``duy_tien``)."""
+    """The demo conference in ``<directory>/<name>.toml`` (``dong_du``, ``duy_tien`` or ``binh_luc``)."""
     with (directory / f"{name}.toml").open("rb") as handle:
         document = tomllib.load(handle)
     conference = document["conference"]

@@ -175,40 +175,62 @@ def demo(
 def _print_demo(nats_url: str, data_dir: Path, **logins: Any) -> None:
     from collections import Counter
 
-    from services.cli.agency_render import STATUS
+    from services.cli.agency_render import STATUS, holder_of, status_of
     from services.cli.demo import run_demo
+    from services.cli.timefmt import vn_date, vn_time
 
-    summary = run_quietly(run_demo(nats_url, data_dir, **logins))
-    console.print(f"[bold]Hội nghị {summary.conference_id}[/bold] — trạng thái: {summary.conference_state}")
+    run = run_quietly(run_demo(nats_url, data_dir, **logins))
+    seed, current = run.seed, run.current
+    console.print(f"[bold]Hội nghị {seed.conference_id}[/bold] — trạng thái: {seed.conference_state}")
     console.print(
-        f"Tiếp nhận {len(summary.accepted)} ý kiến qua cổng thông tin, {len(summary.rejected)} bị từ chối; "
-        f"{summary.topics_sentence}."
+        f"Tiếp nhận {len(seed.accepted)} ý kiến qua cổng thông tin, {len(seed.rejected)} bị từ chối; "
+        f"{seed.topics_sentence}."
     )
-    by_status = Counter(STATUS.get(a["status"], a["status"]) for a in summary.assignments)
+    by_status = Counter(STATUS.get(a["status"], a["status"]) for a in seed.assignments)
     console.print(
         "Xử lý: " + "; ".join(f"{name}: {count}" for name, count in sorted(by_status.items())) + "."
     )
-    sent = [n for n in summary.notifications if n.get("status") == "sent"]
-    console.print(f"{len(sent)}/{len(summary.notifications)} thông báo đã gửi.")
-    _print_notices(data_dir / "notifications.log")
-    console.print(f"Văn bản kết luận: {summary.conclusion_docx} và {summary.conclusion_markdown}.")
-    if not summary.accepted or summary.rejected or len(summary.assignments) < len(summary.accepted):
+    _print_notices(seed.notifications, data_dir / "notifications.log")
+    console.print(f"Văn bản kết luận: {seed.conclusion_docx} và {seed.conclusion_markdown}.")
+    console.print()
+    console.print(f"[bold]Hội nghị {current.conference_id}[/bold] — trạng thái: {current.conference_state}")
+    console.print(
+        f"Dời lịch từ {vn_time(current.starts_at.isoformat())} sang {vn_time(current.moved_to.isoformat())}; "
+        f"tiếp nhận {len(current.accepted)} ý kiến gửi trước, {len(current.rejected)} bị từ chối."
+    )
+    for row in current.assignments:
+        line = f"  • {row['tracking_code']}: {status_of(row)}, {holder_of(row)}"
+        if row.get("deadline"):
+            line += f", hạn {vn_date(row['deadline'])}"
+        if row["tracking_code"] in current.reclassified:
+            line += " (đã phân loại lại)"
+        console.print(line)
+    _print_notices(current.notifications, data_dir / "notifications.log")
+    seed_done = seed.accepted and not seed.rejected and len(seed.assignments) >= len(seed.accepted)
+    current_done = (
+        current.accepted and not current.rejected and len(current.assignments) >= len(current.accepted)
+    )
+    if not (seed_done and current_done):
         raise StackError("Kịch bản chưa hoàn tất qua cả bốn dịch vụ; xem log trong thư mục dữ liệu.")
-    if not summary.notifications:
-        raise StackError("Dịch vụ thông báo chưa gửi thông báo nào; xem log trong thư mục dữ liệu.")
+    for notices in (seed.notifications, current.notifications):
+        if not notices or any(n.get("status") != "sent" for n in notices):
+            raise StackError("Có thông báo chưa gửi được; xem `dialogue notifications list --status failed`.")
 
 
-def _print_notices(log_file: Path, shown: int = 3) -> None:
-    """A few notices from the log channel, and how many of each kind."""
+def _print_notices(notices: list[dict[str, Any]], log_file: Path, shown: int = 2) -> None:
+    """How many of the conference's notices went out, by kind, and the last few from the log channel."""
     import json
     from collections import Counter
 
-    if not log_file.exists():
-        return
-    notices = [json.loads(line) for line in log_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    sent = [n for n in notices if n.get("status") == "sent"]
+    console.print(f"{len(sent)}/{len(notices)} thông báo đã gửi.")
     kinds = Counter(str(n.get("trigger")) for n in notices)
     console.print("  theo loại: " + "; ".join(f"{kind}: {count}" for kind, count in sorted(kinds.items())))
-    for notice in notices[-shown:]:
+    if not log_file.exists():
+        return
+    ids = {n["id"] for n in notices}
+    lines = [json.loads(line) for line in log_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for notice in [n for n in lines if n.get("delivery_id") in ids][-shown:]:
         text = " ".join(str(notice.get("text", "")).split())
         console.print(f"  • {notice.get('recipient')}: {text[:160]}{'…' if len(text) > 160 else ''}")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -40,6 +41,15 @@ def test_the_dong_du_demo_runs_through_all_four_services_and_exits_cleanly(tmp_p
     assert "Tiếp nhận 16 ý kiến qua cổng thông tin, 0 bị từ chối" in out
     assert "16 ý kiến trong 11 nhóm vấn đề" in out
     assert "trạng thái: concluded" in out
+    # Today's commune: announced, moved, one opinion transferred to the province, one reclassified.
+    assert "trạng thái: announced" in out
+    assert "Sở Nội vụ tỉnh Ninh Bình" in out
+    assert "(đã phân loại lại)" in out
+    counts = re.findall(r"(\d+)/(\d+) thông báo đã gửi", out)
+    assert len(counts) == 2, counts
+    assert all(sent == total != "0" for sent, total in counts), counts
+    assert "conference_rescheduled" in out
+    assert "opinion_withdrawn" in out
     notices = [json.loads(line) for line in (data_dir / "notifications.log").read_text().splitlines()]
     assert notices, "the notification service recorded no notice"
     for name in SERVICES:
@@ -61,6 +71,11 @@ def test_the_dong_du_demo_runs_through_all_four_services_and_exits_cleanly(tmp_p
     assert "nâng mức hỗ trợ trong năm 2024" in text
     assert "tu bổ, tôn tạo các di tích cấp tỉnh" in text
     assert text.count("nâng mức hỗ trợ trong năm 2024") == 1
+    # A 2023 notice names the departments of 2023 and the deadlines counted from the conference.
+    assert "Sở Tài nguyên và Môi trường tỉnh Hà Nam" in text
+    assert "Sở Nông nghiệp và Môi trường" not in text
+    assert "/01/2024" in text
+    assert "/12/2026" not in text
 
 
 def test_a_port_in_use_is_refused_with_the_setting_that_changes_it(tmp_path: Path) -> None:
@@ -111,9 +126,10 @@ def test_a_restart_keeps_the_data_and_replaying_the_demo_changes_nothing(tmp_pat
     codes = tracking_codes(data_dir)
     second = subprocess.run(command, env=stack_env(data_dir), capture_output=True, text=True, timeout=240)
     assert second.returncode == 0, second.stdout + second.stderr
-    assert len(codes) == 16
+    assert len(codes) == 20  # Đồng Du's 16 and today's Bình Lục's 4
     assert tracking_codes(data_dir) == codes
-    summary = [line for line in second.stdout.splitlines() if line.startswith("Xử lý:")]
-    assert summary == [line for line in first.stdout.splitlines() if line.startswith("Xử lý:")]
+    for start in ("Xử lý:", "  • DT-"):
+        summary = [line for line in second.stdout.splitlines() if line.startswith(start)]
+        assert summary == [line for line in first.stdout.splitlines() if line.startswith(start)]
     # Same opinions, same answers, no notice sent twice.
     assert (data_dir / "notifications.log").read_text().splitlines() == notices
