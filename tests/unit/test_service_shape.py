@@ -13,7 +13,7 @@ import pytest
 pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("scheduling", "intake", "assignment", "notification")
+SERVICES = ("scheduling", "intake", "assignment", "notification", "portal")
 ROOMS = {
     "__init__.py", "app.py", "deps.py", "handlers.py", "queries.py", "settings.py", "metrics.py",
     "domain", "adapters", "data",

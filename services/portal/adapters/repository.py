@@ -1,0 +1,55 @@
+"""The portal's own store (database ``dialogue_portal``): opinions, conference snapshots, ratings sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared import conference_snapshot, outbox
+from shared.storage import DocumentStore
+from shared.storage.port import Doc, Index
+
+OPINIONS = "opinions"
+CONFERENCES = conference_snapshot.COLLECTION
+RATINGS = "ratings_sent"
+
+
+async def ensure_indexes(store: DocumentStore) -> None:
+    await store.ensure_indexes(
+        OPINIONS,
+        [
+            Index(("tracking_code",), sparse=True),
+            Index(("conference_id",)),
+            Index(("requested_at",)),
+            outbox.INDEX,
+        ],
+    )
+    await store.ensure_indexes(CONFERENCES, [outbox.INDEX])
+    await store.ensure_indexes(RATINGS, [outbox.INDEX])
+
+
+class PortalRepository:
+    def __init__(self, store: DocumentStore) -> None:
+        self.store = store
+
+    async def opinion(self, opinion_id: str) -> Doc | None:
+        return await self.store.get(OPINIONS, opinion_id)
+
+    async def by_code(self, code: str) -> Doc | None:
+        # An assignment event may have arrived before intake's: both carry the code.
+        found = await self.store.find(OPINIONS, {"tracking_code": code}, limit=1)
+        return found[0] if found else None
+
+    async def by_codes(self, codes: list[str]) -> list[Doc]:
+        return await self.store.find(OPINIONS, {"tracking_code": {"$in": codes}})
+
+    async def of_conference(self, conference_id: str) -> list[Doc]:
+        return await self.store.find(OPINIONS, {"conference_id": conference_id}, order_by="requested_at")
+
+    async def find(self, where: dict[str, Any], limit: int) -> list[Doc]:
+        return await self.store.find(OPINIONS, where, order_by="requested_at", descending=True, limit=limit)
+
+    async def conference(self, conference_id: str) -> Doc | None:
+        return await self.store.get(CONFERENCES, conference_id)
+
+    async def rating_sent(self, code: str) -> Doc | None:
+        return await self.store.get(RATINGS, code)

@@ -1,0 +1,130 @@
+"""Portal service entrypoint: consumers that keep its read models, and the web server over them.
+
+The portal owns no stream and publishes no event: it reads INTAKE, ASSIGNMENT, SCHEDULING and
+NOTIFICATION through durable consumers into its own store (``dialogue_portal``), and changes
+anything only by sending the owning service's command (``assignment.cmd.rate``, intake's
+submissions). Its pages and Open311 API are served by uvicorn in this process
+(``DIALOGUE_PORTAL_WEB_PORT``), beside the ops server of every service (/metrics, /healthz, /readyz).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+
+from starlette.applications import Starlette
+
+from services.portal import handlers
+from services.portal.adapters import events, open311_api, pages
+from services.portal.adapters.bus import Bus
+from services.portal.adapters.fields_file import load_services
+from services.portal.adapters.repository import ensure_indexes
+from services.portal.adapters.security import SecureHeaders
+from services.portal.adapters.web import Web, WebServer, environment
+from services.portal.deps import Deps, WebConfig
+from services.portal.domain.throttle import Throttle
+from services.portal.metrics import PortalMetrics
+from services.portal.settings import PortalSettings
+from shared import rating_links
+from shared.conference_snapshot import ConferenceSnapshot
+from shared.contracts.intake import OpinionClassified, OpinionReceived, OpinionReclassified
+from shared.errors import StartupError
+from shared.host import ServiceHost
+from shared.settings import ServiceSettings
+from shared.storage import DocumentStore
+from shared.subjects import Assignment, Intake, Notification, Scheduling
+from shared.unit_of_work import Outcome
+
+log = logging.getLogger(__name__)
+
+
+class PortalHost(ServiceHost):
+    """The service host with the web server started after it and stopped before it."""
+
+    web_server: WebServer
+    bus: Bus
+
+    async def start(self) -> None:
+        await super().start()
+        await self.web_server.start()
+
+    async def stop(self) -> None:
+        await self.web_server.stop()
+        await self.bus.close()
+        await super().stop()
+
+    async def readiness(self) -> dict[str, str]:
+        checks = await super().readiness()
+        if "start-up" not in checks:
+            checks["web"] = "ok" if self.web_server.started else "the web server is not listening yet"
+        return checks
+
+
+def rating_secret(config: PortalSettings) -> bytes:
+    try:
+        return config.rating_secret()
+    except OSError as exc:
+        raise StartupError(
+            rating_links.SECRET_FILE_ENV, f"Cannot read the rating-link secret file ({exc}); check the path."
+        ) from exc
+    except rating_links.MissingSecret as exc:
+        raise StartupError(rating_links.SECRET_ENV, f"The portal cannot sign rating links: {exc}.") from exc
+
+
+def build(settings: ServiceSettings | None = None) -> PortalHost:
+    """Wire the portal (nothing connects until ``host.start()``)."""
+    config = PortalSettings.from_base(settings or ServiceSettings(service="portal"))
+    host = PortalHost(config, owned_streams=[])
+    metrics = PortalMetrics(host.registry)
+    services = load_services(config.config_file("fields.toml", config.intake_fields_file))
+
+    async def start(store: DocumentStore) -> Deps:
+        await ensure_indexes(store)
+        return Deps(store=store, services=services, metrics=metrics)
+
+    deps = host.provide(start)
+
+    @host.consumer(Intake.OPINION_RECEIVED, "received")
+    async def on_received(event: OpinionReceived) -> Outcome[None]:
+        return await handlers.on_received(deps(), event)
+
+    @host.consumer(Intake.OPINION_CLASSIFIED, "classified")
+    async def on_classified(event: OpinionClassified) -> Outcome[None]:
+        return await handlers.on_classified(deps(), event)
+
+    @host.consumer(Intake.OPINION_RECLASSIFIED, "reclassified")
+    async def on_reclassified(event: OpinionReclassified) -> Outcome[None]:
+        return await handlers.on_classified(deps(), event)
+
+    @host.consumer(Assignment.OPINION_ALL, "assignment-progress")
+    async def on_assignment(event: events.AssignmentStep) -> Outcome[None]:
+        subject = host.current_message().raw_message.subject
+        return await handlers.on_assignment(deps(), subject, event)
+
+    @host.consumer(Notification.DELIVERY_SENT, "acknowledgements")
+    async def on_notice(event: events.NoticeSent) -> Outcome[None]:
+        return await handlers.on_notice(deps(), event)
+
+    @host.consumer(Scheduling.CONFERENCE_ALL, "conference-snapshots")
+    async def on_conference(event: ConferenceSnapshot) -> Outcome[None]:
+        return await handlers.keep_conference(deps(), event)
+
+    secret = rating_secret(config)
+    web_config = WebConfig(
+        rating_secret=secret,
+        # Derived from the rating secret: every replica accepts the forms any other one served.
+        csrf_secret=hmac.new(secret, b"portal-csrf", hashlib.sha256).digest(),
+        open311_keys=config.open311_keys(),
+        throttle=Throttle(config.portal_lookups_per_minute),
+        secure_cookies=config.portal_secure_cookies,
+        command_timeout=config.portal_command_timeout_seconds,
+    )
+    host.bus = Bus(lambda: host.broker.connection, config.portal_command_timeout_seconds)
+    web = Web(deps, web_config, host.bus, host.uow, metrics, environment())
+    app = Starlette(
+        routes=[*pages.routes(web), *open311_api.routes(web)],
+        exception_handlers=pages.error_handlers(web),
+    )
+    host.web_server = WebServer(SecureHeaders(app, metrics), config.portal_web_host, config.portal_web_port)
+    return host

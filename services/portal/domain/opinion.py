@@ -1,0 +1,106 @@
+"""The portal's read model of one opinion: facts and steps from every context's events.
+
+Events reach the portal from three streams in any order (an assignment event may come before
+intake's ``received``), and any of them may be redelivered or replayed. So the record keeps the ids
+of the events it has applied (``seen``: a second delivery changes nothing), each fact with the time
+of the event that said it (a later event wins, an older one arriving late does not), and the steps
+sorted by when they happened. What the pages show (status, current agency, deadline, published
+answer) is derived from the steps each time the record changes, so replaying the streams into an
+empty store rebuilds exactly the same records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from services.portal.domain.steps import Step
+
+Doc = dict[str, Any]
+MAX_SEEN = 500  # an opinion's path has a few dozen events; the bound only guards a runaway producer
+CLOSING = {"published", "answered_directly", "transferred"}
+ONCE = {"received", "acknowledged"}  # told once on the path (an e-mail and an SMS are one acknowledgement)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One event as the read model takes it: its id, when it happened, facts and maybe a step."""
+
+    event_id: str
+    at: dt.datetime
+    facts: dict[str, Any]
+    step: Step | None = None
+
+
+def record(opinion_id: str, previous: Doc | None, event: Recorded) -> Doc | None:
+    """The opinion's record with ``event`` applied, or None when it was applied before."""
+    doc: Doc = {k: v for k, v in (previous or {}).items() if k not in ("version",)}
+    seen: list[str] = list(doc.get("seen", []))
+    if event.event_id in seen:
+        return None
+    doc["_id"] = opinion_id
+    doc["seen"] = [*seen, event.event_id][-MAX_SEEN:]
+    facts: dict[str, Any] = dict(doc.get("facts", {}))
+    facts_at: dict[str, str] = dict(doc.get("facts_at", {}))
+    at = event.at.astimezone(dt.UTC).isoformat()
+    for key, value in event.facts.items():
+        if value is None:
+            continue
+        if key not in facts_at or facts_at[key] <= at:
+            facts[key] = value
+            facts_at[key] = at
+    doc["facts"], doc["facts_at"] = facts, facts_at
+    steps = [Step.from_doc(s) for s in doc.get("steps", [])]
+    if event.step is not None and not (
+        event.step.kind in ONCE and any(s.kind == event.step.kind for s in steps)
+    ):
+        steps.append(event.step)
+    steps.sort(key=lambda s: s.sort_key)
+    doc["steps"] = [s.to_doc() for s in steps]
+    return {**doc, **derive(facts, steps)}
+
+
+def derive(facts: dict[str, Any], steps: list[Step]) -> Doc:
+    """The fields queries filter and sort on, from the facts and the sorted steps."""
+    agency = deadline = None
+    published: Step | None = None
+    direct: Step | None = None
+    rated: Step | None = None
+    closed_by: str | None = None
+    for step in steps:
+        if step.kind in ("assigned", "reassigned", "transferred", "extended", "answered", "returned"):
+            agency = step.agency or step.target or agency
+            deadline = step.deadline or deadline
+        if step.kind == "transferred":
+            deadline = step.deadline
+        if step.kind == "published":
+            published = step
+        elif step.kind == "answered_directly":
+            direct = step
+        elif step.kind == "rated":
+            rated = step
+        if step.kind in CLOSING:
+            closed_by = step.kind
+        elif step.kind in ("assigned", "reassigned"):
+            closed_by = None  # a transfer taken back by a reassignment
+    received = facts.get("received_at") or (steps[0].at.isoformat() if steps else None)
+    updated = max((s.at for s in steps), default=None)
+    return {
+        "tracking_code": facts.get("tracking_code"),
+        "conference_id": facts.get("conference_id"),
+        "field": facts.get("field"),
+        "status": "closed" if closed_by else "open",
+        "closed_by": closed_by,
+        "agency_name": agency,
+        "deadline": deadline.isoformat() if deadline else None,
+        "requested_at": received,
+        "updated_at": updated.astimezone(dt.UTC).isoformat() if updated else received,
+        "published": published is not None,
+        "on_time": (published.on_time if published else None) if not direct else True,
+        "rated": rated is not None,
+    }
+
+
+def steps_of(doc: Doc) -> list[Step]:
+    return [Step.from_doc(s) for s in doc.get("steps", [])]

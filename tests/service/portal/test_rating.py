@@ -1,0 +1,170 @@
+"""The rating page through a signed link, against the real assignment service on a real server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from nats.aio.client import Client
+
+from services.assignment.app import build as build_assignment
+from services.assignment.settings import AssignmentSettings
+from shared.contracts.intake import OpinionClassified, OpinionKind
+from shared.contracts.scheduling import ConferencePlanned
+from shared.settings import ServiceSettings
+from shared.subjects import Assignment
+from tests.service.portal.support import (
+    SECRET,
+    Running,
+    code_for,
+    eventually,
+    rating_link,
+    received,
+    running_portal,
+)
+
+pytestmark = [pytest.mark.service, pytest.mark.timeout(120)]
+CONFERENCE = "conf-portal-rating"
+# Before 1 July 2025: Hà Nam and its departments (the routing table's hn-sgddt) still existed.
+WHEN = dt.datetime(2025, 3, 10, 2, 0, tzinfo=dt.UTC)
+
+
+async def command(nc: Client, verb: str, payload: dict[str, Any]) -> dict[str, Any]:
+    reply = await nc.request(f"{Assignment.CMD}.{verb}", json.dumps(payload).encode(), timeout=10)
+    answer: dict[str, Any] = json.loads(reply.data)
+    return answer
+
+
+def classified(opinion_id: str, code: str) -> OpinionClassified:
+    return OpinionClassified(
+        event_id=f"{opinion_id}-classified", correlation_id=opinion_id, opinion_id=opinion_id, tracking_code=code,
+        field="education", kind=OpinionKind.RECOMMENDATION, conference_id=CONFERENCE, level="province",
+        unit_code="ha-nam", summary="Đề nghị sửa trường học.", received_at=WHEN,
+    )  # fmt: skip
+
+
+def assignment(settings_for: Callable[[str], ServiceSettings]) -> Any:
+    settings = AssignmentSettings(**settings_for("assignment").model_dump())
+    return build_assignment(settings, clock=lambda: WHEN + dt.timedelta(hours=1))
+
+
+async def opinion_at(run: Running, nc: Client, opinion_id: str, code: str, *, publish: bool) -> None:
+    """An opinion recorded by intake (its events) and routed by assignment; answered and published."""
+    await run.hosts["scheduling"].publish(
+        [
+            ConferencePlanned(
+                event_id=f"{CONFERENCE}-planned", conference_id=CONFERENCE, title="Hội nghị đối thoại tỉnh",
+                unit_code="ha-nam", unit_name="tỉnh Hà Nam", level="province", starts_at=WHEN, ends_at=WHEN,
+            )
+        ]
+    )  # fmt: skip
+    await run.hosts["intake"].publish(
+        [received(opinion_id, code, conference_id=CONFERENCE, received_at=WHEN)]
+    )
+    await run.hosts["intake"].publish([classified(opinion_id, code)])
+
+    async def assigned() -> bool:
+        page = await run.http.get(f"/tra-cuu/{code}")
+        return page.status_code == 200 and "step assigned" in page.text
+
+    await eventually(assigned)
+    if not publish:
+        return
+    answer = {"opinion_id": opinion_id, "agency_code": "hn-sgddt", "document_date": "2025-03-12",
+              "summary": "Sở sẽ sửa trường trong quý I.", "command_id": f"{code}-a", "document_number": "1/SGD"}  # fmt: skip
+    assert (await command(nc, "answer", answer))["ok"]
+    assert (await command(nc, "publish", {"command_id": f"{code}-p", "opinion_id": opinion_id}))["ok"]
+
+    async def published() -> bool:
+        page = await run.http.get(f"/tra-cuu/{code}")
+        return "step published" in page.text
+
+    await eventually(published)
+
+
+def form_fields(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', html))
+
+
+async def test_a_valid_link_rates_once_and_the_link_cannot_be_used_again(
+    settings_for: Callable[[str], ServiceSettings], nats_client: Client
+) -> None:
+    code = code_for("rating-valid")
+    async with running_portal(settings_for, services={"assignment": assignment(settings_for)}) as run:
+        await opinion_at(run, nats_client, "op-rating-valid", code, publish=True)
+        link = rating_link(code)
+        form = await run.http.get(link)
+        fields = form_fields(form.text)
+        sent = await run.http.post(f"/danh-gia/{code}", data={**fields, "sao": "4", "nhan-xet": "Cảm ơn sở."})
+        again_form = await run.http.get(link)
+        again_post = await run.http.post(f"/danh-gia/{code}", data={**fields, "sao": "5"})
+        stored = await command(nats_client, "show", {"opinion_id": "op-rating-valid"})
+
+        async def rated() -> bool:
+            return "step rated" in (await run.http.get(f"/tra-cuu/{code}")).text
+
+        await eventually(rated)
+
+    assert form.status_code == 200
+    assert 'type="radio"' in form.text
+    assert 'name="sao"' in form.text
+    assert '<label for="sao-5">' in form.text
+    assert set(fields) == {"csrf", "het", "ky"}
+    assert "httponly" in form.headers["set-cookie"].lower()
+    assert "samesite=strict" in form.headers["set-cookie"].lower()
+    assert sent.status_code == 200, sent.text
+    assert "Cảm ơn ông/bà đã đánh giá" in sent.text
+    assert again_form.status_code == 409
+    assert "đã được dùng" in again_form.text
+    assert again_post.status_code == 409
+    assert stored["data"]["rating"]["stars"] == 4
+
+
+async def test_a_forged_or_expired_link_and_a_form_without_its_token_are_refused(
+    settings_for: Callable[[str], ServiceSettings], nats_client: Client
+) -> None:
+    code = code_for("rating-refused")
+    async with running_portal(settings_for, services={"assignment": assignment(settings_for)}) as run:
+        await opinion_at(run, nats_client, "op-rating-refused", code, publish=True)
+        forged = await run.http.get(rating_link(code, secret=b"another-secret-of-some-length"))
+        other_code = await run.http.get(rating_link(code).replace(code, code_for("rating-other"), 1))
+        unsigned = await run.http.get(f"/danh-gia/{code}")
+        expired = await run.http.get(rating_link(code, dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)))
+        form = await run.http.get(rating_link(code))
+        fields = form_fields(form.text)
+        run.http.cookies.clear()
+        without_cookie = await run.http.post(f"/danh-gia/{code}", data={**fields, "sao": "3"})
+        form = await run.http.get(rating_link(code))
+        fields = form_fields(form.text)
+        wrong_token = await run.http.post(
+            f"/danh-gia/{code}", data={**fields, "csrf": "x" + fields["csrf"], "sao": "3"}
+        )
+        stored = await command(nats_client, "show", {"opinion_id": "op-rating-refused"})
+
+    assert forged.status_code == 403
+    assert "không hợp lệ" in forged.text
+    assert other_code.status_code == 403
+    assert unsigned.status_code == 403
+    assert expired.status_code == 410
+    assert "đã hết hạn" in expired.text
+    assert without_cookie.status_code == 403
+    assert "csrf_refused" in without_cookie.text
+    assert wrong_token.status_code == 403
+    assert stored["data"]["rating"] is None
+
+
+async def test_a_rating_before_publication_is_refused_with_a_sentence(
+    settings_for: Callable[[str], ServiceSettings], nats_client: Client
+) -> None:
+    code = code_for("rating-early")
+    async with running_portal(settings_for, services={"assignment": assignment(settings_for)}) as run:
+        await opinion_at(run, nats_client, "op-rating-early", code, publish=False)
+        early = await run.http.get(rating_link(code))
+
+    assert early.status_code == 409
+    assert "chưa có trả lời được công bố" in early.text
+    assert SECRET.decode() not in early.text
