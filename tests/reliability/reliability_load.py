@@ -22,6 +22,7 @@ from shared.subjects import Assignment, Intake, Scheduling, cmd
 
 SOURCE = "demo-portal"
 CONFERENCE_ID = "hn-2023-dong-du"
+RAISED_AT = "2023-12-20T09:00:00+07:00"
 T = TypeVar("T")
 CONTENTS = [o.content for o in load_demo("dong_du").opinions]
 
@@ -71,6 +72,8 @@ def submission(external_id: str, index: int, name: str = "Phạm Văn Nam") -> d
         "submitter": {"name": name, "role": "citizen", "residence": "thôn Đô Quan, xã Đồng Du"},
         "channel": "conference",
         "conference_id": CONFERENCE_ID,
+        # Raised at the 2023 conference: routed to the departments of that date, deadlines from then.
+        "received_at": RAISED_AT,
     }
 
 

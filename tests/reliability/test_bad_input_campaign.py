@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from reliability_campaign import SOURCE, Case, cases, markdown, run
 from reliability_harness import ASSIGNED_SUBJECT, SmtpSink, Stack
-from reliability_load import CONFERENCE_ID, Load, connect, plan_conference, wait_for
+from reliability_load import CONFERENCE_ID, RAISED_AT, Load, connect, plan_conference, wait_for
 
 from shared.settings import SERVICES
 
@@ -61,6 +61,7 @@ async def test_every_hostile_message_ends_accepted_or_rejected_and_no_service_st
         # A template-injection name and content reach the agency's e-mail as text, never evaluated.
         body = {"external_id": "injection-1", "kind": "recommendation", "channel": "conference",
                 "content": f"Đề nghị đầu tư đường giao thông nông thôn {INJECTED}", "conference_id": CONFERENCE_ID,
+                "received_at": RAISED_AT,
                 "submitter": {"name": "{{ 7*7 }}<script>alert(1)</script>", "role": "citizen"}}  # fmt: skip
         await Load(nc).publish("injection-1", body)
         await wait_for(lambda: len(sink.assigned()) >= 1, what="the e-mail of the injected opinion")
