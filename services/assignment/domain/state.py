@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from services.assignment.domain import refusals
 from services.assignment.domain.agencies import TransferTarget
+from services.assignment.domain.deadlines import DueAction
 from services.assignment.domain.events import Event, event_from_doc
 from services.assignment.domain.values import (
     CLOSED_STATES,
@@ -37,6 +38,10 @@ def text_or_refuse(value: str, what: str) -> str:
     if not value or not value.strip():
         raise refusals.missing_text(what)
     return value.strip()
+
+
+# History actions recorded by the deadline sweep, not by a person.
+SWEEP_ACTIONS = frozenset(action.value for action in DueAction)
 
 
 @dataclass(frozen=True)
@@ -90,8 +95,15 @@ class AssignmentState:
 
     @property
     def last_action_at(self) -> dt.datetime | None:
-        """When the latest action of the history took effect (None before the first)."""
-        return max((dt.datetime.fromisoformat(h["at"]) for h in self.history), default=None)
+        """When the latest action of the history took effect (None before the first).
+
+        The sweep's reminders and escalations do not count: they are stamped with the day they were
+        sent, and an answer given before a reminder went out may still be recorded afterwards.
+        """
+        return max(
+            (dt.datetime.fromisoformat(h["at"]) for h in self.history if h["action"] not in SWEEP_ACTIONS),
+            default=None,
+        )
 
     def guard_effective(self, at: dt.datetime) -> None:
         """Refuse a command dated before the opinion was received or before the last recorded action.

@@ -207,3 +207,16 @@ async def test_the_sweep_sends_nothing_for_an_agency_gone_but_escalates_one_in_f
     assert await bed.sweep() == []
     rows = await bed.command("list", {"overdue": True})
     assert sorted(r["opinion_id"] for r in rows) == ["op-1", "op-2"]  # still listed, for a person to reassign
+
+
+async def test_an_answer_given_before_a_reminder_went_out_may_be_recorded_after_it() -> None:
+    bed = Bed(NOW)
+    await bed.route(classified(1))  # Ninh Bình's department, due on 14/12/2026
+    await bed.command("accept", body("a", agency_code="nb-sgddt"))
+    bed.now = NOW + dt.timedelta(days=30)
+    assert [type(e).__name__ for e in await bed.sweep()] == ["OpinionOverdue"]
+    # The department's answer of 10/12/2026 is typed in after the sweep's escalation of 20/12.
+    reply = await bed.command("answer", answer("b", "nb-sgddt", effective_at="2026-12-10T09:00:00"))
+    assert reply["status"] == "answered"
+    submitted = next(e for e in bed.published if isinstance(e, AnswerSubmitted))
+    assert submitted.on_time is True
