@@ -19,7 +19,7 @@ write() {  # write NAME VALUE: only if the file does not exist yet
   fi
 }
 
-for user in sys admin operator scheduling intake assignment notification external; do
+for user in sys admin operator scheduling intake assignment notification portal external; do
   write "nats_${user}_password" "p$(random)"
 done
 write mongo_root_password "p$(random)"

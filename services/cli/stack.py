@@ -1,8 +1,15 @@
-"""``dialogue up``: an embedded nats-server plus the four services as child processes."""
+"""``dialogue up``: an embedded nats-server plus the four services and the portal as child processes.
+
+The portal is started beside ``SERVICES`` (``python -m services.cli.runner portal``): its pages are at
+``Stack.portal_url``, which the notices' links point at (``DIALOGUE_NOTIFICATION_PUBLIC_URL``, unless
+set). The rating links are signed with a secret kept in the data directory (``rating-link-secret``)
+unless ``DIALOGUE_RATING_LINK_SECRET`` or ``DIALOGUE_RATING_LINK_SECRET_FILE`` is set.
+"""
 
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -12,8 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shared.nats_server import NatsServer, PortInUse
-from shared.ports import port_is_free
+from shared.ports import free_port, port_is_free
 from shared.settings import DEFAULT_HTTP_PORTS, SERVICES
+
+PORTAL = "portal"
+PORTAL_WEB_PORT = 8080  # DIALOGUE_PORTAL_WEB_PORT
+PORTAL_HTTP_PORT = 8105  # DIALOGUE_PORTAL_HTTP_PORT: its /metrics, /healthz and /readyz
+SECRET_SETTINGS = ("DIALOGUE_RATING_LINK_SECRET", "DIALOGUE_RATING_LINK_SECRET_FILE")
 
 
 class StackError(RuntimeError):
@@ -28,10 +40,22 @@ class Stack:
     http_ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_HTTP_PORTS))
     nats: NatsServer | None = None
     children: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    # The portal's ports; 0 chooses a free one at start (what a test constructing a Stack gets).
+    portal_web_port: int = 0
+    portal_http_port: int = 0
+    portal: bool = True
 
     @property
     def nats_url(self) -> str:
         return f"nats://127.0.0.1:{self.nats_port}"
+
+    @property
+    def portal_url(self) -> str:
+        """Where the citizens' pages and the Open311 API are served (known once the stack started)."""
+        return f"http://127.0.0.1:{self.portal_web_port}"
+
+    def ops_port(self, name: str) -> int:
+        return self.portal_http_port if name == PORTAL else self.http_ports[name]
 
     def check_ports(self) -> None:
         wanted = [
@@ -39,6 +63,15 @@ class Stack:
             (self.nats_monitor_port, "DIALOGUE_NATS_MONITOR_PORT"),
             *[(port, f"DIALOGUE_{name.upper()}_HTTP_PORT") for name, port in self.http_ports.items()],
         ]
+        if self.portal:
+            wanted += [
+                (port, setting)
+                for port, setting in (
+                    (self.portal_web_port, "DIALOGUE_PORTAL_WEB_PORT"),
+                    (self.portal_http_port, "DIALOGUE_PORTAL_HTTP_PORT"),
+                )
+                if port
+            ]
         for port, setting in wanted:
             if not port_is_free(port):
                 raise StackError(
@@ -48,6 +81,8 @@ class Stack:
 
     def start(self, timeout: float = 60.0) -> None:
         self.check_ports()
+        self.portal_web_port = self.portal_web_port or free_port()
+        self.portal_http_port = self.portal_http_port or free_port()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.nats = NatsServer(
             store_dir=self.data_dir / "nats",
@@ -61,21 +96,39 @@ class Stack:
             raise StackError(f"Cổng {exc} đang bận; đặt DIALOGUE_NATS_PORT sang cổng khác.") from exc
         for name in SERVICES:
             self.children[name] = self._spawn(name)
+        if self.portal:
+            self.children[PORTAL] = self._spawn(PORTAL)
         self.wait_ready(timeout)
+
+    def _rating_secret(self) -> dict[str, str]:
+        """The rating-link secret every child reads: the operator's own, else one kept in the data dir."""
+        if any(os.environ.get(name) for name in SECRET_SETTINGS):
+            return {}
+        path = self.data_dir / "rating-link-secret"
+        if not path.exists():
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        return {"DIALOGUE_RATING_LINK_SECRET_FILE": str(path)}
 
     def _spawn(self, name: str) -> subprocess.Popen[bytes]:
         env = dict(os.environ)
         env.update(
             DIALOGUE_SERVICE=name,
             DIALOGUE_NATS_URL=self.nats_url,
-            DIALOGUE_HTTP_PORT=str(self.http_ports[name]),
+            DIALOGUE_HTTP_PORT=str(self.ops_port(name)),
             DIALOGUE_DATA_DIR=str(self.data_dir),
+            **self._rating_secret(),
         )
         env.setdefault("DIALOGUE_STORE_URL", f"sqlite:///{self.data_dir}/{{database}}.db")
+        if self.portal:
+            # The notices' links (tra-cuu, danh-gia) open the portal this stack serves.
+            env.setdefault("DIALOGUE_NOTIFICATION_PUBLIC_URL", self.portal_url)
+        command = [sys.executable, "-m", "services.cli.main", "run", name]
+        if name == PORTAL:
+            env["DIALOGUE_PORTAL_WEB_PORT"] = str(self.portal_web_port)
+            command = [sys.executable, "-m", "services.cli.runner", name]
         log = open(self.data_dir / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
-        return subprocess.Popen(
-            [sys.executable, "-m", "services.cli.main", "run", name], env=env, stdout=log, stderr=log
-        )
+        return subprocess.Popen(command, env=env, stdout=log, stderr=log)
 
     def wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -97,7 +150,7 @@ class Stack:
 
     def is_ready(self, name: str) -> bool:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.http_ports[name]}/readyz", timeout=1) as r:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.ops_port(name)}/readyz", timeout=1) as r:
                 return bool(r.status == 200)
         except OSError:
             return False
@@ -128,4 +181,17 @@ def stack_from_env(data_dir: Path) -> Stack:
         nats_port=int(os.environ.get("DIALOGUE_NATS_PORT", 4222)),
         nats_monitor_port=int(os.environ.get("DIALOGUE_NATS_MONITOR_PORT", 8222)),
         http_ports=ports,
+        portal_web_port=_portal_port("DIALOGUE_PORTAL_WEB_PORT", PORTAL_WEB_PORT),
+        portal_http_port=_portal_port("DIALOGUE_PORTAL_HTTP_PORT", PORTAL_HTTP_PORT),
     )
+
+
+def _portal_port(setting: str, default: int) -> int:
+    """The port set in ``setting`` (checked like the others), else the default, else 0 (a free one).
+
+    The default is given up when another program holds it (a second checkout's stack, a local web
+    server): the portal then listens elsewhere and ``dialogue up`` prints where.
+    """
+    if setting in os.environ:
+        return int(os.environ[setting])
+    return default if port_is_free(default) else 0

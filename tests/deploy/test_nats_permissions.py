@@ -32,7 +32,7 @@ pytestmark = pytest.mark.service
 
 REPO = Path(__file__).resolve().parents[2]
 NATS_DIR = REPO / "deploy" / "nats"
-USERS = ("sys", "admin", "operator", "scheduling", "intake", "assignment", "notification", "external")
+USERS = ("sys", "admin", "operator", "scheduling", "intake", "assignment", "notification", "portal", "external")  # fmt: skip
 SERVICE_STREAMS = {
     "scheduling": "SCHEDULING",
     "intake": "INTAKE",
@@ -464,3 +464,72 @@ def test_each_service_may_consume_exactly_the_streams_its_consumers_read(service
     assert informed == consumed | {SERVICE_STREAMS[service], "DEADLETTER"}
     assert f'"_INBOX.{service}.>"' in block
     assert '"_INBOX.>"' not in block
+
+
+def test_the_portal_may_consume_exactly_the_streams_its_consumers_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from services.cli.runner import build_service
+
+    monkeypatch.setenv("DIALOGUE_RATING_LINK_SECRET", "a-secret-for-this-test-only")
+    consumed = {stream for stream, _ in build_service("portal").lag_consumers}
+    block = user_block("portal")
+
+    assert consumed == {"INTAKE", "ASSIGNMENT", "SCHEDULING", "NOTIFICATION"}
+    assert set(re.findall(r'"\$JS\.API\.CONSUMER\.CREATE\.([A-Z]+)\.>"', block)) == consumed
+    assert set(re.findall(r'"\$JS\.ACK\.([A-Z]+)\.>"', block)) == consumed
+    assert set(re.findall(r'"\$JS\.API\.STREAM\.INFO\.([A-Z]+)"', block)) == consumed | {"DEADLETTER"}
+    # It owns no stream: the only stream it may create or update is the dead-letter one.
+    assert not re.findall(r'"\$JS\.API\.STREAM\.(?:CREATE|UPDATE)\.(?!DEADLETTER)', block)
+    assert '"_INBOX.portal.>"' in block
+    assert '"_INBOX.>"' not in block
+    assert "allow_responses" not in block  # it answers no command
+
+
+async def test_the_portal_submits_reads_outcomes_and_rates_and_nothing_more(server: Server) -> None:
+    intake = await server.connect("intake")
+    await intake.jetstream().add_stream(stream_config("INTAKE"))
+    assignment = await server.connect("assignment")
+
+    async def answer(msg: nats.aio.msg.Msg) -> None:
+        await msg.respond(b'{"ok": true}')
+
+    await assignment.subscribe("assignment.cmd.>", cb=answer)
+    await assignment.flush()
+    errors = Errors()
+    portal = await server.connect("portal", errors)
+    outcomes = await portal.subscribe("intake.outcome.hotline")
+    await portal.flush()
+
+    ack = await portal.jetstream().publish("intake.submit.hotline", b"{}", headers={"Nats-Msg-Id": "p-1"})
+    message = None
+    for attempt in range(20):  # until the subscription has reached the server (see the outcome test above)
+        await intake.jetstream().publish("intake.outcome.hotline", json.dumps({"attempt": attempt}).encode())
+        try:
+            message = await outcomes.next_msg(timeout=0.5)
+            break
+        except nats.errors.TimeoutError:
+            continue
+    rated = await portal.request("assignment.cmd.rate", b"{}", timeout=3)
+    forbidden = [
+        "assignment.cmd.publish",
+        "assignment.cmd.answer",
+        "intake.cmd.reclassify",
+        "scheduling.cmd.plan",
+        "intake.opinion.received",
+        "assignment.opinion.answer-rated",
+        "deadletter.intake.invalid",
+        "$JS.API.STREAM.CREATE.INTAKE",
+        "$JS.API.STREAM.DELETE.INTAKE",
+    ]
+    for subject in forbidden:
+        await portal.publish(subject, b"{}")
+    await portal.subscribe("intake.opinion.>")
+    await portal.flush()
+    await errors.wait_for(len(forbidden) + 1)
+
+    assert ack.stream == "INTAKE"
+    assert message is not None
+    assert json.loads(rated.data) == {"ok": True}
+    assert violations(errors, "publish") == {subject.lower() for subject in forbidden}
+    assert violations(errors, "subscription") == {"intake.opinion.>"}
