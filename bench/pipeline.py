@@ -109,6 +109,8 @@ class Pipeline:
                 "external_id": external_id, "kind": o.kind, "content": o.content, "channel": "external_system",
                 "submitter": {"name": o.name, "role": o.role, "residence": o.residence},
                 "conference_id": f"{prefix}-c{i // size}",
+                # Raised at the 2023 conference planned above: routed to that date's departments.
+                "received_at": "2023-12-20T09:00:00+07:00",
             }  # fmt: skip
             key = opinion_id_for(SOURCE, external_id)
             self.bodies[key] = json.dumps(payload, ensure_ascii=False).encode()

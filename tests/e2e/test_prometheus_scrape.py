@@ -92,7 +92,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     )
     try:
         stack.start(timeout=90)
-        summary = asyncio.run(run_demo(stack.nats_url, stack.data_dir))
+        summary = asyncio.run(run_demo(stack.nats_url, stack.data_dir)).seed
         assert summary.assignments, "assignment recorded no assignment during the demo"
         yield stack
     finally:
