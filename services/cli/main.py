@@ -94,7 +94,7 @@ def up(
     once: Annotated[bool, typer.Option(help="Thoát sau khi in tóm tắt (dùng cho script).")] = False,
     data_dir: Annotated[Path, typer.Option(help="Thư mục dữ liệu (NATS, SQLite, nhật ký).")] = Path("var"),
 ) -> None:
-    """Chạy toàn bộ hệ thống cục bộ: NATS nhúng và bốn dịch vụ (dừng bằng Ctrl-C, SIGTERM hoặc SIGHUP)."""
+    """Chạy toàn bộ hệ thống cục bộ: NATS nhúng, bốn dịch vụ và cổng thông tin (dừng bằng Ctrl-C, SIGTERM hoặc SIGHUP)."""
     stack = stack_from_env(data_dir)
     _stop_on_signals()
     try:
@@ -108,10 +108,16 @@ def up(
         table.add_column("Số liệu (Prometheus)")
         for name, port in stack.http_ports.items():
             table.add_row(name, f"http://127.0.0.1:{port}/metrics")
+        if stack.portal:
+            table.add_row("portal", f"http://127.0.0.1:{stack.portal_http_port}/metrics")
         table.add_row(
             "nats-server", f"{stack.nats_url} (giám sát http://127.0.0.1:{stack.nats_monitor_port})"
         )
         console.print(table)
+        if stack.portal:
+            console.print(
+                f"Cổng thông tin cho người dân (tra cứu, đánh giá, Open311): [bold]{stack.portal_url}[/bold]"
+            )
         if demo:
             try:
                 _print_demo(stack.nats_url, stack.data_dir)
