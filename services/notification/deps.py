@@ -7,6 +7,7 @@ bucket, so a burst of notices never exceeds the provider's rate.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -32,7 +33,10 @@ from services.notification.domain.schedule import RetrySchedule
 from services.notification.domain.triggers import Channel, Trigger
 from services.notification.metrics import NotificationMetrics
 from services.notification.settings import NotificationSettings
+from shared.rating_links import MissingSecret, secret_from_env
 from shared.storage.port import DocumentStore
+
+log = logging.getLogger(__name__)
 
 
 class Renderer(Protocol):
@@ -54,6 +58,8 @@ class Deps:
     jitter: Callable[[], float] = field(default=random.random)
     public_url: str = "https://doithoai.example"
     survey_days: int = 30
+    # Signs the survey's rating links (shared.rating_links); None: the survey points at the tracking page.
+    rating_secret: bytes | None = None
 
     @property
     def reach(self) -> Reach:
@@ -93,7 +99,17 @@ def build_deps(
         grace=dt.timedelta(seconds=s.notification_sending_grace_seconds),
         public_url=s.notification_public_url,
         survey_days=s.notification_survey_days,
+        rating_secret=rating_secret(),
     )
+
+
+def rating_secret() -> bytes | None:
+    """The rating-link secret the portal verifies with, or None (logged: the survey has no rating link)."""
+    try:
+        return secret_from_env()
+    except MissingSecret as exc:
+        log.warning("satisfaction surveys link to the tracking page only: %s", exc)
+        return None
 
 
 def raw_channels(s: NotificationSettings) -> dict[Channel, ChannelAdapter]:

@@ -289,8 +289,10 @@ async def answer_published(deps: Deps, e: AnswerPublished) -> Outcome[None]:
         document_number=e.document_number,
         document_date=e.document_date,
     )
-    closes = local_date(published) + dt.timedelta(days=deps.survey_days)
-    survey = {**context, **ctx.survey(deps.public_url, e.tracking_code, closes)}
+    # A back-recorded publication is surveyed from today: the citizen is only asked now.
+    asked = max(local_date(published), local_date(deps.clock()))
+    closes = asked + dt.timedelta(days=deps.survey_days)
+    survey = {**context, **ctx.survey(deps.public_url, e.tracking_code, closes, deps.rating_secret)}
     survey_recipients = deps.reach.citizen(Trigger.SATISFACTION_SURVEY, e.opinion_id, citizen)
     plans = [
         *_plans(Trigger.ANSWER_PUBLISHED, answer_recipients, {**context, "answer": answer}),

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from shared.contracts.fields import field_name
+from shared.rating_links import rating_url
+from shared.timeutil import VN_TZ
 
 COMPETENT_BODY = "cơ quan có thẩm quyền"
 
@@ -99,8 +101,15 @@ def answer(
     }
 
 
-def survey(public_url: str, tracking_code: str, closes_on: dt.date) -> dict[str, Any]:
-    return {
-        "survey_url": f"{public_url.rstrip('/')}/danh-gia/{tracking_code}",
-        "survey_closes_on": iso(closes_on),
-    }
+def survey(public_url: str, tracking_code: str, closes_on: dt.date, secret: bytes | None) -> dict[str, Any]:
+    """The rating link, signed to expire at the end of ``closes_on`` (Vietnam time).
+
+    Without a secret the portal could not tell the link from a forged one: the notice then points at
+    the tracking page, which shows the answer, and says no rating link.
+    """
+    if secret is None:
+        url = f"{public_url.rstrip('/')}/tra-cuu/{tracking_code}"
+    else:
+        expires = dt.datetime.combine(closes_on, dt.time(23, 59, 59), VN_TZ)
+        url = rating_url(public_url, tracking_code, expires, secret)
+    return {"survey_url": url, "survey_closes_on": iso(closes_on)}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from notification_events import acknowledgement, announced, assigned, conclusion_reminder, overdue, published
@@ -11,10 +13,14 @@ from notification_handler_fakes import make_world
 from services.notification import handlers
 from services.notification.domain.directory import Directory
 from services.notification.domain.triggers import Trigger
+from shared import rating_links
 from shared.conference_snapshot import ConferenceSnapshot
 from shared.contracts.notification import NotificationFailed, NotificationSent
+from shared.rating_links import LinkCheck
+from shared.timeutil import VN_TZ, local_date
 
 pytestmark = pytest.mark.unit
+SECRET = b"a-rating-link-secret-for-tests"
 
 
 async def test_an_assigned_opinion_sends_one_vietnamese_email_to_the_agency(
@@ -109,6 +115,7 @@ async def test_a_consenting_citizen_gets_the_acknowledgement_the_answer_and_the_
     directory: Directory, now: dt.datetime
 ) -> None:
     world = make_world(directory, now)
+    world.deps.rating_secret = SECRET
     await world.apply(handlers.acknowledgement_due, acknowledgement())
     await world.apply(handlers.answer_published, published())
     await world.apply(handlers.answer_published, published())  # redelivered
@@ -117,7 +124,62 @@ async def test_a_consenting_citizen_gets_the_acknowledgement_the_answer_and_the_
     assert triggers == [Trigger.OPINION_ACKNOWLEDGED, Trigger.ANSWER_PUBLISHED, Trigger.SATISFACTION_SURVEY]
     assert {m.to for m in world.email.sent} == {"cuong@dan.example"}
     survey = world.email.sent[-1].content.text
-    assert "https://doithoai.example/danh-gia/DD-2026-0001" in survey
+    assert "https://doithoai.example/danh-gia/DD-2026-0001?het=" in survey
+
+
+def rating_link(text: str) -> tuple[str, dict[str, str]]:
+    url = re.search(r"https://doithoai\.example/danh-gia/\S+?(?=[\s.,;)]*(?:\s|$))", text)
+    assert url is not None, text
+    parts = urlsplit(url.group(0))
+    return parts.path.rsplit("/", 1)[-1], dict(parse_qsl(parts.query))
+
+
+async def test_the_survey_link_is_signed_for_the_portal_and_expires_when_the_survey_closes(
+    directory: Directory, now: dt.datetime
+) -> None:
+    world = make_world(directory, now)
+    world.deps.rating_secret = SECRET
+    await world.apply(handlers.acknowledgement_due, acknowledgement())
+    await world.apply(handlers.answer_published, published())
+
+    code, query = rating_link(world.email.sent[-1].content.text)
+    closes = dt.datetime.combine(
+        local_date(published().published_at) + dt.timedelta(days=world.deps.survey_days),
+        dt.time(23, 59),
+        VN_TZ,
+    )
+    check = rating_links.verify
+    assert check(code, query["het"], query["ky"], SECRET, closes) is LinkCheck.VALID
+    assert (
+        check(code, query["het"], query["ky"], SECRET, closes + dt.timedelta(minutes=2)) is LinkCheck.EXPIRED
+    )
+    assert check(code, query["het"], query["ky"], b"another-secret-of-16+", closes) is LinkCheck.FORGED
+    assert check("DD-2026-0002", query["het"], query["ky"], SECRET, closes) is LinkCheck.FORGED
+
+
+async def test_a_back_recorded_publication_is_surveyed_from_the_day_the_citizen_is_asked(
+    directory: Directory, now: dt.datetime
+) -> None:
+    world = make_world(directory, now)
+    world.deps.rating_secret = SECRET
+    await world.apply(handlers.acknowledgement_due, acknowledgement())
+    in_2024 = dt.datetime(2024, 1, 9, 2, 0, tzinfo=dt.UTC)
+    await world.apply(handlers.answer_published, published(published_at=in_2024, occurred_at=in_2024))
+
+    code, query = rating_link(world.email.sent[-1].content.text)
+    assert rating_links.verify(code, query["het"], query["ky"], SECRET, world.clock()) is LinkCheck.VALID
+
+
+async def test_without_a_secret_the_survey_points_at_the_tracking_page_not_a_link_the_portal_refuses(
+    directory: Directory, now: dt.datetime
+) -> None:
+    world = make_world(directory, now)
+    await world.apply(handlers.acknowledgement_due, acknowledgement())
+    await world.apply(handlers.answer_published, published())
+
+    survey = world.email.sent[-1].content.text
+    assert "https://doithoai.example/tra-cuu/DD-2026-0001" in survey
+    assert "/danh-gia/" not in survey
 
 
 async def test_a_conference_announcement_reaches_each_contact_of_its_groups_once(
