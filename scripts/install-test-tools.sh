@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs the real tools the deployment tests use (promtool, amtool, docker-compose, openssl, unshare) and the
-# conclusion document's check (LibreOffice, pdftotext, Times-metric fonts) from Debian's packages when they are
-# missing and apt is usable; otherwise those tests skip with a clear message.
+# Installs the real tools the deployment tests use (promtool, amtool, docker-compose, openssl, unshare), the
+# portal's browser (chromium) and the conclusion document's check (LibreOffice, pdftotext, Times-metric fonts)
+# from Debian's packages when they are missing and apt is usable; otherwise those tests skip with a clear message.
 set -u
 missing=()
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
@@ -14,6 +14,9 @@ command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 fc-list 2>/dev/null | grep -q "Liberation Serif" || missing+=(fonts-liberation)
+# The portal's browser tests drive Debian's Chromium through Playwright (executable_path); Playwright's own
+# browser download is never used.
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null 2>&1; then
   missing+=(docker-compose)
 fi

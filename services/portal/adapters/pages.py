@@ -196,6 +196,10 @@ def routes(web: Web) -> list[Route]:
     async def stylesheet(request: Request) -> Response:
         return Response(css, media_type="text/css", headers={"cache-control": "public, max-age=3600"})
 
+    async def no_icon(request: Request) -> Response:
+        # Browsers ask for it on every first visit: an empty answer, cached, instead of a 404 page.
+        return Response(status_code=204, headers={"cache-control": "public, max-age=86400"})
+
     return [
         Route("/", home),
         Route("/tra-cuu", lookup),
@@ -204,6 +208,7 @@ def routes(web: Web) -> list[Route]:
         Route("/danh-gia/{code}", rate, methods=["POST"]),
         Route("/hoi-nghi/{conference_id}", conference),
         Route("/static/portal.css", stylesheet),
+        Route("/favicon.ico", no_icon),
     ]
 
 

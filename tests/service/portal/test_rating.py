@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import re
+import urllib.request
 from collections.abc import Callable
 from typing import Any
 
@@ -72,6 +74,7 @@ async def opinion_at(run: Running, nc: Client, opinion_id: str, code: str, *, pu
         return page.status_code == 200 and "step assigned" in page.text
 
     await eventually(assigned)
+    await eventually(lambda: run.portal.store.get("conferences", CONFERENCE))  # the page names it
     if not publish:
         return
     answer = {"opinion_id": opinion_id, "agency_code": "hn-sgddt", "document_date": "2025-03-12",
@@ -108,6 +111,7 @@ async def test_a_valid_link_rates_once_and_the_link_cannot_be_used_again(
             return "step rated" in (await run.http.get(f"/tra-cuu/{code}")).text
 
         await eventually(rated)
+        metrics = await asyncio.to_thread(_metrics, run.portal.ops.port)
 
     assert form.status_code == 200
     assert 'type="radio"' in form.text
@@ -122,6 +126,13 @@ async def test_a_valid_link_rates_once_and_the_link_cannot_be_used_again(
     assert "đã được dùng" in again_form.text
     assert again_post.status_code == 409
     assert stored["data"]["rating"]["stars"] == 4
+    assert 'dialogue_portal_ratings_total{outcome="accepted"} 1.0' in metrics
+    assert 'dialogue_portal_ratings_total{outcome="refused"} 1.0' in metrics  # the reused link
+
+
+def _metrics(port: int) -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+        return str(r.read().decode())
 
 
 async def test_a_forged_or_expired_link_and_a_form_without_its_token_are_refused(

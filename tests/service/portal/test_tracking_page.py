@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from nats.aio.client import Client
 
 from services.portal.adapters.repository import OPINIONS
+from services.portal.app import build
 from shared.contracts.notification import NotificationSent
 from shared.settings import ServiceSettings
 from tests.service.portal.support import (
@@ -25,6 +27,7 @@ from tests.service.portal.support import (
     conference_events,
     eventually,
     path,
+    portal_settings,
     received,
     running_portal,
 )
@@ -77,6 +80,11 @@ async def test_the_tracking_page_shows_the_path_from_every_context_masked(
 
         await eventually(published)
         await eventually(lambda: _steps(run, code))
+
+        async def held() -> bool:
+            return "Kết quả trả lời" in (await run.http.get(f"/hoi-nghi/{CONFERENCE}")).text
+
+        await eventually(held)
         page = await run.http.get(f"/tra-cuu/{code.lower().replace('-', '')}")
         conference = await run.http.get(f"/hoi-nghi/{CONFERENCE}")
         one = await run.http.get(f"/open311/v2/requests/{code}.json")
@@ -241,3 +249,69 @@ def _metrics(port: int) -> str:
 
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
         return str(r.read().decode())
+
+
+async def test_the_read_model_is_rebuilt_by_replaying_the_streams_into_an_empty_store(
+    settings_for: Callable[[str], ServiceSettings], nats_client: Client, tmp_path: Path
+) -> None:
+    code = code_for("rebuild")
+    opinion_id = "op-rebuild"
+    js = nats_client.jetstream()  # type: ignore[attr-defined]
+    async with running_portal(settings_for) as run:
+        await run.hosts["scheduling"].publish(conference_events("held"))
+        await run.hosts["intake"].publish([received(opinion_id, code), classified(opinion_id, code)])
+        await run.hosts["assignment"].publish(path(opinion_id, code))
+        await eventually(lambda: _doc_with_steps(run, opinion_id, 6))
+        await eventually(lambda: _seen(run.portal, opinion_id, 7))  # received, classified, five of assignment
+        await eventually(lambda: _held(run.portal))
+        first = await run.portal.store.get(OPINIONS, opinion_id)
+        assert first is not None
+        first_conference = await run.portal.store.get("conferences", CONFERENCE)
+        await run.portal.stop()
+        for stream, durable in run.portal.lag_consumers:
+            await js.delete_consumer(stream, durable)
+        # A new portal on an empty store of its own: the durable consumers start from the streams' start.
+        rebuilt = build(
+            portal_settings(settings_for, store_url=f"sqlite:///{tmp_path}/rebuilt/{{database}}.db")
+        )
+        (tmp_path / "rebuilt").mkdir()
+        await rebuilt.start()
+        try:
+
+            async def replayed() -> bool:
+                doc = await rebuilt.store.get(OPINIONS, opinion_id)
+                return doc is not None and len(doc["seen"]) == len(first["seen"]) and await _held(rebuilt)
+
+            await eventually(replayed)
+            second = await rebuilt.store.get(OPINIONS, opinion_id)
+            second_conference = await rebuilt.store.get("conferences", CONFERENCE)
+        finally:
+            await rebuilt.stop()
+
+    assert first is not None
+    assert second is not None
+    kept = (
+        "steps",
+        "facts",
+        "status",
+        "agency_name",
+        "deadline",
+        "tracking_code",
+        "published",
+        "requested_at",
+    )
+    assert {k: second[k] for k in kept} == {k: first[k] for k in kept}
+    assert sorted(second["seen"]) == sorted(first["seen"])
+    assert first_conference is not None
+    assert second_conference is not None
+    assert second_conference["conference_version"] == first_conference["conference_version"] == 3
+
+
+async def _seen(portal: object, opinion_id: str, count: int) -> bool:
+    doc = await portal.store.get(OPINIONS, opinion_id)  # type: ignore[attr-defined]
+    return doc is not None and len(doc["seen"]) == count
+
+
+async def _held(portal: object) -> bool:
+    doc = await portal.store.get("conferences", CONFERENCE)  # type: ignore[attr-defined]
+    return doc is not None and doc["conference_version"] == 3
