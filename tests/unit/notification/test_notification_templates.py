@@ -143,3 +143,23 @@ def test_dates_are_shown_in_vietnam_time() -> None:
 def test_a_naive_instant_is_refused_rather_than_shown_seven_hours_off() -> None:
     with pytest.raises(ValueError, match="aware"):
         vn_datetime("2026-12-05T08:00:00")
+
+
+@pytest.mark.parametrize(
+    ("trigger", "agency_key"),
+    [
+        (Trigger.OPINION_ASSIGNED, "agency_name"),
+        (Trigger.OPINION_WITHDRAWN, "previous_agency_name"),
+        (Trigger.ANSWER_RETURNED, "agency_name"),
+    ],
+)
+def test_a_log_notice_to_the_agency_itself_names_it_once(
+    catalog: TemplateCatalog, trigger: Trigger, agency_key: str
+) -> None:
+    agency = SAMPLES[trigger][agency_key]
+    to_itself = catalog.render(trigger, Channel.LOG, {**SAMPLES[trigger], "recipient_name": agency})
+    assert to_itself.text.count(agency) == 1, to_itself.text
+    to_its_clerk = catalog.render(
+        trigger, Channel.LOG, {**SAMPLES[trigger], "recipient_name": f"Văn thư {agency}"}
+    )
+    assert f"(Văn thư {agency})" in to_its_clerk.text
