@@ -37,7 +37,7 @@ def routes(web: Web) -> list[Route]:
 
     async def list_requests(request: Request) -> Response:
         try:
-            query = open311.parse_query(dict(request.query_params))
+            query = open311.parse_query(dict(request.query_params), web.deps().clock())
             return JSONResponse(await queries.requests(web.deps(), query))
         except Open311Error as exc:
             return JSONResponse(exc.body(), status_code=exc.status)

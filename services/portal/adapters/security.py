@@ -27,6 +27,9 @@ HEADERS = [
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
 CSRF_COOKIE = "dt_csrf"
+# A rating or an Open311 request is a few kilobytes; a larger body is refused before it is read.
+MAX_BODY = 64 * 1024
+TOO_LARGE = "Nội dung gửi lên quá dài; vui lòng rút gọn (tối đa 64 KB) rồi gửi lại.".encode()
 CSRF_FIELD = "csrf"
 
 
@@ -53,6 +56,9 @@ class SecureHeaders:
             await send(message)
 
         try:
+            if _declared_length(scope) > MAX_BODY:
+                await _refuse_too_large(sending)
+                return
             await self.app(scope, receive, sending)
         finally:
             if self.metrics is not None:
@@ -61,6 +67,22 @@ class SecureHeaders:
                 self.metrics.request_seconds.labels(
                     scope.get("method", ""), template, f"{status // 100}xx"
                 ).observe(time.perf_counter() - started)
+
+
+def _declared_length(scope: Scope) -> int:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            return int(value) if value.isdigit() else MAX_BODY + 1
+    return 0
+
+
+async def _refuse_too_large(send: Send) -> None:
+    headers = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", str(len(TOO_LARGE)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": TOO_LARGE})
 
 
 def _signed(token: str, secret: bytes) -> str:

@@ -62,6 +62,12 @@ class ConferenceView:
     on_time_rate: str | None = None
 
 
+def _web_link(link: Any) -> str | None:
+    """The online link if it is a web address (never a ``javascript:`` or other scheme)."""
+    text = str(link or "").strip()
+    return text if text.startswith(("https://", "http://")) else None
+
+
 def is_public(snapshot: dict[str, Any]) -> bool:
     return str(snapshot.get("state")) in PUBLIC_STATES
 
@@ -122,7 +128,7 @@ def conference_view(snapshot: dict[str, Any], docs: list[Doc], today: dt.date) -
         starts_iso=starts.isoformat(),
         venue=str(snapshot.get("venue") or ""),
         format=FORMATS.get(str(snapshot.get("format")), str(snapshot.get("format", ""))),
-        link=snapshot.get("link"),
+        link=_web_link(snapshot.get("link")),
         chairs=[f"{c['title']} {c['name']}".strip() for c in snapshot.get("chairs", [])],
         groups=[GROUPS.get(g, g) for g in snapshot.get("participant_groups", [])],
         answers_by_field=dict(sorted(answers.items())),

@@ -129,8 +129,11 @@ def _date(name: str, value: str | None) -> dt.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=VN_TZ)
 
 
-def parse_query(params: dict[str, str]) -> RequestQuery:
-    """The query parameters of ``GET requests.json``, or the error the API answers."""
+def parse_query(params: dict[str, str], now: dt.datetime) -> RequestQuery:
+    """The query parameters of ``GET requests.json``, or the error the API answers.
+
+    Without ids or dates the window is the most recent 90 days, as the specification says.
+    """
     ids = tuple(i.strip() for i in params.get("service_request_id", "").split(",") if i.strip())
     if len(ids) > MAX_IDS:
         raise Open311Error(400, "too_many_ids", f"Chỉ hỏi được tối đa {MAX_IDS} mã một lần.")
@@ -141,8 +144,8 @@ def parse_query(params: dict[str, str]) -> RequestQuery:
     end = _date("end_date", params.get("end_date"))
     if start and end and start > end:
         raise Open311Error(400, "invalid_window", "start_date phải trước end_date.")
-    if not ids and start is None and end is not None:
-        start = end - dt.timedelta(days=MAX_DAYS)
+    if not ids and start is None:
+        start = (end or now) - dt.timedelta(days=MAX_DAYS)
     return RequestQuery(ids, start, end, status, params.get("service_code") or None)
 
 

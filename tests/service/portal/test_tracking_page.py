@@ -227,11 +227,14 @@ async def test_every_response_carries_the_security_headers_and_lookups_are_limit
         other = [
             await run.http.get(p) for p in ("/", "/static/portal.css", "/open311/v2/services.json", "/x")
         ]
+        huge = await run.http.post("/open311/v2/requests.json", content=b"a=" + b"x" * 100_000)
         metrics = await asyncio.to_thread(_metrics, run.portal.ops.port)
 
     assert [a.status_code for a in answers] == [404, 404, 404, 429]
     assert "quá nhiều lần" in answers[-1].text
-    for response in [*answers, *other]:
+    assert huge.status_code == 413
+    assert "quá dài" in huge.text
+    for response in [*answers, *other, huge]:
         csp = response.headers["content-security-policy"]
         assert "frame-ancestors 'none'" in csp
         assert "default-src 'none'" in csp

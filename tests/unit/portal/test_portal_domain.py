@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from services.portal.domain import codes
-from services.portal.domain.conference import on_time_rate
+from services.portal.domain.conference import conference_view, on_time_rate
 from services.portal.domain.opinion import Recorded, record
 from services.portal.domain.privacy import mask_name, public_text
 from services.portal.domain.steps import Step, assignment_step_kind
@@ -156,3 +156,17 @@ def test_the_throttle_allows_the_limit_per_window_per_client() -> None:
     assert [throttle.allow("a", t) for t in (0, 1, 2)] == [True, True, False]
     assert throttle.allow("b", 2) is True
     assert throttle.allow("a", 61) is True
+
+
+def test_a_conference_link_is_shown_only_when_it_is_a_web_address() -> None:
+    snapshot = {
+        "conference_id": "c", "title": "Hội nghị", "unit_code": "u", "state": "announced", "format": "online",
+        "starts_at": "2026-12-13T07:00:00+00:00", "ends_at": "2026-12-13T10:00:00+00:00",
+    }  # fmt: skip
+    today = dt.date(2026, 12, 1)
+    assert conference_view({**snapshot, "link": "javascript:alert(1)"}, [], today).link is None
+    assert (
+        conference_view({**snapshot, "link": "https://meet.example/x"}, [], today).link
+        == "https://meet.example/x"
+    )
+    assert conference_view(snapshot, [], today).when == "14:00 ngày 13/12/2026 đến 17:00"

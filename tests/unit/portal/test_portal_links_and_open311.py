@@ -105,7 +105,7 @@ def test_a_posted_request_becomes_intakes_submission_with_a_stable_id() -> None:
 )
 def test_a_wrong_query_is_the_specifications_error(query: dict[str, str], code: str) -> None:
     with pytest.raises(Open311Error) as refused:
-        open311.parse_query(query)
+        open311.parse_query(query, NOW)
     assert refused.value.code == code
     assert refused.value.status == 400
 
@@ -123,3 +123,12 @@ def test_a_request_names_its_fields_as_the_specification_does_and_hides_contacts
     assert view["requested_datetime"] == "2026-11-20T08:00:00+07:00"
     assert view["status_notes"] == "Đang được Sở Xây dựng xử lý."
     assert "0912345678" not in view["description"]
+
+
+def test_without_ids_or_dates_the_window_is_the_most_recent_ninety_days() -> None:
+    query = open311.parse_query({}, NOW)
+    assert query.start == NOW - dt.timedelta(days=90)
+    assert query.end is None
+    by_ids = open311.parse_query({"service_request_id": CODE}, NOW)
+    assert by_ids.start is None
+    assert by_ids.ids == (CODE,)
