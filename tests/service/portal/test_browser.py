@@ -15,8 +15,8 @@ import pytest
 from nats.aio.client import Client
 
 from shared.settings import ServiceSettings
+from tests.service.portal.rating_bed import CONFERENCE, assignment, opinion_at
 from tests.service.portal.support import code_for, rating_link, running_portal
-from tests.service.portal.test_rating import CONFERENCE, assignment, opinion_at
 
 pytestmark = [pytest.mark.service, pytest.mark.timeout(180)]
 

@@ -229,6 +229,8 @@ async def test_every_response_carries_the_security_headers_and_lookups_are_limit
         ]
         huge = await run.http.post("/open311/v2/requests.json", content=b"a=" + b"x" * 100_000)
         metrics = await asyncio.to_thread(_metrics, run.portal.ops.port)
+        ready = await asyncio.to_thread(_ops, run.portal.ops.port, "/readyz")
+        alive = await asyncio.to_thread(_ops, run.portal.ops.port, "/healthz")
 
     assert [a.status_code for a in answers] == [404, 404, 404, 429]
     assert "quá nhiều lần" in answers[-1].text
@@ -240,11 +242,21 @@ async def test_every_response_carries_the_security_headers_and_lookups_are_limit
         assert "default-src 'none'" in csp
         assert response.headers["referrer-policy"] == "no-referrer"
         assert response.headers["x-content-type-options"] == "nosniff"
+    assert ready == {"ready": True, "checks": {"nats": "ok", "store": "ok", "web": "ok"}}
+    assert alive == {"status": "alive"}
     assert "dialogue_portal_lookups_rate_limited_total 1.0" in metrics
     assert (
         'dialogue_portal_request_seconds_count{method="GET",route="/tra-cuu/{code}",status="4xx"} 4.0'
         in metrics
     )
+
+
+def _ops(port: int, path: str) -> object:
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
+        return json.loads(r.read())
 
 
 def _metrics(port: int) -> str:
