@@ -50,7 +50,7 @@ async def running_services(
     try:
         # Each service waits for the streams it consumes, which their owners create: start together.
         await asyncio.wait_for(asyncio.gather(*(host.start() for host in hosts.values())), timeout=90)
-        summary = await run_demo(nats_server.url, tmp_path / "data")
+        summary = (await run_demo(nats_server.url, tmp_path / "data")).seed
         assert summary.accepted, "intake accepted no opinion during the demo"
         assert not summary.rejected, f"intake rejected demo opinions: {summary.rejected}"
         assert summary.assignments, "assignment recorded no assignment during the demo"
