@@ -16,6 +16,7 @@ from bench.pipeline import Pipeline, resources, running_stack
 from bench.procstat import Usage, cpu_per_opinion, machine, own_cpu_seconds
 from bench.report import write_plot, write_report
 from shared.nats_server import server_binary
+from shared.settings import ServiceSettings
 
 
 @dataclass
@@ -132,6 +133,13 @@ async def run_baseline(
     return phases, cpu
 
 
+def units_of_work() -> str:
+    """How the services commit, from the settings they read from this environment."""
+    settings = ServiceSettings()
+    how = "batched" if settings.batch_commit else "one message at a time"
+    return f"{how}; fetch and commit up to {settings.batch_size}, wait {settings.batch_wait_ms:g} ms"
+
+
 async def main() -> None:
     args = arguments()
     args.loads = [float(x) for x in args.loads.split(",") if x.strip()]
@@ -139,7 +147,8 @@ async def main() -> None:
         machine(server_binary()),
         {"burst opinions": str(args.opinions), "opinions per load step": str(args.step_opinions),
          "burst window (publications in flight)": str(args.window), "closed bursts (median used)": str(args.repeat), "baseline fetch batch": str(args.batch),
-         "opinions per conference": str(args.per_conference or "all of a phase")},
+         "opinions per conference": str(args.per_conference or "all of a phase"),
+         "units of work (DIALOGUE_BATCH_COMMIT, _SIZE, _WAIT_MS)": units_of_work()},
     )  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="dialogue-bench-") as tmp:
         bodies = await run_pipeline(args, Path(tmp) / "pipeline", results)

@@ -51,8 +51,14 @@ class Subscriptions:
         self.on_refused = on_refused  # counts a command payload refused with this reason code
         self.lag_consumers: list[tuple[str, str]] = []  # (stream, durable) of every consumer
 
-    def consumer(self, subject: str, purpose: str, *, batch_size: int = 16) -> Callable[[F], F]:
-        """Register a durable JetStream pull consumer named ``<service>-<purpose>``."""
+    def consumer(self, subject: str, purpose: str, *, batch_size: int | None = None) -> Callable[[F], F]:
+        """Register a durable JetStream pull consumer named ``<service>-<purpose>``.
+
+        It fetches up to ``batch_size`` messages at a time (``DIALOGUE_BATCH_SIZE`` unless given);
+        FastStream runs their handlers concurrently, each message through its own middleware
+        chain, and the unit of work commits their outcomes together (see ``shared.unit_of_work``).
+        """
+        fetch = batch_size or self.settings.batch_size
         stream = stream_for(subject).name
         durable = f"{self.settings.service}-{purpose}"
         self.lag_consumers.append((stream, durable))
@@ -64,7 +70,7 @@ class Subscriptions:
                 stream=JStream(stream, declare=False),
                 durable=durable,
                 config=consumer_config(durable),
-                pull_sub=PullSub(batch_size=batch_size, timeout=1.0),
+                pull_sub=PullSub(batch_size=fetch, timeout=1.0),
                 # FastStream passes its own default ("_INBOX.") to nats-py, over the connection's.
                 inbox_prefix=f"{self.settings.inbox_prefix()}.".encode(),
                 ack_policy=AckPolicy.MANUAL,
@@ -92,7 +98,7 @@ class Subscriptions:
 
         @functools.wraps(func)
         async def run(*args: Any, **kwargs: Any) -> Any:
-            return await self.uow.run(functools.partial(func, *args, **kwargs), func.__name__)
+            return await self.uow.run(functools.partial(func, *args, **kwargs), func.__name__, batched=True)
 
         return typing.cast(F, run)
 

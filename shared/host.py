@@ -69,7 +69,14 @@ class ServiceHost:
         self.publisher = Publisher(self.broker, self.name, self.metrics, traced=tracer is not None)
         self._store: DocumentStore | None = None
         # Every handler's outcome is committed here; ``outbox`` names the collections it sweeps.
-        self.uow = UnitOfWork(lambda: self.store, self.publish, set(outbox))
+        self.uow = UnitOfWork(
+            lambda: self.store,
+            self.publish,
+            set(outbox),
+            batch_size=settings.batch_size if settings.batch_commit else 1,
+            batch_wait=settings.batch_wait_ms / 1000,
+            publish_in_context=tracer is not None,
+        )
         self.subscriptions = Subscriptions(self.broker, settings, self.uow, self._count_rejection)
         self.lag_consumers = self.subscriptions.lag_consumers  # (stream, durable) of every consumer
         self.ops = OpsServer(settings.http_host, settings.resolved_http_port(), self.registry, self.readiness)
@@ -88,7 +95,7 @@ class ServiceHost:
             raise TransientError("the store is not open yet")
         return self._store
 
-    def consumer(self, subject: str, purpose: str, *, batch_size: int = 16) -> Callable[[F], F]:
+    def consumer(self, subject: str, purpose: str, *, batch_size: int | None = None) -> Callable[[F], F]:
         """Register a durable JetStream pull consumer named ``<service>-<purpose>``."""
         return self.subscriptions.consumer(subject, purpose, batch_size=batch_size)
 

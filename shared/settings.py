@@ -36,6 +36,13 @@ class ServiceSettings(BaseSettings):
     stream_replicas: int = 1
     consumer_lag_seconds: float = 15.0  # how often each service reads its consumers' lag
     outbox_sweep_seconds: float = 5.0  # how often the host re-publishes events saved but never confirmed
+    # Batched units of work (shared.unit_of_work): each JetStream consumer fetches up to batch_size
+    # messages, and the outcomes their handlers return in one loop turn (or within batch_wait_ms)
+    # are committed together, at most batch_size per commit; batch_commit=false commits each
+    # message's outcome on its own.
+    batch_commit: bool = True
+    batch_size: int = 16
+    batch_wait_ms: float = 0.0
     log_level: str = "INFO"
     log_format: str = "json"
     data_dir: Path = Path("var")

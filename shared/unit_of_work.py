@@ -12,12 +12,21 @@ A concurrent save (``ConcurrencyConflict``) re-runs the handler on the fresh sta
 fails leaves the events in the outbox, where the host's sweep finds them, and the message is
 redelivered, finds its cause in the outbox and re-publishes the same ids.
 
-``commit`` takes a sequence of outcomes, so a batched consumer can later commit a fetched batch with
-one call without touching the handlers.
+Batches: FastStream hands a JetStream consumer its fetched messages concurrently, each through its
+own middleware chain (metrics, tracing, the ack policy). With ``batch_size`` above 1, the outcomes
+that the handlers of one loop turn return (or of ``batch_wait`` seconds) are committed together
+(``commit_batch``): one store call for their states (``DocumentStore.save_batch``: a transaction on
+SQLite, unordered bulk writes on MongoDB), one publish of all their events with the PubAcks awaited
+together, one store call clearing the outboxes. Each handler then returns on its own, so each
+message is acked, nacked or dead-lettered by its own chain. A change that conflicts fails only its
+own outcome, whose handler runs again on the fresh state (in a later batch); a handler that raises
+never reaches the batch; the others are committed.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,12 +35,17 @@ from typing import Any, Generic, TypeVar
 from shared import failpoints, outbox
 from shared.contracts.base import Event
 from shared.errors import TransientError
-from shared.storage.port import ConcurrencyConflict, Doc, DocumentStore
+from shared.storage.port import ConcurrencyConflict, Doc, DocumentStore, DuplicateKey, Saved, Update
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 Publish = Callable[[Sequence[Event]], Awaitable[None]]
 ATTEMPTS = 3  # a handler re-run on the fresh state after a concurrent save
+# Failpoints (``shared.failpoints``) of a batch of several outcomes, for the fault tests: their
+# states saved, nothing published yet; their events published (if any), the outboxes not cleared
+# and no message acked yet.
+AFTER_BATCH_SAVE = "after-batch-save"
+AFTER_BATCH_PUBLISH = "after-batch-publish"
 
 
 @dataclass(frozen=True)
@@ -69,48 +83,156 @@ class Outcome(Generic[T]):
 
 
 @dataclass
+class _Waiting:
+    """An outcome waiting for its batch: the handler's context (its span, its log correlation)."""
+
+    outcome: Outcome[Any]
+    done: asyncio.Future[None]
+    context: contextvars.Context
+
+
+def _cleared(collection: str, doc: Doc) -> Update | None:
+    """The update forgetting ``doc``'s unpublished events unless a newer version was saved meanwhile
+    (as ``outbox.mark_published``, for a batch)."""
+    if not doc.get("has_unpublished"):
+        return None
+    return Update(
+        collection, doc["_id"], {"version": doc["version"]}, {"unpublished": [], "has_unpublished": False}
+    )
+
+
+async def _save(store: DocumentStore, groups: Sequence[Sequence[Saved]]) -> list[Exception | None]:
+    """``store.save_batch``; one group (one message's commit) is saved as it always was, document by
+    document."""
+    if len(groups) > 1:
+        return await store.save_batch(groups)
+    try:
+        for collection, doc in groups[0]:
+            await store.save(collection, doc)
+    except (ConcurrencyConflict, DuplicateKey) as exc:
+        return [exc]
+    return [None]
+
+
+@dataclass
 class UnitOfWork:
-    """Commits outcomes against one store and one publisher; sweeps what was left unconfirmed."""
+    """Commits outcomes against one store and one publisher; sweeps what was left unconfirmed.
+
+    ``batch_size`` is how many outcomes of concurrent consumer handlers one commit takes at most
+    (1: each is committed on its own); ``batch_wait`` the seconds the first of them waits for
+    others (0: until the end of the event loop's turn, when every handler of a fetched batch that
+    did not wait for I/O has decided). ``publish_in_context``: publish each outcome's events in its
+    handler's context (tracing: each event's span is a child of its own message's span).
+    """
 
     store: Callable[[], DocumentStore]
     publish: Publish
     collections: set[str] = field(default_factory=set)  # where the sweep looks
+    batch_size: int = 1
+    batch_wait: float = 0.0
+    publish_in_context: bool = False
+    _waiting: list[_Waiting] = field(default_factory=list, init=False, repr=False)
+    _timer: asyncio.Handle | None = field(default=None, init=False, repr=False)
+    _flushing: set[asyncio.Task[None]] = field(default_factory=set, init=False, repr=False)
 
     async def commit(self, outcomes: Sequence[Outcome[Any]]) -> None:
-        """Save every change, publish every event in order, then clear the outboxes."""
-        store = self.store()
-        saved: list[tuple[str, Doc]] = []
-        events: list[Event] = []
-        for outcome in outcomes:
-            for change in outcome.changes:
-                doc = outbox.stage(change.doc, change.previous, change.cause, change.events)
-                await store.save(change.collection, doc)
-                self.collections.add(change.collection)
-                saved.append((change.collection, doc))
-                # Events an earlier version left unconfirmed go out first: clearing the outbox
-                # below forgets them too.
-                events += outbox.pending(change.previous or {}) + list(change.events)
-            events += outcome.events
-        if saved and events:
-            failpoints.reached(failpoints.AFTER_SAVE)
-        await self.publish(events)
-        for collection, doc in saved:
-            await outbox.mark_published(store, collection, doc)
-        for outcome in outcomes:
-            if outcome.after_commit is not None:
-                outcome.after_commit()
+        """Commit ``outcomes`` together (see ``commit_batch``); raise the first one's failure."""
+        for failure in await self.commit_batch(outcomes):
+            if failure is not None:
+                raise failure
 
-    async def run(self, decide: Callable[[], Awaitable[Any]], what: str = "the change") -> Any:
+    async def commit_batch(
+        self, outcomes: Sequence[Outcome[Any]], contexts: Sequence[contextvars.Context] | None = None
+    ) -> list[BaseException | None]:
+        """Save every outcome's changes, publish their events in order, then clear the outboxes.
+
+        Returns, per outcome, None when it was committed, or why not: a ``ConcurrencyConflict`` or
+        ``DuplicateKey`` of one of its changes (nothing of it was saved), or the publish's failure
+        (saved, not confirmed: the outbox keeps its events). A store that cannot be reached raises.
+        ``contexts`` (one per outcome): publish each outcome's events in its own context.
+        """
+        store = self.store()
+        staged: list[list[Saved]] = []
+        for outcome in outcomes:
+            staged.append(
+                [(c.collection, outbox.stage(c.doc, c.previous, c.cause, c.events)) for c in outcome.changes]
+            )
+        results: list[BaseException | None] = [None] * len(outcomes)
+        writing = [i for i, docs in enumerate(staged) if docs]
+        if writing:
+            answers = await _save(store, [staged[i] for i in writing])
+            for i, refused in zip(writing, answers, strict=True):
+                results[i] = refused
+            self.collections.update(c for i in writing for c, _ in staged[i])
+        events: list[list[Event]] = []
+        for outcome, result in zip(outcomes, results, strict=True):
+            mine: list[Event] = []
+            if result is None:
+                for change in outcome.changes:
+                    # Events an earlier version left unconfirmed go out first: clearing the outbox
+                    # below forgets them too.
+                    mine += outbox.pending(change.previous or {}) + list(change.events)
+                mine += outcome.events
+            events.append(mine)
+        saved = sum(1 for i in writing if results[i] is None)
+        if saved and any(events):
+            failpoints.reached(failpoints.AFTER_SAVE)
+        if saved > 1:
+            failpoints.reached(AFTER_BATCH_SAVE)
+        for i, unconfirmed in enumerate(await self._publish(events, contexts)):
+            if unconfirmed is not None and results[i] is None:
+                results[i] = unconfirmed
+        if saved > 1:
+            failpoints.reached(AFTER_BATCH_PUBLISH)
+        confirmed = [i for i, result in enumerate(results) if result is None]
+        clear = [u for i in confirmed for c, d in staged[i] if (u := _cleared(c, d)) is not None]
+        if len(clear) == 1:  # one message's commit: as it always was, one statement
+            await store.update_where(clear[0].collection, clear[0].key, clear[0].where, clear[0].changes)
+        elif clear:
+            await store.update_batch(clear)
+        for i in confirmed:
+            hook = outcomes[i].after_commit
+            if hook is not None:
+                hook()
+        return results
+
+    async def _publish(
+        self, events: Sequence[Sequence[Event]], contexts: Sequence[contextvars.Context] | None
+    ) -> list[BaseException | None]:
+        """Publish every outcome's events; per outcome, the failure that kept them unconfirmed."""
+        if contexts is None or not self.publish_in_context:
+            try:
+                await self.publish([e for mine in events for e in mine])
+            except Exception as exc:
+                return [exc if mine else None for mine in events]
+            return [None] * len(events)
+        sending = [i for i, mine in enumerate(events) if mine]
+        sends = [contexts[i].run(asyncio.ensure_future, self.publish(events[i])) for i in sending]
+        failures: list[BaseException | None] = [None] * len(events)
+        for i, outcome in zip(sending, await asyncio.gather(*sends, return_exceptions=True), strict=True):
+            if isinstance(outcome, BaseException):
+                if not isinstance(outcome, Exception):
+                    raise outcome  # cancelled: the batch's messages stay unacked and come back
+                failures[i] = outcome
+        return failures
+
+    async def run(
+        self, decide: Callable[[], Awaitable[Any]], what: str = "the change", *, batched: bool = False
+    ) -> Any:
         """Call a handler and commit its ``Outcome``; answer its reply (anything else passes through).
 
-        A concurrent save re-runs the handler on the fresh state, up to ``ATTEMPTS`` times.
+        ``batched``: commit it with the outcomes of concurrent handlers (see the module). A
+        concurrent save re-runs the handler on the fresh state, up to ``ATTEMPTS`` times.
         """
         for attempt in range(ATTEMPTS):
             result = await decide()
             if not isinstance(result, Outcome):
                 return result
             try:
-                await self.commit([result])
+                if batched and self.batch_size > 1:
+                    await self._in_batch(result)
+                else:
+                    await self.commit([result])
             except ConcurrencyConflict:
                 log.info(
                     "concurrent change while committing %s (attempt %d); deciding again", what, attempt + 1
@@ -118,6 +240,49 @@ class UnitOfWork:
                 continue
             return result.reply
         raise TransientError(f"{what} kept changing concurrently; it will be tried again")
+
+    async def _in_batch(self, outcome: Outcome[Any]) -> None:
+        """Wait for ``outcome``'s batch to be committed; raise its own failure."""
+        loop = asyncio.get_running_loop()
+        waiting = _Waiting(outcome, loop.create_future(), contextvars.copy_context())
+        self._waiting.append(waiting)
+        if len(self._waiting) >= self.batch_size:
+            self._flush()
+        elif self._timer is None:
+            if self.batch_wait > 0:
+                self._timer = loop.call_later(self.batch_wait, self._flush)
+            else:
+                self._timer = loop.call_soon(self._flush)
+        await waiting.done
+
+    def _flush(self) -> None:
+        """Commit what waits, in a task of its own (the handlers wait for their futures)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        batch, self._waiting = self._waiting, []
+        if batch:
+            task = asyncio.ensure_future(self._commit_waiting(batch))
+            self._flushing.add(task)
+            task.add_done_callback(self._flushing.discard)
+
+    async def _commit_waiting(self, batch: Sequence[_Waiting]) -> None:
+        outcomes = [w.outcome for w in batch]
+        try:
+            results = await self.commit_batch(outcomes, [w.context for w in batch])
+        except asyncio.CancelledError:
+            for w in batch:
+                w.done.cancel()
+            raise
+        except Exception as exc:  # the store could not be reached: nothing of the batch is confirmed
+            results = [exc] * len(batch)
+        for w, failure in zip(batch, results, strict=True):
+            if w.done.done():  # its handler was cancelled meanwhile: its message comes back
+                continue
+            if failure is None:
+                w.done.set_result(None)
+            else:
+                w.done.set_exception(failure)
 
     async def commit_each(
         self, outcomes: Sequence[Outcome[Any]], what: str = "a sweep's change"

@@ -7,7 +7,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from shared.errors import TransientError
-from shared.storage.port import ConcurrencyConflict, Doc, DuplicateKey, Filter, Index, check_filter
+from shared.storage.port import (
+    ConcurrencyConflict,
+    Doc,
+    DuplicateKey,
+    Filter,
+    Index,
+    Saved,
+    Update,
+    check_filter,
+)
 
 _MISSING = object()
 
@@ -57,6 +66,8 @@ class InMemoryStore:
         self.collections: dict[str, dict[str, Doc]] = {}
         self.fail_next = 0
         self.indexes: dict[str, list[Index]] = {}
+        self.batches: list[int] = []  # the number of groups of each ``save_batch`` call
+        self.fail_next_batch = 0  # ``save_batch`` calls that fail as an unreachable store does
 
     def _coll(self, name: str) -> dict[str, Doc]:
         if self.fail_next:
@@ -109,6 +120,28 @@ class InMemoryStore:
                 raise ConcurrencyConflict(doc["_id"]) from exc
             raise
         coll[doc["_id"]] = copy.deepcopy(doc)
+
+    async def save_batch(self, groups: Sequence[Sequence[Saved]]) -> list[Exception | None]:
+        self.batches.append(len(groups))
+        if self.fail_next_batch:
+            self.fail_next_batch -= 1
+            raise TransientError("fake store unavailable")
+        results: list[Exception | None] = []
+        for group in groups:
+            before = copy.deepcopy(self.collections)
+            try:
+                for collection, doc in group:
+                    await self.save(collection, doc)
+            except (ConcurrencyConflict, DuplicateKey) as exc:
+                self.collections = before  # a failed group leaves nothing of its own changed
+                results.append(exc)
+            else:
+                results.append(None)
+        return results
+
+    async def update_batch(self, updates: Sequence[Update]) -> None:
+        for update in updates:
+            await self.update_where(update.collection, update.key, update.where, update.changes)
 
     async def update_where(
         self, collection: str, key: str, where: Filter, changes: Mapping[str, Any]

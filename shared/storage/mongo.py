@@ -12,8 +12,9 @@ from collections.abc import Awaitable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from pymongo import ASCENDING, DESCENDING, timeout
+from pymongo import ASCENDING, DESCENDING, InsertOne, ReplaceOne, UpdateOne, timeout
 from pymongo.errors import (
+    BulkWriteError,
     ConnectionFailure,
     DuplicateKeyError,
     ExecutionTimeout,
@@ -23,7 +24,16 @@ from pymongo.errors import (
 )
 
 from shared.errors import StartupError, TransientError
-from shared.storage.port import ConcurrencyConflict, Doc, DuplicateKey, Filter, Index, check_filter
+from shared.storage.port import (
+    ConcurrencyConflict,
+    Doc,
+    DuplicateKey,
+    Filter,
+    Index,
+    Saved,
+    Update,
+    check_filter,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -34,6 +44,7 @@ AUTHENTICATION_FAILED = 18
 INDEX_NOT_FOUND = 27
 INDEX_OPTIONS_CONFLICT = 85  # the same keys exist under another name or with other options
 INDEX_KEY_SPECS_CONFLICT = 86  # the same name exists with other keys or options
+DUPLICATE_KEY = 11000
 # Every BSON type a value can have except null (and the undefined/minKey/maxKey markers, which JSON
 # documents never hold): a unique sparse index leaves out explicit nulls as well as missing fields.
 VALUE_TYPES = ["string", "number", "bool", "date", "object", "array", "objectId", "binData", "timestamp"]
@@ -120,6 +131,14 @@ def _query(where: Filter | None) -> dict[str, Any]:
     if extra:
         query["$and"] = extra
     return query
+
+
+def _clashes_on_id(error: Mapping[str, Any]) -> bool:
+    """Whether a duplicate-key write error is on ``_id`` (not on a unique secondary index)."""
+    pattern = error.get("keyPattern")
+    if isinstance(pattern, Mapping):
+        return list(pattern) == ["_id"]
+    return " index: _id_ " in str(error.get("errmsg", ""))
 
 
 class MongoStore:
@@ -227,6 +246,79 @@ class MongoStore:
             raise DuplicateKey(doc["_id"]) from exc
         if result.matched_count != 1:
             raise ConcurrencyConflict(doc["_id"])
+
+    async def save_batch(self, groups: Sequence[Sequence[Saved]]) -> list[Exception | None]:
+        """One unordered bulk write per collection for the single-document groups; a group of
+        several documents is saved one by one, as ``save`` does (MongoDB without transactions)."""
+        results: list[Exception | None] = [None] * len(groups)
+        bulks: dict[str, list[tuple[int, Doc]]] = {}
+        for i, group in enumerate(groups):
+            if len(group) == 1:
+                collection, doc = group[0]
+                bulks.setdefault(collection, []).append((i, doc))
+                continue
+            try:
+                for collection, doc in group:
+                    await self.save(collection, doc)
+            except (ConcurrencyConflict, DuplicateKey) as exc:
+                results[i] = exc
+        for collection, docs in bulks.items():
+            for i, failure in await self._bulk_save(collection, docs):
+                results[i] = failure
+        return results
+
+    async def _bulk_save(
+        self, collection: str, docs: Sequence[tuple[int, Doc]]
+    ) -> list[tuple[int, Exception]]:
+        """Save ``docs`` (group index, document) in one unordered bulk write; the failed ones.
+
+        A later version replaces its predecessor through an upsert filtered on the previous
+        version: when another writer saved first, the upsert's insert clashes on ``_id``, so the
+        version conflict comes back as that operation's duplicate-key error (the port never deletes,
+        so a document of version above 1 always exists, and the upsert never inserts one).
+        """
+        ops: list[Any] = []
+        for _, doc in docs:
+            version = int(doc["version"])
+            if version == 1:
+                ops.append(InsertOne(dict(doc)))
+            else:
+                ops.append(ReplaceOne({"_id": doc["_id"], "version": version - 1}, dict(doc), upsert=True))
+        try:
+            with _unavailable_is_transient():
+                await _settled(self._coll(collection).bulk_write(ops, ordered=False))
+        except BulkWriteError as exc:
+            return self._failures(exc, docs)
+        return []
+
+    @staticmethod
+    def _failures(exc: BulkWriteError, docs: Sequence[tuple[int, Doc]]) -> list[tuple[int, Exception]]:
+        details = exc.details or {}
+        if details.get("writeConcernErrors"):
+            raise TransientError(f"MongoDB did not confirm a bulk write: {details['writeConcernErrors']}")
+        failures: list[tuple[int, Exception]] = []
+        for error in details.get("writeErrors", []):
+            i, doc = docs[int(error["index"])]
+            if error.get("code") != DUPLICATE_KEY:
+                raise exc  # not a clash: a bug or a refused document, as ``save`` would raise it
+            on_id = _clashes_on_id(error)
+            if int(doc["version"]) == 1 or on_id:
+                failures.append((i, ConcurrencyConflict(doc["_id"])))
+            else:
+                failures.append((i, DuplicateKey(doc["_id"])))
+        return failures
+
+    async def update_batch(self, updates: Sequence[Update]) -> None:
+        by_collection: dict[str, list[Any]] = {}
+        for update in updates:
+            check_filter(update.where)
+            query = {"_id": update.key, **_query(update.where)}
+            by_collection.setdefault(update.collection, []).append(
+                UpdateOne(query, {"$set": dict(update.changes)})
+            )
+        for collection, ops in by_collection.items():
+            with _unavailable_is_transient():
+                await _settled(self._coll(collection).bulk_write(ops, ordered=False))
 
     async def update_where(
         self, collection: str, key: str, where: Filter, changes: Mapping[str, Any]

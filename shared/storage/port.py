@@ -29,6 +29,19 @@ class DuplicateKey(Exception):
     """A document with that id already exists."""
 
 
+Saved = tuple[str, Doc]  # (collection, document) for ``save_batch``
+
+
+@dataclass(frozen=True)
+class Update:
+    """One conditional ``$set`` of ``update_batch``: ``changes`` on ``key`` if it matches ``where``."""
+
+    collection: str
+    key: str
+    where: Filter
+    changes: Mapping[str, Any]
+
+
 @dataclass(frozen=True)
 class Index:
     """A secondary index on one or more (dotted) fields, named after them.
@@ -72,6 +85,21 @@ class DocumentStore(Protocol):
 
         An update (version above 1) that would clash on a unique index raises ``DuplicateKey``.
         """
+
+    async def save_batch(self, groups: Sequence[Sequence[Saved]]) -> list[Exception | None]:
+        """Save many groups of documents in one round trip, each group as ``save`` would save it.
+
+        The answer has one entry per group: None when its documents were saved, else the
+        ``ConcurrencyConflict`` or ``DuplicateKey`` that ``save`` would have raised; a group that
+        failed leaves no document of its own changed (SQLite: one transaction, a savepoint per
+        group; MongoDB: one unordered bulk write per collection, a group of several documents
+        saved one by one as ``save`` does). A store that cannot be reached raises
+        ``TransientError`` and saved nothing (SQLite) or what its answer cannot say (MongoDB: the
+        caller treats every group as failed, and optimistic versions make a retry safe).
+        """
+
+    async def update_batch(self, updates: Sequence[Update]) -> None:
+        """Apply each ``Update`` as ``update_where`` would, in one round trip (one per collection)."""
 
     async def update_where(
         self, collection: str, key: str, where: Filter, changes: Mapping[str, Any]

@@ -13,6 +13,7 @@ another process blocks the loop, so the busy timeout is short: past it the write
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import sqlite3
@@ -24,7 +25,16 @@ from typing import Any
 import orjson
 
 from shared.errors import TransientError
-from shared.storage.port import ConcurrencyConflict, Doc, DuplicateKey, Filter, Index, check_filter
+from shared.storage.port import (
+    ConcurrencyConflict,
+    Doc,
+    DuplicateKey,
+    Filter,
+    Index,
+    Saved,
+    Update,
+    check_filter,
+)
 
 log = logging.getLogger(__name__)
 
@@ -240,34 +250,92 @@ class SqliteStore:
             raise DuplicateKey(doc["_id"]) from exc
 
     async def save(self, collection: str, doc: Doc) -> None:
-        version = int(doc["version"])
-        if version == 1:
-            try:
-                await self.insert(collection, doc)
-            except DuplicateKey as exc:
-                raise ConcurrencyConflict(doc["_id"]) from exc
-            return
         table = await self._ensure_table(collection)
+        with _transient_when_unavailable():
+            self._save_now(table, doc)
+
+    def _save_now(self, table: str, doc: Doc) -> None:
+        """One optimistic save (see the port); integrity errors become the port's exceptions."""
+        version = int(doc["version"])
         try:
-            cursor = await self._run(
+            if version == 1:
+                self.db.execute(
+                    f"INSERT INTO {table} (_id, version, doc) VALUES (?, ?, ?)",
+                    (doc["_id"], version, _text(doc)),
+                )
+                return
+            cursor = self.db.execute(
                 f"UPDATE {table} SET doc = ?, version = ? WHERE _id = ? AND version = ?",
                 (_text(doc), version, doc["_id"], version - 1),
             )
         except sqlite3.IntegrityError as exc:
-            raise DuplicateKey(doc["_id"]) from exc
+            # A first version clashing on any key lost to a concurrent insert; an update clashing
+            # on a unique index is a duplicate the caller must resolve.
+            raise (ConcurrencyConflict if version == 1 else DuplicateKey)(doc["_id"]) from exc
         if cursor.rowcount != 1:
             raise ConcurrencyConflict(doc["_id"])
 
-    async def update_where(
+    async def save_batch(self, groups: Sequence[Sequence[Saved]]) -> list[Exception | None]:
+        """Every group in one transaction, each in its own savepoint (rolled back when it fails)."""
+        tables = {c: await self._ensure_table(c) for group in groups for c, _ in group}
+        results: list[Exception | None] = []
+        with _transient_when_unavailable():
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for group in groups:
+                    self.db.execute("SAVEPOINT batch_group")
+                    try:
+                        for collection, doc in group:
+                            self._save_now(tables[collection], doc)
+                    except (ConcurrencyConflict, DuplicateKey) as exc:
+                        self.db.execute("ROLLBACK TO batch_group")
+                        results.append(exc)
+                    else:
+                        results.append(None)
+                    self.db.execute("RELEASE batch_group")
+                self.db.execute("COMMIT")
+            except BaseException:
+                self._roll_back()
+                raise
+        return results
+
+    def _roll_back(self) -> None:
+        """End a failed transaction; SQLite may have rolled it back already (some errors do)."""
+        if self._db is not None and self._db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+
+    async def update_batch(self, updates: Sequence[Update]) -> None:
+        """Every update in one transaction."""
+        statements = [
+            (await self._update_statement(u.collection, u.key, u.where, u.changes)) for u in updates
+        ]
+        if not statements:
+            return
+        with _transient_when_unavailable():
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for sql, params in statements:
+                    self.db.execute(sql, params)
+                self.db.execute("COMMIT")
+            except BaseException:
+                self._roll_back()
+                raise
+
+    async def _update_statement(
         self, collection: str, key: str, where: Filter, changes: Mapping[str, Any]
-    ) -> bool:
+    ) -> tuple[str, list[Any]]:
         table = await self._ensure_table(collection)
         clause, params = _compile({"_id": key, **where})
         setters = ", ".join(f"'{_path(f)}', json(?)" for f in changes)
         values = [_text(v) for v in changes.values()]
-        cursor = await self._run(
-            f"UPDATE {table} SET doc = json_set(doc, {setters}){clause}", (*values, *params)
-        )
+        return f"UPDATE {table} SET doc = json_set(doc, {setters}){clause}", [*values, *params]
+
+    async def update_where(
+        self, collection: str, key: str, where: Filter, changes: Mapping[str, Any]
+    ) -> bool:
+        sql, params = await self._update_statement(collection, key, where, changes)
+        cursor = await self._run(sql, params)
         return cursor.rowcount == 1
 
     async def find(
