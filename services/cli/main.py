@@ -21,6 +21,7 @@ from services.cli.conference import conference_app
 from services.cli.conference_queries import conference_queries_app
 from services.cli.notifications import notifications_app
 from services.cli.opinion import opinion_app
+from services.cli.portal_users import portal_app
 from services.cli.report import report_app
 from services.cli.stack import StackError, stack_from_env
 from services.cli.units import units as units_command
@@ -42,6 +43,7 @@ app.add_typer(assignment_app, name="assignment")
 app.add_typer(conclusion_app, name="conclusion")
 app.add_typer(notifications_app, name="notifications")
 app.add_typer(report_app, name="report")
+app.add_typer(portal_app, name="portal")
 app.command(name="asyncapi")(asyncapi_command)
 app.command(name="units")(units_command)
 console = Console()

@@ -2,8 +2,9 @@
 
 The portal owns no stream and publishes no event: it reads INTAKE, ASSIGNMENT, SCHEDULING and
 NOTIFICATION through durable consumers into its own store (``dialogue_portal``), and changes
-anything only by sending the owning service's command (``assignment.cmd.rate``, intake's
-submissions). Its pages and Open311 API are served by uvicorn in this process
+anything only by sending the owning service's command (``assignment.cmd.rate``, the officials'
+answer, return and publish, intake's submissions). It owns its officials' accounts, changed by its
+own commands ``portal.cmd.user-add|user-disable|user-reset``. Its pages and Open311 API are served by uvicorn in this process
 (``DIALOGUE_PORTAL_WEB_PORT``), beside the ops server of every service (/metrics, /healthz, /readyz).
 """
 
@@ -12,31 +13,46 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+from typing import Any
 
 from starlette.applications import Starlette
 
 from services.portal import handlers
-from services.portal.adapters import events, open311_api, pages
+from services.portal.adapters import console, events, login, open311_api, pages
 from services.portal.adapters.bus import Bus
 from services.portal.adapters.fields_file import load_services
 from services.portal.adapters.repository import ensure_indexes
 from services.portal.adapters.security import SecureHeaders
 from services.portal.adapters.web import Web, WebServer, environment
 from services.portal.deps import Deps, WebConfig
-from services.portal.domain.throttle import Throttle
+from services.portal.domain.throttle import LoginLimit, Throttle
 from services.portal.metrics import PortalMetrics
 from services.portal.settings import PortalSettings
 from shared import rating_links
 from shared.conference_snapshot import ConferenceSnapshot
 from shared.contracts.intake import OpinionClassified, OpinionReceived, OpinionReclassified
+from shared.contracts.portal_commands import PORTAL_CMD, AddUser, DisableUser, ResetPassword
 from shared.errors import StartupError
 from shared.host import ServiceHost
 from shared.settings import ServiceSettings
 from shared.storage import DocumentStore
 from shared.subjects import Assignment, Intake, Notification, Scheduling
 from shared.unit_of_work import Outcome
+from shared.wiring import Route, route
 
 log = logging.getLogger(__name__)
+
+# verb on ``portal.cmd.<verb>`` → its payload contract and handler (``dialogue portal user ...``)
+COMMANDS: dict[str, Route[Deps, Any]] = {
+    "user-add": route(AddUser, handlers.add_user),
+    "user-disable": route(DisableUser, handlers.disable_user),
+    "user-reset": route(ResetPassword, handlers.reset_password),
+}
+
+
+def derived(secret: bytes, purpose: bytes) -> bytes:
+    """A key of its own per purpose, derived from the rating secret: every replica derives the same."""
+    return hmac.new(secret, purpose, hashlib.sha256).digest()
 
 
 class PortalHost(ServiceHost):
@@ -84,6 +100,7 @@ def build(settings: ServiceSettings | None = None) -> PortalHost:
         return Deps(store=store, services=services, metrics=metrics)
 
     deps = host.provide(start)
+    host.commands(PORTAL_CMD, deps, COMMANDS)
 
     @host.consumer(Intake.OPINION_RECEIVED, "received")
     async def on_received(event: OpinionReceived) -> Outcome[None]:
@@ -113,8 +130,12 @@ def build(settings: ServiceSettings | None = None) -> PortalHost:
     secret = rating_secret(config)
     web_config = WebConfig(
         rating_secret=secret,
-        # Derived from the rating secret: every replica accepts the forms any other one served.
-        csrf_secret=hmac.new(secret, b"portal-csrf", hashlib.sha256).digest(),
+        # Derived from the rating secret: every replica accepts the forms and sessions any other one made.
+        csrf_secret=derived(secret, b"portal-csrf"),
+        session_secret=derived(secret, b"portal-session"),
+        session_seconds=int(config.portal_session_hours * 3600),
+        login_limit=LoginLimit(config.portal_login_failures, config.portal_login_window_seconds),
+        due_soon_days=config.portal_due_soon_days,
         open311_keys=config.open311_keys(),
         throttle=Throttle(config.portal_lookups_per_minute),
         secure_cookies=config.portal_secure_cookies,
@@ -122,8 +143,14 @@ def build(settings: ServiceSettings | None = None) -> PortalHost:
     )
     host.bus = Bus(lambda: host.broker.connection, config.portal_command_timeout_seconds)
     web = Web(deps, web_config, host.bus, host.uow, metrics, environment())
+    guard = login.Guard(web)
     app = Starlette(
-        routes=[*pages.routes(web), *open311_api.routes(web)],
+        routes=[
+            *pages.routes(web),
+            *login.routes(web, guard),
+            *console.routes(web, guard),
+            *open311_api.routes(web),
+        ],
         exception_handlers=pages.error_handlers(web),
     )
     host.web_server = WebServer(SecureHeaders(app, metrics), config.portal_web_host, config.portal_web_port)

@@ -5,13 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
+from services.portal.adapters.passwords import Passwords
 from services.portal.adapters.repository import PortalRepository
 from services.portal.domain.open311 import FieldService
-from services.portal.domain.throttle import Throttle
+from services.portal.domain.throttle import LoginLimit, Throttle
 from services.portal.metrics import PortalMetrics
 from shared.storage import DocumentStore
 from shared.timeutil import utcnow
+
+
+class PasswordHashing(Protocol):
+    """Argon2 in production (``adapters.passwords``); unit tests hand in a fake."""
+
+    async def hash(self, password: str) -> str: ...
+
+    async def verify(self, stored: str | None, password: str) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -22,6 +32,7 @@ class Deps:
     services: list[FieldService] = field(default_factory=list)
     metrics: PortalMetrics | None = None
     clock: Callable[[], dt.datetime] = utcnow
+    passwords: PasswordHashing = field(default_factory=Passwords)
     repo: PortalRepository = field(init=False)
 
     def __post_init__(self) -> None:
@@ -38,3 +49,7 @@ class WebConfig:
     throttle: Throttle
     secure_cookies: bool = False
     command_timeout: float = 10.0
+    session_secret: bytes = b""
+    session_seconds: int = 8 * 3600
+    login_limit: LoginLimit | None = None
+    due_soon_days: int = 3

@@ -1,21 +1,26 @@
 """The portal's handlers: each event becomes a change of its read model; nothing is published.
 
-Every handler is idempotent: the record keeps the ids of the events it applied, so a redelivered or
-replayed event changes nothing (``domain.opinion.record`` answers None), and a conference snapshot is
-kept only when newer. Replaying the streams into an empty store rebuilds the same records.
+Every event handler is idempotent: the record keeps the ids of the events it applied, so a
+redelivered or replayed event changes nothing (``domain.opinion.record`` answers None), and a
+conference snapshot is kept only when newer. Replaying the streams into an empty store rebuilds the
+same records. The account commands (``portal.cmd.user-*``) change the officials' accounts: adding a
+taken name is refused, disabling twice changes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from services.portal.adapters import events
-from services.portal.adapters.repository import OPINIONS, RATINGS
+from services.portal.adapters.repository import ACCOUNTS, OPINIONS, RATINGS
 from services.portal.deps import Deps
+from services.portal.domain import accounts
 from services.portal.domain.opinion import Recorded, record
 from shared import conference_snapshot
 from shared.conference_snapshot import ConferenceSnapshot
 from shared.contracts.intake import OpinionClassified, OpinionReceived, OpinionReclassified
+from shared.contracts.portal_commands import AddUser, DisableUser, ResetPassword
 from shared.unit_of_work import Change, Outcome
 
 
@@ -52,3 +57,33 @@ async def rating_sent(deps: Deps, code: str, at: dt.datetime) -> Outcome[None]:
     if await deps.repo.rating_sent(code) is not None:
         return Outcome()
     return Outcome(changes=[Change(RATINGS, {"_id": code, "at": at.isoformat()})])
+
+
+async def add_user(deps: Deps, c: AddUser) -> Outcome[dict[str, Any]]:
+    """``portal.cmd.user-add``: a new account, its password stored only as the Argon2 hash."""
+    existing = await deps.repo.account(c.username)
+    if existing is not None:  # refused before spending a hash on it
+        accounts.new_account(c.username, c.display_name, c.role, c.scope, "", deps.clock(), existing)
+    hashed = await deps.passwords.hash(c.password)
+    doc = accounts.new_account(c.username, c.display_name, c.role, c.scope, hashed, deps.clock(), None)
+    return Outcome(changes=[Change(ACCOUNTS, doc)], reply=accounts.public(doc))
+
+
+async def disable_user(deps: Deps, c: DisableUser) -> Outcome[dict[str, Any]]:
+    """``portal.cmd.user-disable``: no more logins, open sessions end; disabling twice changes nothing."""
+    doc = await deps.repo.account(c.username)
+    if doc is None:
+        raise accounts.unknown_account(c.username)
+    changed = accounts.disabled(doc, deps.clock())
+    if changed is None:
+        return Outcome(reply=accounts.public(doc))
+    return Outcome(changes=[Change(ACCOUNTS, changed, doc)], reply=accounts.public(changed))
+
+
+async def reset_password(deps: Deps, c: ResetPassword) -> Outcome[dict[str, Any]]:
+    """``portal.cmd.user-reset``: a new password hash; the account's open sessions end."""
+    doc = await deps.repo.account(c.username)
+    if doc is None:
+        raise accounts.unknown_account(c.username)
+    changed = accounts.reset(doc, await deps.passwords.hash(c.password), deps.clock())
+    return Outcome(changes=[Change(ACCOUNTS, changed, doc)], reply=accounts.public(changed))

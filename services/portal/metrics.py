@@ -8,7 +8,7 @@ WEB_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
 
 
 class PortalMetrics:
-    """HTTP latency by route template, ratings sent, look-ups refused by the per-client limit."""
+    """HTTP latency by route template, ratings sent, look-ups refused by the per-client limit, logins failed."""
 
     def __init__(self, registry: CollectorRegistry) -> None:
         self.request_seconds = Histogram(
@@ -27,6 +27,12 @@ class PortalMetrics:
         self.rate_limited = Counter(
             "dialogue_portal_lookups_rate_limited",
             "Tracking-code look-ups refused because the client address exceeded the per-minute limit.",
+            registry=registry,
+        )
+        self.logins_failed = Counter(
+            "dialogue_portal_logins_failed",
+            "Officials' logins refused, by reason (wrong_credentials, disabled, throttled, csrf_refused).",
+            ["reason"],
             registry=registry,
         )
         self.open311_submissions = Counter(

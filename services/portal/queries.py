@@ -1,4 +1,4 @@
-"""Read-only answers of the portal's pages and of Open311, from its own read models only."""
+"""Read-only answers of the portal's pages, its officials' console and Open311, from its own store only."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.portal.deps import Deps
-from services.portal.domain import codes, open311
+from services.portal.domain import accounts, codes, open311
+from services.portal.domain.accounts import Official
 from services.portal.domain.conference import ConferenceView, conference_view, is_public
+from services.portal.domain.inbox import Row as InboxRow
+from services.portal.domain.inbox import inbox as agency_inbox
+from services.portal.domain.inbox import review_queue as unit_review_queue
 from services.portal.domain.opinion import Doc
 from services.portal.domain.timeline import TrackingView, tracking_view
 from shared.errors import DomainError
@@ -101,3 +105,21 @@ async def request(deps: Deps, typed: str) -> dict[str, Any]:
     except DomainError as exc:
         raise open311.Open311Error(404, exc.code, exc.message) from None
     return open311.request_view(doc)
+
+
+async def inbox(deps: Deps, agency_code: str, due_soon_days: int) -> list[InboxRow]:
+    """An agency officer's open opinions, by deadline (the portal's read model only)."""
+    today = local_date(deps.clock())
+    return agency_inbox(await deps.repo.held_by(agency_code), agency_code, today, due_soon_days)
+
+
+async def review_queue(deps: Deps, unit_code: str, due_soon_days: int) -> list[InboxRow]:
+    """A head's answers waiting for review in its unit, by deadline."""
+    today = local_date(deps.clock())
+    return unit_review_queue(await deps.repo.answered_in(unit_code), unit_code, today, due_soon_days)
+
+
+async def official(deps: Deps, username: str, generation: int) -> Official | None:
+    """The account a session names, when it may still act (not disabled, same generation)."""
+    doc = await deps.repo.account(username)
+    return accounts.official(doc, generation) if doc is not None else None

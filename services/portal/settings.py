@@ -14,7 +14,7 @@ DEFAULT_WEB_PORT = 8080
 
 
 class PortalSettings(ServiceSettings):
-    """The web server, the look-up limit, the Open311 keys and the rating link's validity."""
+    """The web server, the look-up and login limits, sessions, the Open311 keys and the rating secret."""
 
     service: str = "portal"
     portal_web_host: str = "127.0.0.1"
@@ -25,6 +25,12 @@ class PortalSettings(ServiceSettings):
     portal_open311_keys: str = ""
     portal_open311_keys_file: Path | None = None
     portal_command_timeout_seconds: float = 10.0
+    # Officials' logins: after this many failures for one username or from one client address within
+    # the window, logins with it are refused (429 and a sentence) until the oldest failure is older.
+    portal_login_failures: int = 5
+    portal_login_window_seconds: float = 900.0
+    portal_session_hours: float = 8.0  # a session cookie expires after a working day
+    portal_due_soon_days: int = 3  # the inbox says "sắp đến hạn" this many days before a deadline
     # Cookies over HTTPS only: on behind a TLS proxy (the default serves plain HTTP on loopback).
     portal_secure_cookies: bool = False
     intake_fields_file: Path | None = None  # the fields Open311 lists (the file intake classifies with)

@@ -483,10 +483,12 @@ def test_the_portal_may_consume_exactly_the_streams_its_consumers_read(
     assert not re.findall(r'"\$JS\.API\.STREAM\.(?:CREATE|UPDATE)\.(?!DEADLETTER)', block)
     assert '"_INBOX.portal.>"' in block
     assert '"_INBOX.>"' not in block
-    assert "allow_responses" not in block  # it answers no command
+    assert "allow_responses: true" in block  # it answers its own account commands (portal.cmd.>)
 
 
-async def test_the_portal_submits_reads_outcomes_and_rates_and_nothing_more(server: Server) -> None:
+async def test_the_portal_submits_reads_outcomes_rates_sends_the_officials_commands_and_nothing_more(
+    server: Server,
+) -> None:
     intake = await server.connect("intake")
     await intake.jetstream().add_stream(stream_config("INTAKE"))
     assignment = await server.connect("assignment")
@@ -511,9 +513,20 @@ async def test_the_portal_submits_reads_outcomes_and_rates_and_nothing_more(serv
         except nats.errors.TimeoutError:
             continue
     rated = await portal.request("assignment.cmd.rate", b"{}", timeout=3)
+    officials = [
+        await portal.request(f"assignment.cmd.{verb}", b"{}", timeout=3)
+        for verb in ("show", "answer", "return", "publish")
+    ]
+    # It answers its own account commands, which the operator CLI sends.
+    await portal.subscribe("portal.cmd.>", queue="portal", cb=answer)
+    await portal.flush()
+    operator = await server.connect("operator")
+    added = await operator.request("portal.cmd.user-add", b"{}", timeout=3)
     forbidden = [
-        "assignment.cmd.publish",
-        "assignment.cmd.answer",
+        "assignment.cmd.assign",
+        "assignment.cmd.reassign",
+        "assignment.cmd.approve-extension",
+        "assignment.cmd.list",
         "intake.cmd.reclassify",
         "scheduling.cmd.plan",
         "intake.opinion.received",
@@ -531,5 +544,7 @@ async def test_the_portal_submits_reads_outcomes_and_rates_and_nothing_more(serv
     assert ack.stream == "INTAKE"
     assert message is not None
     assert json.loads(rated.data) == {"ok": True}
+    assert [json.loads(reply.data) for reply in officials] == [{"ok": True}] * 4
+    assert json.loads(added.data) == {"ok": True}
     assert violations(errors, "publish") == {subject.lower() for subject in forbidden}
     assert violations(errors, "subscription") == {"intake.opinion.>"}

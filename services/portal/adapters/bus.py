@@ -2,7 +2,8 @@
 
 Both go over the host's own NATS connection, so they use the portal user's rights only:
 ``assignment.cmd.rate`` (request/reply), ``intake.submit.<source>`` (JetStream, ``Nats-Msg-Id``) and
-``intake.outcome.<source>`` (the outcome intake publishes for every submission). One subscription to
+``intake.outcome.<source>`` (the outcome intake publishes for every submission), and the officials'
+``assignment.cmd.show|answer|return|publish``. One subscription to
 the outcomes is opened at the first submission and matched by (source, external id).
 """
 
@@ -18,6 +19,7 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
+from pydantic import BaseModel
 
 from shared.contracts.assignment_commands import RateAnswer
 from shared.contracts.base import CommandResult
@@ -44,9 +46,13 @@ class Bus:
 
     async def rate(self, command: RateAnswer) -> CommandResult:
         """Send ``assignment.cmd.rate`` and answer assignment's result (its sentence when refused)."""
+        return await self.assignment("rate", command)
+
+    async def assignment(self, verb: str, command: BaseModel) -> CommandResult:
+        """Send ``assignment.cmd.<verb>`` (the officials' show, answer, return, publish) and its result."""
         payload = command.model_dump_json(exclude_none=True).encode()
         try:
-            reply = await self.connection().request(f"{Assignment.CMD}.rate", payload, timeout=self.timeout)
+            reply = await self.connection().request(f"{Assignment.CMD}.{verb}", payload, timeout=self.timeout)
         except (NoRespondersError, NatsTimeout) as exc:
             raise Unavailable(str(exc)) from exc
         return CommandResult.model_validate_json(reply.data)

@@ -34,6 +34,8 @@ class AssignmentStep(BaseModel):
     field: str | None = None
     kind: str | None = None
     conference_id: str | None = None
+    unit_code: str | None = None
+    agency_code: str | None = None  # the agency holding it: the officers' inbox is filtered on it
     received_at: AwareDatetime | None = None
     agency_name: str | None = None
     deadline: dt.date | None = None
@@ -119,6 +121,8 @@ def assignment(subject: str, e: AssignmentStep) -> Recorded:
         "tracking_code": e.tracking_code,
         "conference_id": e.conference_id,
         "field": e.field,
+        "unit_code": e.unit_code,
+        "agency_code": e.agency_code,
     }
     if e.received_at is not None:
         facts["received_at"] = _utc(e.received_at)

@@ -1,4 +1,4 @@
-"""The portal's own store (database ``dialogue_portal``): opinions, conference snapshots, ratings sent."""
+"""The portal's own store (``dialogue_portal``): opinions, conference snapshots, ratings sent, accounts."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from shared.storage.port import Doc, Index
 OPINIONS = "opinions"
 CONFERENCES = conference_snapshot.COLLECTION
 RATINGS = "ratings_sent"
+ACCOUNTS = "accounts"  # the officials' accounts: _id is the username, the password only as its hash
+MAX_QUEUE = 500  # an agency's or a unit's open opinions; more would not be read on one page anyway
 
 
 async def ensure_indexes(store: DocumentStore) -> None:
@@ -20,11 +22,14 @@ async def ensure_indexes(store: DocumentStore) -> None:
             Index(("tracking_code",), sparse=True),
             Index(("conference_id",)),
             Index(("requested_at",)),
+            Index(("agency_code",)),
+            Index(("unit_code",)),
             outbox.INDEX,
         ],
     )
     await store.ensure_indexes(CONFERENCES, [outbox.INDEX])
     await store.ensure_indexes(RATINGS, [outbox.INDEX])
+    await store.ensure_indexes(ACCOUNTS, [outbox.INDEX])
 
 
 class PortalRepository:
@@ -53,3 +58,16 @@ class PortalRepository:
 
     async def rating_sent(self, code: str) -> Doc | None:
         return await self.store.get(RATINGS, code)
+
+    async def held_by(self, agency_code: str) -> list[Doc]:
+        """The open opinions an agency holds (the inbox sorts them by deadline)."""
+        where = {"agency_code": agency_code, "status": "open"}
+        return await self.store.find(OPINIONS, where, order_by="deadline", limit=MAX_QUEUE)
+
+    async def answered_in(self, unit_code: str) -> list[Doc]:
+        """The opinions of a host unit whose answer waits for the head."""
+        where = {"unit_code": unit_code, "stage": "answered", "status": "open"}
+        return await self.store.find(OPINIONS, where, order_by="deadline", limit=MAX_QUEUE)
+
+    async def account(self, username: str) -> Doc | None:
+        return await self.store.get(ACCOUNTS, username)

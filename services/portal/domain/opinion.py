@@ -20,6 +20,11 @@ from services.portal.domain.steps import Step
 Doc = dict[str, Any]
 MAX_SEEN = 500  # an opinion's path has a few dozen events; the bound only guards a runaway producer
 CLOSING = {"published", "answered_directly", "transferred"}
+# The steps that move the written-answer path on: the last one is the opinion's stage (the inbox's).
+STAGES = {
+    "assigned", "reassigned", "transferred", "extended", "answered", "returned", "published",
+    "answered_directly",
+}  # fmt: skip
 ONCE = {"received", "acknowledged"}  # told once on the path (an e-mail and an SMS are one acknowledgement)
 
 
@@ -68,7 +73,10 @@ def derive(facts: dict[str, Any], steps: list[Step]) -> Doc:
     direct: Step | None = None
     rated: Step | None = None
     closed_by: str | None = None
+    stage: str | None = None
     for step in steps:
+        if step.kind in STAGES:
+            stage = step.kind
         if step.kind in ("assigned", "reassigned", "transferred", "extended", "answered", "returned"):
             agency = step.agency or step.target or agency
             deadline = step.deadline or deadline
@@ -90,6 +98,9 @@ def derive(facts: dict[str, Any], steps: list[Step]) -> Doc:
         "tracking_code": facts.get("tracking_code"),
         "conference_id": facts.get("conference_id"),
         "field": facts.get("field"),
+        "unit_code": facts.get("unit_code"),
+        "agency_code": facts.get("agency_code"),
+        "stage": stage,
         "status": "closed" if closed_by else "open",
         "closed_by": closed_by,
         "agency_name": agency,

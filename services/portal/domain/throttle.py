@@ -1,4 +1,4 @@
-"""A per-client limit on look-ups: at most ``limit`` in any ``window`` seconds (sliding window)."""
+"""Per-client limits: look-ups (at most ``limit`` in any ``window`` seconds), failed logins."""
 
 from __future__ import annotations
 
@@ -26,3 +26,39 @@ class Throttle:
         while len(self._hits) > MAX_CLIENTS:
             self._hits.pop(next(iter(self._hits)))
         return allowed
+
+
+@dataclass
+class LoginLimit:
+    """Failed logins counted per username and per client address over a sliding ``window``.
+
+    After ``limit`` failures on either key, logins with it are refused until the oldest failure
+    leaves the window; a success clears the username's count (never the address's: an attacker
+    holding one account must not wipe the count of the addresses it guesses others from).
+    """
+
+    limit: int
+    window: float = 900.0
+    _failures: dict[str, deque[float]] = field(default_factory=dict)
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        hits = self._failures.pop(key, None) or deque()
+        while hits and hits[0] <= now - self.window:
+            hits.popleft()
+        if hits:
+            self._failures[key] = hits
+        while len(self._failures) > MAX_CLIENTS:
+            self._failures.pop(next(iter(self._failures)))
+        return hits
+
+    def blocked(self, keys: list[str], now: float) -> bool:
+        return any(len(self._recent(key, now)) >= self.limit for key in keys)
+
+    def failed(self, keys: list[str], now: float) -> None:
+        for key in keys:
+            hits = self._recent(key, now)
+            hits.append(now)
+            self._failures[key] = hits
+
+    def succeeded(self, key: str) -> None:
+        self._failures.pop(key, None)
