@@ -36,6 +36,7 @@ class AssignmentStep(BaseModel):
     conference_id: str | None = None
     unit_code: str | None = None
     agency_code: str | None = None  # the agency holding it: the officers' inbox is filtered on it
+    summary: str | None = None  # the opinion's text as assignment has it (the inbox's when intake's is late)
     received_at: AwareDatetime | None = None
     agency_name: str | None = None
     deadline: dt.date | None = None
@@ -123,6 +124,7 @@ def assignment(subject: str, e: AssignmentStep) -> Recorded:
         "field": e.field,
         "unit_code": e.unit_code,
         "agency_code": e.agency_code,
+        "summary": public_text(e.summary) if e.summary else None,
     }
     if e.received_at is not None:
         facts["received_at"] = _utc(e.received_at)

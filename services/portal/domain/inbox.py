@@ -51,7 +51,8 @@ def urgency(deadline: dt.date | None, today: dt.date, due_soon_days: int) -> tup
 def row(doc: Doc, today: dt.date, due_soon_days: int) -> Row:
     deadline = dt.date.fromisoformat(doc["deadline"]) if doc.get("deadline") else None
     level, text = urgency(deadline, today, due_soon_days)
-    content = str(doc.get("facts", {}).get("content") or "")
+    facts = doc.get("facts", {})
+    content = str(facts.get("content") or facts.get("summary") or "")
     return Row(str(doc["tracking_code"]), content[:240], deadline, str(doc.get("stage") or ""), level, text)
 
 

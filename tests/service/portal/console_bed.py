@@ -70,13 +70,21 @@ async def login(http: httpx.AsyncClient, username: str, password: str = PASSWORD
     )
 
 
-async def another_opinion_held_by(nc: Client, agency_code: str, opinion_id: str, code: str) -> None:
+async def another_opinion_held_by(
+    nc: Client,
+    agency_code: str,
+    opinion_id: str,
+    code: str,
+    *,
+    deadline: dt.date = dt.date(2026, 12, 18),
+    summary: str = "Đề nghị mở lớp đào tạo nghề.",
+) -> None:
     """An assignment event of an opinion held by ``agency_code`` (straight onto the stream)."""
     event = a.OpinionAssigned(
         event_id=f"{code}-assigned", opinion_id=opinion_id, tracking_code=code, correlation_id=opinion_id,
-        field="labour_jobs", summary="Đề nghị mở lớp đào tạo nghề.", received_at=T0, conference_id=CONFERENCE,
+        field="labour_jobs", summary=summary, received_at=T0, conference_id=CONFERENCE,
         unit_code="xa-dong-du", agency_code=agency_code, agency_name="Phòng Kinh tế xã Đồng Du",
-        deadline=dt.date(2026, 12, 18), assigned_at=T0, occurred_at=T0,
+        deadline=deadline, assigned_at=T0, occurred_at=T0,
     )  # fmt: skip
     await nc.jetstream().publish(
         event.routing_subject(), event.model_dump_json().encode(), headers={"Nats-Msg-Id": event.event_id}
