@@ -44,6 +44,11 @@ async def test_an_official_logs_in_with_the_right_password_only_and_the_store_ke
         right = await login(run.http, OFFICER["username"])
         home = await run.http.get("/can-bo")
         stored = await run.portal.store.get("accounts", OFFICER["username"])
+        await add_user(nats_client, {"username": "qt", "display_name": "Quản trị viên", "role": "admin"})
+        async with browser(run) as admin:
+            await login(admin, "qt")
+            admin_home = await admin.get("/can-bo")
+            admin_inbox = await admin.get("/can-bo/hop-thu")
 
     assert added["data"] == {"username": "lan.sgddt", "display_name": "Trần Thị Lan", "role": "agency_officer",
                              "scope": AGENCY, "disabled": False}  # fmt: skip
@@ -64,6 +69,9 @@ async def test_an_official_logs_in_with_the_right_password_only_and_the_store_ke
     assert stored is not None
     assert stored["password_hash"].startswith("$argon2id$")
     assert PASSWORD not in str(stored)
+    assert admin_home.status_code == 200
+    assert "Xin chào Quản trị viên" in admin_home.text
+    assert admin_inbox.status_code == 403  # the inbox is an agency officer's
 
 
 async def test_failed_logins_from_one_address_are_throttled_with_a_sentence_and_429(
@@ -132,6 +140,14 @@ async def test_an_officer_sees_only_its_agency_and_gets_403_on_another_agency_s_
             )
             head_page = await theirs.get("/lanh-dao/duyet")  # an officer is not a head
             mine_page = await mine.get(f"/can-bo/y-kien/{code}")
+        await add_user(nats_client, {**HEAD, "username": "tam.xa", "scope": "xa-dong-du"})
+        async with browser(run) as other_head:
+            await login(other_head, "tam.xa")
+            head_token = csrf((await other_head.get("/lanh-dao/duyet")).text)
+            head_by_url = await other_head.get(f"/lanh-dao/y-kien/{code}")
+            head_by_form = await other_head.post(
+                f"/lanh-dao/y-kien/{code}/cong-bo", data={"csrf": head_token}
+            )
         shown = await command(nats_client, "show", {"opinion_id": "op-console-scope"})
 
     assert my_inbox.status_code == 200
@@ -146,6 +162,10 @@ async def test_an_officer_sees_only_its_agency_and_gets_403_on_another_agency_s_
     assert "not_your_agency" in by_form.text
     assert shown["data"]["status"] == "assigned"  # the other agency's answer never reached assignment
     assert head_page.status_code == 403
+    assert head_by_url.status_code == 403
+    assert "not_your_unit" in head_by_url.text
+    assert head_by_form.status_code == 403
+    assert "not_your_unit" in head_by_form.text
     assert mine_page.status_code == 200
     assert 'for="tom-tat"' in mine_page.text
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 import pytest
+from argon2 import PasswordHasher
 
 from services.portal import handlers
 from services.portal.adapters import sessions
+from services.portal.adapters.passwords import Passwords
 from services.portal.deps import Deps
 from services.portal.domain import accounts
 from services.portal.domain.inbox import inbox, review_queue, urgency
@@ -159,3 +162,27 @@ def test_the_inbox_lists_the_agency_s_open_opinions_by_deadline_and_the_queue_th
     assert rows[0].stage_name == "Bị trả lại, cần trả lời lại"
     assert rows[0].urgency_text == "Sắp đến hạn (còn 1 ngày)"
     assert [r.code for r in queue] == ["DT-waiting"]
+
+
+class CountingHasher(PasswordHasher):
+    """argon2-cffi's hasher with cheap parameters, counting the verifications it does."""
+
+    def __init__(self) -> None:
+        super().__init__(time_cost=1, memory_cost=8, parallelism=1)
+        self.verified = 0
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+        self.verified += 1
+        return super().verify(hash, password)
+
+
+async def test_an_unknown_username_costs_one_argon2_verification_like_a_known_one() -> None:
+    hasher = CountingHasher()
+    passwords = Passwords(hasher)
+    stored = await passwords.hash("mat-khau-dung-1")
+
+    assert stored.startswith("$argon2id$")
+    assert await passwords.verify(stored, "mat-khau-dung-1")
+    assert not await passwords.verify(stored, "sai")
+    assert not await passwords.verify(None, "mat-khau-dung-1")  # no account: a dummy hash is verified
+    assert hasher.verified == 3
