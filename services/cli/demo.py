@@ -86,7 +86,7 @@ def _scheduling(verb: str) -> tuple[str, dict[str, str]]:
 async def run_demo(
     nats_url: str,
     data_dir: Path,
-    timeout: float = 120.0,
+    timeout: float = 180.0,
     *,
     operator: ServiceSettings | None = None,
     source: ServiceSettings | None = None,
@@ -101,9 +101,9 @@ async def run_demo(
     nc = await connect(operator)
     portal = nc if source is None else await connect(source, inbox_prefix="_INBOX")
     try:
-        deadline = time.monotonic() + timeout
-        seed = await _scenario(nc, portal, data_dir, deadline)
-        current = await demo_current.scenario(nc, portal, dt.datetime.now(VN), deadline)
+        # Each scenario has the whole time: a slow first one must not starve the second.
+        seed = await _scenario(nc, portal, data_dir, time.monotonic() + timeout)
+        current = await demo_current.scenario(nc, portal, dt.datetime.now(VN), time.monotonic() + timeout)
         return DemoRun(seed, current)
     finally:
         if portal is not nc:

@@ -15,6 +15,7 @@ from nats.aio.client import Client
 
 from services.cli.client import request
 from services.cli.demo_data import DemoOpinion
+from services.cli.stack import StackError
 from shared.contracts import assignment_commands as ac
 from shared.contracts import notification_commands as notices_cmd
 from shared.contracts.intake import SubmitOpinion, Submitter
@@ -24,6 +25,11 @@ from shared.subjects import Assignment, Intake, Notification, cmd
 SOURCE = "demo-portal"
 # A notice still on its way: the summary waits until none of a conference's is.
 PENDING = {"intended", "sending", "failed_transient"}
+LOGS = "xem log của các dịch vụ trong thư mục dữ liệu"
+
+
+class DemoIncomplete(StackError):
+    """A step of the demo did not finish in its time: the sentence says which and what was missing."""
 
 
 @dataclass
@@ -34,7 +40,10 @@ class Submissions:
     rejected: list[dict[str, Any]] = field(default_factory=list)
 
     def code_of(self, external_id: str) -> str:
-        return next(str(o["tracking_code"]) for o in self.accepted if o.get("external_id") == external_id)
+        for outcome in self.accepted:
+            if outcome.get("external_id") == external_id:
+                return str(outcome["tracking_code"])
+        raise DemoIncomplete(f"Ý kiến {external_id} của kịch bản không được tiếp nhận; {LOGS}.")
 
 
 async def submit_opinions(
@@ -97,6 +106,11 @@ async def submit_opinions(
         seen.add(external_id)
         (found.accepted if outcome.get("accepted") else found.rejected).append(outcome)
     await sub.unsubscribe()
+    if seen != wanted:
+        missing = ", ".join(sorted(wanted - seen))
+        raise DemoIncomplete(
+            f"Dịch vụ tiếp nhận chưa trả lời cho các ý kiến {missing} trong thời hạn; {LOGS}."
+        )
     return found
 
 
@@ -106,15 +120,17 @@ async def wait_for_assignments(
     deadline: float,
     ready: Callable[[list[dict[str, Any]]], bool],
 ) -> list[dict[str, Any]]:
-    """The conference's assignment rows once ``ready`` holds for them (or at the deadline)."""
+    """The conference's assignment rows once ``ready`` holds for them; refused at the deadline."""
     query = ac.ListAssignments(conference_id=conference_id)
-    rows: list[dict[str, Any]] = []
-    while time.monotonic() < deadline:
-        rows = await request(nc, cmd(Assignment.CMD, "list"), query)
+    while True:
+        rows: list[dict[str, Any]] = await request(nc, cmd(Assignment.CMD, "list"), query)
         if ready(rows):
-            break
+            return rows
+        if time.monotonic() >= deadline:
+            raise DemoIncomplete(
+                f"Hội nghị {conference_id}: dịch vụ giao xử lý mới có {len(rows)} ý kiến, chưa đủ trong thời hạn; {LOGS}."
+            )
         await asyncio.sleep(0.2)
-    return rows
 
 
 async def wait_for_notices(
@@ -124,14 +140,19 @@ async def wait_for_notices(
     query = notices_cmd.ListDeliveries(conference_id=conference_id, limit=1000)
     notices: list[dict[str, Any]] = []
     stable_since = time.monotonic()
-    while time.monotonic() < deadline:
+    while True:
         latest: list[dict[str, Any]] = await request(nc, cmd(Notification.CMD, "list"), query)
         if latest != notices:
             notices, stable_since = latest, time.monotonic()
         kinds = Counter(str(n.get("trigger")) for n in notices)
-        complete = all(kinds[trigger] >= count for trigger, count in at_least.items())
-        settled = not any(n.get("status") in PENDING for n in notices)
-        if complete and settled and time.monotonic() - stable_since > 1.0:
-            break
+        short = {t: (kinds[t], count) for t, count in at_least.items() if kinds[t] < count}
+        pending = sum(1 for n in notices if n.get("status") in PENDING)
+        if not short and not pending and time.monotonic() - stable_since > 1.0:
+            return notices
+        if time.monotonic() >= deadline:
+            missing = "; ".join(f"{t} {have}/{want}" for t, (have, want) in short.items())
+            raise DemoIncomplete(
+                f"Hội nghị {conference_id}: thông báo chưa đủ trong thời hạn ({missing or 'đủ loại'}, "
+                f"{pending} đang gửi); {LOGS}."
+            )
         await asyncio.sleep(0.2)
-    return notices
