@@ -39,8 +39,23 @@ def call(verb: str, payload: Payload) -> Any:
 def password(path: Path | None) -> str:
     """The password from ``path`` (first line) or a hidden prompt asked twice."""
     if path is None:
-        typed: str = typer.prompt("Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại mật khẩu")
-        value = typed
+        try:
+            value = str(typer.prompt("Mật khẩu", hide_input=True))
+            again = str(typer.prompt("Nhập lại mật khẩu", hide_input=True))
+        except typer.Abort:
+            refuse(
+                console,
+                DomainError(
+                    "password_not_typed", "Chưa nhập mật khẩu; vui lòng chạy lại lệnh và nhập mật khẩu."
+                ),
+            )
+        if value != again:
+            refuse(
+                console,
+                DomainError(
+                    "passwords_differ", "Hai lần nhập mật khẩu không giống nhau; vui lòng chạy lại lệnh."
+                ),
+            )
     else:
         try:
             lines = path.read_text(encoding="utf-8").splitlines()

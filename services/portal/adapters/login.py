@@ -26,9 +26,7 @@ from shared.contracts.portal_commands import Role
 
 LOGIN = "/dang-nhap"
 WRONG = "Tên đăng nhập hoặc mật khẩu không đúng; vui lòng kiểm tra lại rồi đăng nhập."
-THROTTLED = (
-    "Đăng nhập sai quá nhiều lần; vui lòng chờ 15 phút rồi thử lại, hoặc liên hệ quản trị để được hỗ trợ."
-)
+THROTTLED = "Đăng nhập sai quá nhiều lần; vui lòng chờ {minutes} phút rồi thử lại, hoặc liên hệ quản trị để được hỗ trợ."
 DISABLED = "Tài khoản này đã bị khóa; vui lòng liên hệ quản trị hệ thống."
 NO_CSRF = "Biểu mẫu đã hết hiệu lực hoặc không gửi từ trang này; vui lòng tải lại trang rồi gửi lại."
 NOT_LOGGED_IN = "Ông/bà chưa đăng nhập hoặc phiên làm việc đã hết; vui lòng đăng nhập lại."
@@ -116,7 +114,8 @@ def routes(web: Web, guard: Guard) -> list[Route]:
         assert limit is not None
         if limit.blocked(keys, time.monotonic()):
             counted("throttled")
-            return form(THROTTLED, 429, username)
+            minutes = max(1, round(limit.window / 60))
+            return form(THROTTLED.format(minutes=minutes), 429, username)
         doc = await web.deps().repo.account(username) if username else None
         password_ok = await web.deps().passwords.verify(doc["password_hash"] if doc else None,
                                                         value.get("mat-khau", ""))  # fmt: skip

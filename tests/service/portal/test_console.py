@@ -85,7 +85,7 @@ async def test_failed_logins_from_one_address_are_throttled_with_a_sentence_and_
 
     assert failures == [401, 401, 401]
     assert throttled.status_code == 429
-    assert login_page.THROTTLED in throttled.text
+    assert login_page.THROTTLED.format(minutes=15) in throttled.text
     assert "dt_session" not in throttled.headers.get("set-cookie", "")
     assert 'dialogue_portal_logins_failed_total{reason="throttled"} 1.0' in metrics
     assert 'dialogue_portal_logins_failed_total{reason="wrong_credentials"} 3.0' in metrics

@@ -54,6 +54,7 @@ async def test_the_cli_adds_resets_and_disables_an_official_s_account_on_the_run
         bad_role = await dialogue(url, "portal", "user", "add", "x.y", "--name", "X", "--role", "chu-tich")
         async with browser(run) as first_browser:
             first = await login(first_browser, "hung.ubnd", FIRST)
+            differ = await dialogue(url, "portal", "user", "reset", "hung.ubnd", stdin=f"{SECOND}\n{FIRST}\n")
             reset = await dialogue(url, "portal", "user", "reset", "hung.ubnd", stdin=f"{SECOND}\n{SECOND}\n")
             old_session = await first_browser.get("/lanh-dao/duyet")
         old_password = await login(run.http, "hung.ubnd", FIRST)
@@ -69,6 +70,8 @@ async def test_the_cli_adds_resets_and_disables_an_official_s_account_on_the_run
     assert bad_role[0] == 2
     assert "Vai trò 'chu-tich' không có" in bad_role[1]
     assert first.status_code == 303
+    assert differ[0] == 1
+    assert "Hai lần nhập mật khẩu không giống nhau" in differ[1]
     assert reset[0] == 0, reset[1]
     assert "Đã đặt lại mật khẩu cho tài khoản hung.ubnd" in reset[1]
     assert SECOND not in reset[1]  # the hidden prompt never echoes it
