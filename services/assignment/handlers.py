@@ -161,13 +161,13 @@ async def reassign(deps: Deps, c: cmd.ReassignOpinion) -> Outcome[Reply]:
 
 async def accept(deps: Deps, c: cmd.AcceptOpinion) -> Outcome[Reply]:
     deps.config.table.agency(c.agency_code)
-    return await _change(deps, c, lambda a, at: a.accept(c.agency_code, at, c.command_id))
+    return await _change(deps, c, lambda a, at: a.accept(c.agency_code, at, c.command_id, c.by))
 
 
 async def request_reassignment(deps: Deps, c: cmd.RequestReassignment) -> Outcome[Reply]:
     deps.config.table.agency(c.agency_code)
     return await _change(
-        deps, c, lambda a, at: a.request_reassignment(c.agency_code, c.reason, at, c.command_id)
+        deps, c, lambda a, at: a.request_reassignment(c.agency_code, c.reason, at, c.command_id, c.by)
     )
 
 
@@ -176,7 +176,14 @@ async def answer(deps: Deps, c: cmd.SubmitAnswer) -> Outcome[Reply]:
 
     def apply(a: Assignment, at: dt.datetime) -> Result:
         return a.submit_answer(
-            c.agency_code, c.document_number, c.document_date, c.summary, at, c.command_id, c.attachment_ref
+            c.agency_code,
+            c.document_number,
+            c.document_date,
+            c.summary,
+            at,
+            c.command_id,
+            c.attachment_ref,
+            by=c.by,
         )
 
     return await _change(deps, c, apply)

@@ -35,6 +35,11 @@ class AssignmentEvent(Event):
     assigned_at: AwareDatetime | None = Field(default=None, description="When it was last assigned.")
     answered_at: AwareDatetime | None = Field(default=None, description="When the agency answered.")
     published_at: AwareDatetime | None = Field(default=None, description="When the answer was published.")
+    by: str | None = Field(
+        default=None,
+        description="Who gave the command that caused it: a person or portal account, the agency "
+        "itself, or 'system' (routing, the deadline sweep).",
+    )
 
 
 class OpinionAssigned(AssignmentEvent):

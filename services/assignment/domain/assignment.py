@@ -259,7 +259,7 @@ class Assignment(ExtensionCommands):
             return self._record(command_id, "reclassify", at, by, details)
         return self._queue_triage(triage_reason, at, command_id, by, "reroute", reason)
 
-    def accept(self, agency_code: str, at: dt.datetime, command_id: str) -> Result:
+    def accept(self, agency_code: str, at: dt.datetime, command_id: str, by: str = "") -> Result:
         if (replay := self.replay(command_id)) is not None:
             return replay
         self._guard_open("tiếp nhận", agency_code)
@@ -267,9 +267,11 @@ class Assignment(ExtensionCommands):
             raise refusals.wrong_status("tiếp nhận", self.status.value)
         self.status = Status.ACCEPTED
         event = self._event(ev.OpinionAccepted, command_id, at)
-        return self._record(command_id, "accept", at, agency_code, {}, event)
+        return self._record(command_id, "accept", at, by or agency_code, {}, event)
 
-    def request_reassignment(self, agency_code: str, reason: str, at: dt.datetime, command_id: str) -> Result:
+    def request_reassignment(
+        self, agency_code: str, reason: str, at: dt.datetime, command_id: str, by: str = ""
+    ) -> Result:
         if (replay := self.replay(command_id)) is not None:
             return replay
         self._guard_open("đề nghị giao lại", agency_code)
@@ -278,7 +280,9 @@ class Assignment(ExtensionCommands):
             raise refusals.request_pending("giao lại")
         self.pending_reassignment = PendingRequest(reason, at)
         event = self._event(ev.ReassignmentRequested, command_id, at, reason=reason)
-        return self._record(command_id, "request_reassignment", at, agency_code, {"reason": reason}, event)
+        return self._record(
+            command_id, "request_reassignment", at, by or agency_code, {"reason": reason}, event
+        )
 
     def submit_answer(
         self,
@@ -289,6 +293,7 @@ class Assignment(ExtensionCommands):
         at: dt.datetime,
         command_id: str,
         attachment_ref: str | None = None,
+        by: str = "",
     ) -> Result:
         if (replay := self.replay(command_id)) is not None:
             return replay
@@ -309,7 +314,8 @@ class Assignment(ExtensionCommands):
             attachment_ref=attachment_ref,
             on_time=bool(self.answered_on_time),
         )
-        return self._record(command_id, "submit_answer", at, agency_code, {"document_number": number}, event)
+        details = {"document_number": number}
+        return self._record(command_id, "submit_answer", at, by or agency_code, details, event)
 
     def return_answer(self, reason: str, at: dt.datetime, command_id: str, by: str) -> Result:
         """The head sends back an answer that does not address the opinion (Decision 31/2021, Art. 46)."""

@@ -34,6 +34,7 @@ class Event:
     assigned_at: dt.datetime | None = None
     answered_at: dt.datetime | None = None
     published_at: dt.datetime | None = None
+    by: str | None = None  # who gave the command (a person, an account, an agency; "system" for routing)
 
     @property
     def type(self) -> str:

@@ -7,6 +7,7 @@ event ids) and changes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -155,6 +156,7 @@ class AssignmentState:
     ) -> Result:
         if at.tzinfo is None:
             raise refusals.naive_datetime("at")
+        events = tuple(dataclasses.replace(e, by=by) for e in events)  # the events say who did it
         self.version += 1
         self.applied.append(command_id)
         self.history.append(

@@ -220,3 +220,24 @@ async def test_an_answer_given_before_a_reminder_went_out_may_be_recorded_after_
     assert reply["status"] == "answered"
     submitted = next(e for e in bed.published if isinstance(e, AnswerSubmitted))
     assert submitted.on_time is True
+
+
+async def test_every_event_says_who_gave_the_command() -> None:
+    bed = Bed(NOW)
+    await bed.route(classified(1))
+    officer, head = "Trần Thị Mai (mai.sgddt)", "Phạm Văn Hùng (hung.ubnd)"
+    await bed.command("accept", body("a", agency_code="nb-sgddt", by=officer))
+    await bed.command("answer", answer("b", "nb-sgddt", by=officer))
+    await bed.command("return", body("c", reason="Chưa nêu lộ trình.", by=head))
+    await bed.command("answer", answer("d", "nb-sgddt"))  # no account named: the agency answered
+    await bed.command("publish", body("e", by=head))
+    assert [(type(e).__name__, e.by) for e in bed.published] == [
+        ("OpinionAssigned", "system"),
+        ("OpinionAccepted", officer),
+        ("AnswerSubmitted", officer),
+        ("AnswerReturned", head),
+        ("AnswerSubmitted", "nb-sgddt"),
+        ("AnswerPublished", head),
+    ]
+    shown = await bed.command("show", {"opinion_id": "op-1"})
+    assert [h["by"] for h in shown["history"]][1:3] == [officer, officer]
