@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -13,9 +12,8 @@ from typing import Any
 import httpx
 
 from services.portal.app import PortalHost, build
-from services.portal.domain import codes
 from services.portal.settings import PortalSettings
-from shared import rating_links
+from shared import rating_links, tracking_codes
 from shared.contracts import assignment as a
 from shared.contracts.intake import Channel, OpinionClassified, OpinionKind, OpinionReceived
 from shared.contracts.scheduling import Chair, ConferenceAnnounced, ConferenceHeld
@@ -37,10 +35,7 @@ AGENCY = "Phòng Kinh tế xã Đồng Du"
 
 def code_for(seed: str) -> str:
     """A well-formed tracking code of its own for each test (the format intake issues)."""
-    number = int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8], "big")
-    payload = "".join(codes.ALPHABET[(number >> (5 * i)) & 31] for i in range(7))
-    body = payload + codes._check_char(payload)
-    return f"DT-{body[:4]}-{body[4:]}"
+    return tracking_codes.for_opinion(seed)
 
 
 def portal_settings(settings_for: Callable[[str], ServiceSettings], **changes: Any) -> PortalSettings:

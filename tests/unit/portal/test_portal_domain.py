@@ -13,6 +13,7 @@ from services.portal.domain.privacy import mask_name, public_text
 from services.portal.domain.steps import Step, assignment_step_kind
 from services.portal.domain.throttle import Throttle
 from services.portal.domain.timeline import label, tracking_view
+from shared import tracking_codes
 from shared.errors import DomainError
 
 pytestmark = pytest.mark.unit
@@ -22,7 +23,7 @@ CODE = "DT-7K3M-9QX2"
 
 def valid_code() -> str:
     payload = "7K3M9QX"
-    body = payload + codes._check_char(payload)
+    body = payload + tracking_codes.check_char(payload)
     return f"DT-{body[:4]}-{body[4:]}"
 
 
