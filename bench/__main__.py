@@ -140,6 +140,14 @@ def units_of_work() -> str:
     return f"{how}; fetch and commit up to {settings.batch_size}, wait {settings.batch_wait_ms:g} ms"
 
 
+def load_average() -> str:
+    """The machine's load averages (``/proc/loadavg``), or "unknown" where there is none."""
+    try:
+        return ", ".join(Path("/proc/loadavg").read_text(encoding="utf-8").split()[:3])
+    except OSError:
+        return "unknown"
+
+
 async def main() -> None:
     args = arguments()
     args.loads = [float(x) for x in args.loads.split(",") if x.strip()]
@@ -148,7 +156,8 @@ async def main() -> None:
         {"burst opinions": str(args.opinions), "opinions per load step": str(args.step_opinions),
          "burst window (publications in flight)": str(args.window), "closed bursts (median used)": str(args.repeat), "baseline fetch batch": str(args.batch),
          "opinions per conference": str(args.per_conference or "all of a phase"),
-         "units of work (DIALOGUE_BATCH_COMMIT, _SIZE, _WAIT_MS)": units_of_work()},
+         "units of work (DIALOGUE_BATCH_COMMIT, _SIZE, _WAIT_MS)": units_of_work(),
+         "load average at the start (1, 5, 15 min)": load_average()},
     )  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="dialogue-bench-") as tmp:
         bodies = await run_pipeline(args, Path(tmp) / "pipeline", results)
@@ -158,6 +167,8 @@ async def main() -> None:
         results.framework, results.framework_cpu = await run_baseline(
             args, Path(tmp) / "framework", bodies, "faststream"
         )
+    # Other work on the machine shares its cores: say how busy it was around the run.
+    results.params["load average at the end (1, 5, 15 min)"] = load_average()
     write_report(
         args.report,
         args.plot,
