@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from shared.nats_sync import settle
 from shared.ports import free_port
 from shared.settings import SERVICES
 from shared.subjects import Intake, Notification, Scheduling, cmd
+from shared.timeutil import VN_TZ
 
 SOURCE = "demo-portal"
 
@@ -82,13 +84,18 @@ class Pipeline:
         return self
 
     async def plan(self, conference_id: str) -> None:
-        """The Đồng Du conference of the demo, back-recorded again under another id."""
+        """A provincial conference of today's Ninh Bình, planned now for ten days later.
+
+        Current, not back-recorded: its opinions go to the departments in force, with deadlines
+        ahead, so the deadline sweep has nothing overdue to read during the run.
+        """
+        starts = dt.datetime.combine(dt.date.today() + dt.timedelta(days=10), dt.time(8, 0), VN_TZ)
         await request(self.nc, cmd(Scheduling.CMD, "plan"), {
             "conference_id": conference_id, "command_id": f"bench-plan-{conference_id}",
-            "effective_at": "2023-11-20T09:00:00+07:00", "title": f"Hội nghị đối thoại (benchmark {conference_id})",
-            "unit_code": "ha-nam", "starts_at": "2023-12-20T08:00:00+07:00", "ends_at": "2023-12-20T11:30:00+07:00",
+            "title": f"Hội nghị đối thoại (benchmark {conference_id})", "unit_code": "ninh-binh",
+            "starts_at": starts.isoformat(), "ends_at": (starts + dt.timedelta(hours=3, minutes=30)).isoformat(),
             "chairs": HEADS, "participant_groups": ["cadres_party_members", "citizens"],
-            "venue": "Hội trường UBND xã Đồng Du, huyện Bình Lục", "co_organisers": ["Ủy ban MTTQ Việt Nam tỉnh Hà Nam"],
+            "venue": "Hội trường UBND tỉnh Ninh Bình", "co_organisers": ["Ủy ban MTTQ Việt Nam tỉnh Ninh Bình"],
             "expected_attendance": 200, "override": True,  # the same chairs, the same day
         })  # fmt: skip
 
@@ -109,8 +116,6 @@ class Pipeline:
                 "external_id": external_id, "kind": o.kind, "content": o.content, "channel": "external_system",
                 "submitter": {"name": o.name, "role": o.role, "residence": o.residence},
                 "conference_id": f"{prefix}-c{i // size}",
-                # Raised at the 2023 conference planned above: routed to that date's departments.
-                "received_at": "2023-12-20T09:00:00+07:00",
             }  # fmt: skip
             key = opinion_id_for(SOURCE, external_id)
             self.bodies[key] = json.dumps(payload, ensure_ascii=False).encode()
