@@ -19,7 +19,7 @@ from typing import Any
 
 from shared.contracts.base import Event
 from shared.contracts.registry import dump_events, load_events
-from shared.storage.port import Doc, DocumentStore, Index
+from shared.storage.port import Doc, DocumentStore, Index, Update
 
 MAX_CAUSES = 50
 FIELDS = ("outbox", "unpublished", "has_unpublished")
@@ -56,15 +56,21 @@ def pending(doc: Doc) -> list[Event]:
     return load_events(doc.get("unpublished", []))
 
 
-async def mark_published(store: DocumentStore, collection: str, doc: Doc) -> None:
-    """Forget ``doc``'s unpublished events, unless a newer version was saved meanwhile.
+def published(collection: str, doc: Doc) -> Update | None:
+    """The update forgetting ``doc``'s unpublished events unless a newer version was saved meanwhile
+    (None when it holds none). A newer version carries the events over, and its own commit (or the
+    sweep) clears them."""
+    if not doc.get("has_unpublished"):
+        return None
+    return Update(
+        collection, doc["_id"], {"version": doc["version"]}, {"unpublished": [], "has_unpublished": False}
+    )
 
-    A newer version carries these events over, and its own commit (or the sweep) clears them.
-    """
-    if doc.get("has_unpublished"):
-        await store.update_where(
-            collection, doc["_id"], {"version": doc["version"]}, {"unpublished": [], "has_unpublished": False}
-        )
+
+async def mark_published(store: DocumentStore, collection: str, doc: Doc) -> None:
+    """Forget ``doc``'s unpublished events, unless a newer version was saved meanwhile."""
+    if (update := published(collection, doc)) is not None:
+        await store.update_where(update.collection, update.key, update.where, update.changes)
 
 
 async def unpublished(store: DocumentStore, collections: Iterable[str]) -> list[tuple[str, Doc]]:

@@ -35,7 +35,7 @@ from typing import Any, Generic, TypeVar
 from shared import failpoints, outbox
 from shared.contracts.base import Event
 from shared.errors import TransientError
-from shared.storage.port import ConcurrencyConflict, Doc, DocumentStore, DuplicateKey, Saved, Update
+from shared.storage.port import ConcurrencyConflict, Doc, DocumentStore, DuplicateKey, Saved
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -89,16 +89,6 @@ class _Waiting:
     outcome: Outcome[Any]
     done: asyncio.Future[None]
     context: contextvars.Context
-
-
-def _cleared(collection: str, doc: Doc) -> Update | None:
-    """The update forgetting ``doc``'s unpublished events unless a newer version was saved meanwhile
-    (as ``outbox.mark_published``, for a batch)."""
-    if not doc.get("has_unpublished"):
-        return None
-    return Update(
-        collection, doc["_id"], {"version": doc["version"]}, {"unpublished": [], "has_unpublished": False}
-    )
 
 
 async def _save(store: DocumentStore, groups: Sequence[Sequence[Saved]]) -> list[Exception | None]:
@@ -185,7 +175,7 @@ class UnitOfWork:
         if saved > 1:
             failpoints.reached(AFTER_BATCH_PUBLISH)
         confirmed = [i for i, result in enumerate(results) if result is None]
-        clear = [u for i in confirmed for c, d in staged[i] if (u := _cleared(c, d)) is not None]
+        clear = [u for i in confirmed for c, d in staged[i] if (u := outbox.published(c, d)) is not None]
         if len(clear) == 1:  # one message's commit: as it always was, one statement
             await store.update_where(clear[0].collection, clear[0].key, clear[0].where, clear[0].changes)
         elif clear:
