@@ -18,7 +18,7 @@ from typing import Any
 from starlette.applications import Starlette
 
 from services.portal import handlers
-from services.portal.adapters import console, events, login, open311_api, pages
+from services.portal.adapters import console, events, login, open311_api, pages, public, staff
 from services.portal.adapters.bus import Bus
 from services.portal.adapters.fields_file import load_services
 from services.portal.adapters.repository import ensure_indexes
@@ -150,6 +150,8 @@ def build(settings: ServiceSettings | None = None) -> PortalHost:
             *login.routes(web, guard),
             *console.routes(web, guard),
             *open311_api.routes(web),
+            *staff.routes(web, guard),
+            *public.routes(web),
         ],
         exception_handlers=pages.error_handlers(web),
     )
