@@ -49,6 +49,8 @@ def _matches(doc: Mapping[str, Any], where: Filter | None) -> bool:
                 ok = present if expected is None else value != expected
             elif op == "$in":
                 ok = value in list(expected)
+            elif op == "$nin":  # MongoDB's: a missing or null field matches unless None is listed
+                ok = (None if not present else value) not in list(expected)
             elif not present:
                 ok = False
             else:

@@ -24,6 +24,7 @@ from services.assignment.adapters.repository import ASSIGNMENTS, DIRECT_ANSWERS
 from services.assignment.adapters.views import outcome as view
 from services.assignment.deps import Deps
 from services.assignment.domain import refusals
+from services.assignment.domain.agencies import Agency
 from services.assignment.domain.assignment import SYSTEM, Assignment
 from services.assignment.domain.deadlines import deadline_for
 from services.assignment.domain.effective import effective_time
@@ -104,14 +105,23 @@ async def due_notices(deps: Deps) -> list[Outcome[None]]:
     policy = deps.config.policy
     # Only what can be due reads the full documents: a deadline within the reminder period (with a
     # week of margin for holidays), or already passed. The rest of the backlog is only counted.
-    horizon = deps.calendar.add_working_days(local_date(now), policy.reminder_days) + dt.timedelta(days=7)
+    today = local_date(now)
+    horizon = deps.calendar.add_working_days(today, policy.reminder_days) + dt.timedelta(days=7)
+    # Nor what was escalated or reminded already, or is held by an agency no longer in force: the
+    # store leaves them out (``Assignment.sweep`` would decide nothing for them).
+    table = deps.config.table
+    retired = sorted({a.code for a in table.agencies if not _in_force(table.find_agency(a.code), today)})
     outcomes = []
-    for doc in await deps.repo.open_due_by(horizon):
+    for doc in await deps.repo.maybe_due(today, horizon, retired):
         assignment = Assignment.from_doc(doc)
         result = assignment.sweep(now, deps.calendar, policy, deps.config.table)
         if result.events:
             outcomes.append(_decided(deps, assignment, result, doc, None))
     return outcomes
+
+
+def _in_force(agency: Agency | None, today: dt.date) -> bool:
+    return agency is None or agency.in_force(today)
 
 
 # -- operator commands --------------------------------------------------------------------------

@@ -18,7 +18,9 @@ from typing import Any, Protocol
 Doc = dict[str, Any]
 Filter = Mapping[str, Any]
 
-OPERATORS = frozenset({"$eq", "$ne", "$lt", "$lte", "$gt", "$gte", "$in", "$exists"})
+# ``$nin`` (not in) is MongoDB's: it also matches a document whose field is missing or null, unless
+# the list holds None.
+OPERATORS = frozenset({"$eq", "$ne", "$lt", "$lte", "$gt", "$gte", "$in", "$nin", "$exists"})
 
 
 class ConcurrencyConflict(Exception):

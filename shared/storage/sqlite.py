@@ -110,12 +110,26 @@ def _compile(where: Filter | None) -> tuple[str, list[Any]]:
                     continue
                 clauses.append(f"{expr} IN ({','.join('?' * len(values))})")
                 params.extend(_param(v) for v in values)
+            elif op == "$nin":
+                clauses.append(_not_in(expr, list(value), params))
             elif value is None and op in ("$eq", "$ne"):
                 clauses.append(f"{expr} IS {'NOT ' if op == '$ne' else ''}NULL")
             else:
                 clauses.append(f"{expr} {_OPS[op]} ?")
                 params.append(_param(value))
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _not_in(expr: str, values: list[Any], params: list[Any]) -> str:
+    """``$nin`` as MongoDB means it: a missing or null field matches, unless None is in the list
+    (SQL's ``NOT IN`` alone would leave out the NULLs)."""
+    known = [v for v in values if v is not None]
+    null = f"{expr} IS NOT NULL" if len(known) < len(values) else f"{expr} IS NULL"
+    if not known:
+        return null if len(known) < len(values) else "1"
+    params.extend(_param(v) for v in known)
+    joined = "AND" if len(known) < len(values) else "OR"
+    return f"({null} {joined} {expr} NOT IN ({','.join('?' * len(known))}))"
 
 
 @contextmanager

@@ -89,6 +89,26 @@ async def test_find_filters_sorts_and_limits(store: DocumentStore) -> None:
     assert await store.count("things", {"kind": {"$ne": "odd"}}) == 3
 
 
+async def test_not_in_leaves_out_the_listed_values_and_keeps_missing_and_null_ones(
+    store: DocumentStore,
+) -> None:
+    await store.insert("things", {"_id": "a", "version": 1, "agency": "so-xd", "n": 1})
+    await store.insert("things", {"_id": "b", "version": 1, "agency": "so-gtvt", "n": 2})
+    await store.insert("things", {"_id": "c", "version": 1, "agency": None, "n": 3})
+    await store.insert("things", {"_id": "d", "version": 1, "n": 4, "meta": {"d": 7}})
+
+    async def ids(where: dict[str, object]) -> list[str]:
+        return [d["_id"] for d in await store.find("things", where, order_by="_id")]
+
+    assert await ids({"agency": {"$nin": ["so-gtvt"]}}) == ["a", "c", "d"]
+    assert await ids({"agency": {"$nin": ["so-gtvt", "so-xd"]}, "n": {"$lt": 4}}) == ["c"]
+    assert await ids({"agency": {"$nin": ["so-gtvt", None]}}) == ["a"]
+    assert await ids({"agency": {"$nin": [None]}}) == ["a", "b"]
+    assert await ids({"agency": {"$nin": []}}) == ["a", "b", "c", "d"]
+    assert await ids({"meta.d": {"$nin": [7]}}) == ["a", "b", "c"]
+    assert await store.count("things", {"agency": {"$nin": ["so-xd"]}}) == 3
+
+
 async def test_missing_and_null_fields_are_found_with_exists_and_none(store: DocumentStore) -> None:
     await store.insert("things", {"_id": "a", "version": 1, "sent": None})
     await store.insert("things", {"_id": "b", "version": 1, "sent": "2026-11-27"})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from services.assignment.domain.assignment import Assignment
@@ -59,10 +59,20 @@ class AssignmentRepository:
     async def find(self, where: dict[str, Any] | None = None) -> list[Doc]:
         return await self.store.find(ASSIGNMENTS, where, order_by="_id")
 
-    async def open_due_by(self, horizon: dt.date) -> list[Doc]:
-        """Open assignments whose deadline falls on or before ``horizon`` (ISO dates sort as dates)."""
-        where = {"status": {"$in": OPEN}, "deadline": {"$lte": horizon.isoformat()}}
-        return await self.store.find(ASSIGNMENTS, where, order_by="_id")
+    async def maybe_due(self, today: dt.date, horizon: dt.date, retired: Sequence[str]) -> list[Doc]:
+        """The open assignments the sweep may still have to notify, read through the index.
+
+        Past their deadline and not escalated yet, or with a deadline between ``today`` and
+        ``horizon`` and no reminder yet; never one held by an agency of ``retired`` (no longer in
+        force: it is neither reminded nor escalated). Those already escalated, or reminded, are
+        left in the store instead of being read and decided on again every minute.
+        """
+        held = {"status": {"$in": OPEN}, "agency_code": {"$nin": list(retired)}}
+        overdue = {**held, "deadline": {"$lt": today.isoformat()}, "escalated_at": None}
+        soon = {**held, "deadline": {"$gte": today.isoformat(), "$lte": horizon.isoformat()}}
+        found = await self.store.find(ASSIGNMENTS, overdue, order_by="_id")
+        found += await self.store.find(ASSIGNMENTS, {**soon, "reminder_sent_at": None}, order_by="_id")
+        return found
 
     async def backlog(self, today: dt.date, agency_codes: Iterable[str]) -> tuple[Counter[str], Counter[str]]:
         """Open and overdue assignments per agency code ('none' for the triage queue), by counting."""
