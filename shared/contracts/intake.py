@@ -165,7 +165,9 @@ class OpinionRejected(Event):
 class AcknowledgementDue(Event):
     """The petitioner must be told by ``due_on`` that the opinion was accepted or transferred.
 
-    Contact data is present only when the submitter consented to be contacted.
+    Published only for a submitter who consented to be contacted and gave an e-mail address or a
+    phone number (they are in the event); an opinion whose petitioner cannot be reached causes no
+    acknowledgement, and its deadline is ``acknowledgement_due`` of ``OpinionReceived``.
     """
 
     SUBJECT: ClassVar[str] = Intake.OPINION_ACKNOWLEDGEMENT_DUE

@@ -60,7 +60,7 @@ class Opinion:
         """The events of the intake, rebuilt from state: a redelivery re-publishes identical events."""
         first = self.history[0]
         consent = self.submitter.consent_to_contact
-        return [
+        events: list[DomainEvent] = [
             OpinionReceived(  # the content may quote a phone or ID number: mask it before it leaves
                 event_id=derived_id(self.id, "received"),
                 occurred_at=first.at,
@@ -92,23 +92,31 @@ class Opinion:
                 matched=first.matched,
                 received_at=self.received_at,
             ),
-            AcknowledgementDue(
-                event_id=derived_id(self.id, "acknowledgement-due"),
-                occurred_at=first.at,
-                opinion_id=self.id,
-                tracking_code=self.tracking_code,
-                conference_id=self.conference_id,
-                unit_code=self.unit_id,
-                kind=self.kind.value,
-                submitter_name=self.submitter.name,
-                residence=self.submitter.residence,
-                received_at=self.received_at,
-                due_on=self.acknowledgement_due,
-                rule=self.acknowledgement_rule,
-                contact_email=self.submitter.email if consent else None,
-                contact_phone=self.submitter.phone if consent else None,
-            ),
         ]
+        # The acknowledgement goes to the petitioner, so it is due only to one who can be reached: an
+        # opinion without consent or contact data causes no notice (its deadline is in OpinionReceived).
+        email = self.submitter.email if consent else None
+        phone = self.submitter.phone if consent else None
+        if email or phone:
+            events.append(
+                AcknowledgementDue(
+                    event_id=derived_id(self.id, "acknowledgement-due"),
+                    occurred_at=first.at,
+                    opinion_id=self.id,
+                    tracking_code=self.tracking_code,
+                    conference_id=self.conference_id,
+                    unit_code=self.unit_id,
+                    kind=self.kind.value,
+                    submitter_name=self.submitter.name,
+                    residence=self.submitter.residence,
+                    received_at=self.received_at,
+                    due_on=self.acknowledgement_due,
+                    rule=self.acknowledgement_rule,
+                    contact_email=email,
+                    contact_phone=phone,
+                )
+            )
+        return events
 
     def reclassify(
         self, field_code: str, *, by: str, reason: str, at: dt.datetime, command_id: str, rules: RuleSet

@@ -31,7 +31,8 @@ pytestmark = pytest.mark.unit
 
 async def test_an_accepted_submission_publishes_its_intake_events_and_a_positive_outcome() -> None:
     ctx = make_context()
-    result = await submit_external(ctx, "demo-portal", raw(payload()), key="s:1", now=NOW)
+    submitter = {**payload()["submitter"], "email": "hoa@example.vn", "consent_to_contact": True}
+    result = await submit_external(ctx, "demo-portal", raw(payload(submitter=submitter)), key="s:1", now=NOW)
     assert result.accepted
     assert result.new
     assert result.rejection is None

@@ -74,8 +74,16 @@ def test_a_received_opinion_gets_a_valid_tracking_code_a_field_and_a_due_date(ru
 
 
 def test_receiving_emits_received_classified_and_acknowledgement_due(rules: RuleSet) -> None:
-    _, events = _receive(rules)
+    _, events = _receive(rules, _command(consent=True))
     assert [type(e) for e in events] == [OpinionReceived, OpinionClassified, AcknowledgementDue]
+
+
+def test_no_acknowledgement_is_due_to_a_submitter_who_cannot_be_contacted(rules: RuleSet) -> None:
+    opinion, events = _receive(rules)  # contact details given, consent not
+    assert [type(e) for e in events] == [OpinionReceived, OpinionClassified]
+    received = events[0]
+    assert isinstance(received, OpinionReceived)
+    assert received.acknowledgement_due == opinion.acknowledgement_due  # the deadline is still published
 
 
 def test_a_redelivered_submission_yields_the_same_opinion_and_the_same_event_ids(rules: RuleSet) -> None:
