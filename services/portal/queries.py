@@ -11,9 +11,11 @@ from services.portal.domain import accounts, codes, open311
 from services.portal.domain.accounts import Official
 from services.portal.domain.conference import ConferenceView, conference_view, is_public
 from services.portal.domain.inbox import Row as InboxRow
+from services.portal.domain.inbox import agency_name, unit_agencies
 from services.portal.domain.inbox import inbox as agency_inbox
 from services.portal.domain.inbox import review_queue as unit_review_queue
 from services.portal.domain.opinion import Doc
+from services.portal.domain.requests import RequestRow, request_queue
 from services.portal.domain.timeline import TrackingView, tracking_view
 from shared.errors import DomainError
 from shared.timeutil import local_date
@@ -107,16 +109,39 @@ async def request(deps: Deps, typed: str) -> dict[str, Any]:
     return open311.request_view(doc)
 
 
-async def inbox(deps: Deps, agency_code: str, due_soon_days: int) -> list[InboxRow]:
-    """An agency officer's open opinions, by deadline (the portal's read model only)."""
+@dataclass(frozen=True)
+class Inbox:
+    agency_name: str
+    rows: list[InboxRow]
+
+
+async def inbox(deps: Deps, agency_code: str, due_soon_days: int) -> Inbox:
+    """An agency officer's open opinions, by deadline, and the agency's name (the read model only)."""
     today = local_date(deps.clock())
-    return agency_inbox(await deps.repo.held_by(agency_code), agency_code, today, due_soon_days)
+    docs = await deps.repo.held_by(agency_code)
+    return Inbox(agency_name(docs, agency_code), agency_inbox(docs, agency_code, today, due_soon_days))
 
 
 async def review_queue(deps: Deps, unit_code: str, due_soon_days: int) -> list[InboxRow]:
     """A head's answers waiting for review in its unit, by deadline."""
     today = local_date(deps.clock())
     return unit_review_queue(await deps.repo.answered_in(unit_code), unit_code, today, due_soon_days)
+
+
+async def pending_requests(deps: Deps, unit_code: str, due_soon_days: int) -> list[RequestRow]:
+    """The extension and transfer requests of a head's unit waiting for a decision, oldest first."""
+    today = local_date(deps.clock())
+    return request_queue(await deps.repo.requests_in(unit_code), unit_code, today, due_soon_days)
+
+
+async def agencies_of_unit(deps: Deps, unit_code: str) -> dict[str, str]:
+    """Code → name of the agencies that hold or held the unit's opinions (the read model's)."""
+    return unit_agencies(await deps.repo.of_unit(unit_code))
+
+
+async def open_counts(deps: Deps, agency_codes: list[str]) -> dict[str, int]:
+    """Open opinions held now per agency (the read model's)."""
+    return {code: await deps.repo.open_count(code) for code in agency_codes}
 
 
 async def official(deps: Deps, username: str, generation: int) -> Official | None:

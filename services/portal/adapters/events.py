@@ -16,6 +16,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from services.portal.domain.opinion import Recorded
 from services.portal.domain.privacy import mask_name, public_text
+from services.portal.domain.requests import mark
 from services.portal.domain.steps import Step, assignment_step_kind
 from shared.contracts.intake import OpinionClassified, OpinionReceived, OpinionReclassified
 
@@ -40,6 +41,7 @@ class AssignmentStep(BaseModel):
     received_at: AwareDatetime | None = None
     agency_name: str | None = None
     deadline: dt.date | None = None
+    requested_deadline: dt.date | None = None  # an extension request's: the head's queue shows it
     transferred: bool = False
     reassigned_from: str | None = None
     target_body: str | None = None
@@ -128,7 +130,8 @@ def assignment(subject: str, e: AssignmentStep) -> Recorded:
     }
     if e.received_at is not None:
         facts["received_at"] = _utc(e.received_at)
-    return Recorded(e.event_id, e.occurred_at, facts, step)
+    request = mark(subject, e.event_id, e.occurred_at, e.requested_deadline)
+    return Recorded(e.event_id, e.occurred_at, facts, step, request)
 
 
 def acknowledgement(notice: NoticeSent) -> Recorded | None:

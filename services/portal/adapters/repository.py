@@ -13,6 +13,7 @@ CONFERENCES = conference_snapshot.COLLECTION
 RATINGS = "ratings_sent"
 ACCOUNTS = "accounts"  # the officials' accounts: _id is the username, the password only as its hash
 MAX_QUEUE = 500  # an agency's or a unit's open opinions; more would not be read on one page anyway
+MAX_UNIT = 5000  # a unit's opinions read for the agencies that answer them (a few hundred a year)
 
 
 async def ensure_indexes(store: DocumentStore) -> None:
@@ -68,6 +69,24 @@ class PortalRepository:
         """The opinions of a host unit whose answer waits for the head."""
         where = {"unit_code": unit_code, "stage": "answered", "status": "open"}
         return await self.store.find(OPINIONS, where, order_by="deadline", limit=MAX_QUEUE)
+
+    async def requests_in(self, unit_code: str) -> list[Doc]:
+        """The open opinions of a host unit with an extension or a transfer request waiting for the head."""
+        found: dict[str, Doc] = {}
+        for where in ({"pending_extension": {"$exists": True}}, {"pending_reassignment": True}):
+            query = {"unit_code": unit_code, "status": "open", **where}
+            for doc in await self.store.find(OPINIONS, query, order_by="pending_since", limit=MAX_QUEUE):
+                found[str(doc["_id"])] = doc
+        return list(found.values())
+
+    async def of_unit(self, unit_code: str) -> list[Doc]:
+        """A host unit's opinions, latest first (the agencies that hold or held them)."""
+        where = {"unit_code": unit_code, "agency_code": {"$exists": True}}
+        return await self.store.find(OPINIONS, where, order_by="updated_at", descending=True, limit=MAX_UNIT)
+
+    async def open_count(self, agency_code: str) -> int:
+        """How many open opinions the agency holds now (the dashboard's "still open")."""
+        return await self.store.count(OPINIONS, {"agency_code": agency_code, "status": "open"})
 
     async def account(self, username: str) -> Doc | None:
         return await self.store.get(ACCOUNTS, username)

@@ -33,6 +33,8 @@ ACTIONS = {
     "remind": "Nhắc hạn", "escalate": "Báo cáo quá hạn",
 }  # fmt: skip
 ANSWERABLE = {"assigned", "accepted", "returned"}
+# The history entries whose reason an official reads (the public path never shows them).
+WITH_REASON = {"return_answer", "refuse_extension", "request_extension", "request_reassignment"}
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,25 @@ class Entry:
     action: str
     by: str
     reason: str
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A request waiting for the head: why, since when, and the deadline asked for (an extension)."""
+
+    reason: str
+    since: str
+    asked: str = ""
+    asked_iso: str = ""
+
+
+def _pending(doc: Any) -> Pending | None:
+    if not isinstance(doc, dict):
+        return None
+    since = vn_time(dt.datetime.fromisoformat(str(doc["requested_at"]))) if doc.get("requested_at") else ""
+    asked = dt.date.fromisoformat(str(doc["new_deadline"])) if doc.get("new_deadline") else None
+    return Pending(str(doc.get("reason") or ""), since, vn_date(asked) if asked else "",
+                   asked.isoformat() if asked else "")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -58,10 +79,21 @@ class CaseFile:
     urgency_text: str
     answer: dict[str, Any] | None
     history: list[Entry]
+    deadline_iso: str = ""
+    extension: Pending | None = None  # the agency's extension request waiting for the head
+    reassignment: Pending | None = None  # the agency's transfer request waiting for the head
 
     @property
     def answerable(self) -> bool:
         return self.status in ANSWERABLE
+
+    @property
+    def may_ask_extension(self) -> bool:
+        return self.status in ANSWERABLE and self.extension is None and bool(self.deadline_iso)
+
+    @property
+    def may_ask_reassignment(self) -> bool:
+        return self.status in ANSWERABLE and self.reassignment is None
 
     @property
     def reviewable(self) -> bool:
@@ -71,9 +103,7 @@ class CaseFile:
 def _entry(h: dict[str, Any]) -> Entry:
     at = dt.datetime.fromisoformat(str(h["at"]))
     details = h.get("details") or {}
-    reason = (
-        str(details.get("reason") or "") if h.get("action") in ("return_answer", "refuse_extension") else ""
-    )
+    reason = str(details.get("reason") or "") if h.get("action") in WITH_REASON else ""
     action = str(h.get("action", ""))
     return Entry(vn_time(at), at.isoformat(), ACTIONS.get(action, action), str(h.get("by") or ""), reason)
 
@@ -102,4 +132,7 @@ def case_file(data: dict[str, Any], today: dt.date, due_soon_days: int) -> CaseF
         urgency_text=urgency(deadline, today, due_soon_days)[1] if open_ else "",
         answer=answer,
         history=[_entry(h) for h in data.get("history", [])],
+        deadline_iso=deadline.isoformat() if deadline else "",
+        extension=_pending(data.get("pending_extension")),
+        reassignment=_pending(data.get("pending_reassignment")),
     )

@@ -78,3 +78,23 @@ def review_queue(docs: list[Doc], unit_code: str, today: dt.date, due_soon_days:
         and d.get("tracking_code")
     ]  # fmt: skip
     return _by_deadline([row(d, today, due_soon_days) for d in waiting])
+
+
+def agency_name(docs: list[Doc], agency_code: str) -> str:
+    """The agency's name as assignment's latest event about it says it (its code when none is known)."""
+    named = [d for d in docs if d.get("agency_code") == agency_code and d.get("agency_name")]
+    latest = max(named, key=lambda d: str(d.get("updated_at") or ""), default=None)
+    return str(latest["agency_name"]) if latest else agency_code
+
+
+def unit_agencies(docs: list[Doc]) -> dict[str, str]:
+    """Code → name of the agencies that hold or held a unit's opinions, not counting transfers.
+
+    A transferred opinion is held by the competent level's body, which is not the unit's agency.
+    """
+    found: dict[str, str] = {}
+    for d in sorted(docs, key=lambda d: str(d.get("updated_at") or "")):
+        code = d.get("agency_code")
+        if code and d.get("closed_by") != "transferred" and d.get("stage") != "transferred":
+            found[str(code)] = str(d.get("agency_name") or found.get(str(code)) or code)
+    return dict(sorted(found.items()))

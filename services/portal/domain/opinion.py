@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from services.portal.domain.requests import Mark, pending, with_mark
 from services.portal.domain.steps import Step
 
 Doc = dict[str, Any]
@@ -30,12 +31,14 @@ ONCE = {"received", "acknowledged"}  # told once on the path (an e-mail and an S
 
 @dataclass(frozen=True)
 class Recorded:
-    """One event as the read model takes it: its id, when it happened, facts and maybe a step."""
+    """One event as the read model takes it: its id, when it happened, facts, maybe a step and a mark
+    (an extension or transfer request opened or closed: ``domain.requests``)."""
 
     event_id: str
     at: dt.datetime
     facts: dict[str, Any]
     step: Step | None = None
+    request: Mark | None = None
 
 
 def record(opinion_id: str, previous: Doc | None, event: Recorded) -> Doc | None:
@@ -63,7 +66,9 @@ def record(opinion_id: str, previous: Doc | None, event: Recorded) -> Doc | None
         steps.append(event.step)
     steps.sort(key=lambda s: s.sort_key)
     doc["steps"] = [s.to_doc() for s in steps]
-    return {**doc, **derive(facts, steps)}
+    marks = with_mark(doc.get("requests", []), event.request)
+    doc["requests"] = [m.to_doc() for m in marks]
+    return {**doc, **derive(facts, steps), **pending(marks)}
 
 
 def derive(facts: dict[str, Any], steps: list[Step]) -> Doc:
