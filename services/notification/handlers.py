@@ -29,6 +29,7 @@ from services.notification.domain.ledger import (
     request_resend,
     start_attempt,
 )
+from services.notification.domain.messages import Rendered
 from services.notification.domain.outcomes import outcome_of
 from services.notification.domain.recipients import Recipient
 from services.notification.domain.triggers import Trigger
@@ -307,21 +308,46 @@ async def answer_published(deps: Deps, e: AnswerPublished) -> Outcome[None]:
 async def _notify(deps: Deps, e: Event, plans: Sequence[Plan], kept: Change | None = None) -> Outcome[None]:
     """Record one delivery per plan (once, even on redelivery), then send those that are due.
 
-    Every intent is inserted before the first send, so a crash mid-way leaves each notice either in
-    the ledger for the sweep or already sent: none depends on the event being redelivered.
+    Every record is inserted before the first send, so a crash mid-way leaves each notice either in
+    the ledger for the sweep or already sent: none depends on the event being redelivered. The first
+    notice to send is inserted already claimed (``sending``: one write where an intent and a claim
+    were two); the others are inserted as intents and claimed each just before its own send, so no
+    claim waits behind another notice's sending for longer than the sweep's grace period.
     """
     records: list[Stored] = []
     unreachable: list[Final] = []
+    first: tuple[Stored, Rendered] | None = None
     conference_id = getattr(e, "conference_id", None)
     for d in intents(e.event_id, e.occurred_utc, plans, deps.clock(), conference_id):
-        if d.state is not DeliveryState.FAILED_PERMANENT:
+        if d.state is DeliveryState.FAILED_PERMANENT:
+            if await deps.repo.load(d.id) is None:  # nobody to reach: recorded as failed, once
+                unreachable.append(_final(deps, None, d, e.correlation_id))
+            continue
+        content = _rendered(deps, d) if first is None and not records else None
+        if content is not None:
+            stored, new = await deps.repo.add(start_attempt(d, deps.clock()), e.correlation_id)
+            if new:
+                first = (stored, content)
+                continue
+            records.append(stored)  # it was there: decided below like any recorded delivery
+        else:
             records.append(await deps.repo.add_intent(d, e.correlation_id))
-        elif await deps.repo.load(d.id) is None:  # nobody to reach: recorded as failed, once
-            unreachable.append(_final(deps, None, d, e.correlation_id))
-    sent = [f for f in [await _deliver(deps, stored) for stored in records] if f is not None]
+    sent = [await _send(deps, *first)] if first is not None else []
+    sent += [f for f in [await _deliver(deps, stored) for stored in records] if f is not None]
     # Claimed deliveries first: a later change that conflicts (a concurrent copy of the event) then
     # cannot leave a notice that went out recorded as still in ``sending``.
     return _outcome(deps, [*sent, *unreachable], [kept] if kept else [])
+
+
+def _rendered(deps: Deps, d: Delivery) -> Rendered | None:
+    """The content of a new delivery to send now; ``None`` when it has no channel or does not render
+    (then it is recorded as an intent and ``_deliver`` records the failure)."""
+    if d.channel is None:
+        return None
+    try:
+        return deps.renderer.render(d.trigger, d.channel, d.context)
+    except TemplateRenderError:
+        return None
 
 
 def _final(deps: Deps, stored: Stored | None, d: Delivery, correlation_id: str) -> Final:
@@ -358,8 +384,13 @@ async def _deliver(deps: Deps, stored: Stored) -> Final | None:
     except ConcurrencyConflict:
         log.info("delivery %s was claimed by another process", d.id)
         return None
-    report = await deps.sender.send(attempt, content)
-    settled = settle(attempt, report, deps.clock(), deps.schedule, deps.jitter())
+    return await _send(deps, claimed, content)
+
+
+async def _send(deps: Deps, claimed: Stored, content: Rendered) -> Final:
+    """Send a delivery this process claimed (saved in ``sending``) and settle its final state."""
+    report = await deps.sender.send(claimed.delivery, content)
+    settled = settle(claimed.delivery, report, deps.clock(), deps.schedule, deps.jitter())
     return _final(deps, claimed, settled, claimed.correlation_id)
 
 

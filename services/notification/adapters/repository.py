@@ -2,8 +2,9 @@
 
 A stored record wraps the domain document (``ledger_doc.to_doc``) with a few top-level fields the
 sweep and the operator list filter on. Intents and claims are written here, before the notice goes
-on the wire (that is the exactly-once rule); a final state and its outcome event are a ``Change``
-the host commits, with the shared outbox.
+on the wire (that is the exactly-once rule); a new record that is sent at once is inserted already
+claimed (one write instead of an intent and a claim); a final state and its outcome event are a
+``Change`` the host commits, with the shared outbox.
 """
 
 from __future__ import annotations
@@ -98,6 +99,13 @@ class NotificationRepository:
 
     async def add_intent(self, delivery: Delivery, correlation_id: str) -> Stored:
         """Insert the intent; when it already exists (a redelivered event) return the stored record."""
+        stored, _ = await self.add(delivery, correlation_id)
+        return stored
+
+    async def add(self, delivery: Delivery, correlation_id: str) -> tuple[Stored, bool]:
+        """Insert a new record (an intent, or one already claimed in ``sending``); ``True`` when this
+        call inserted it, ``False`` with the stored record when it existed (a redelivered event, or
+        another process inserted it first: the insert is the claim, only one of them wins it)."""
         doc = outbox.stage(to_record(delivery, correlation_id), None, None, ())
         try:
             await self.store.insert(DELIVERIES, doc)
@@ -105,8 +113,8 @@ class NotificationRepository:
             existing = await self.load(delivery.id)
             if existing is None:  # pragma: no cover - deleted in between
                 raise
-            return existing
-        return Stored(delivery, doc)
+            return existing, False
+        return Stored(delivery, doc), True
 
     async def claim(self, stored: Stored, delivery: Delivery) -> Stored:
         """Save the next state before the wire; ``ConcurrencyConflict`` when another process saved first."""

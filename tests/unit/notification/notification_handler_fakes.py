@@ -34,9 +34,13 @@ class FakeChannel:
         self.errors = list(errors)
         self.sent: list[Message] = []
         self.attempts = 0
+        # Called with each message as it goes on the wire (a test looks at the ledger at that moment).
+        self.on_wire: Callable[[Message], None] | None = None
 
     async def send(self, message: Message) -> SendResult:
         self.attempts += 1
+        if self.on_wire is not None:
+            self.on_wire(message)
         if self.errors:
             raise self.errors.pop(0)
         self.sent.append(message)
