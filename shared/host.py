@@ -76,6 +76,7 @@ class ServiceHost:
             batch_size=settings.batch_size if settings.batch_commit else 1,
             batch_wait=settings.batch_wait_ms / 1000,
             publish_in_context=tracer is not None,
+            observe_batch=self.metrics.batch_size.labels(self.name).observe,
         )
         self.subscriptions = Subscriptions(self.broker, settings, self.uow, self._count_rejection)
         self.lag_consumers = self.subscriptions.lag_consumers  # (stream, durable) of every consumer

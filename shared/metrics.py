@@ -13,6 +13,8 @@ RESPONSE_BUCKETS = (
 )  # fmt: skip
 # Pipeline hops are measured in milliseconds to seconds.
 PIPELINE_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+# Outcomes committed together by one unit of work (1 to DIALOGUE_BATCH_SIZE, 16 by default).
+BATCH_BUCKETS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64)
 
 
 class CommonMetrics:
@@ -38,6 +40,14 @@ class CommonMetrics:
             ["service", "stream"],
             registry=registry,
         )
+        self.batch_size = Histogram(
+            "dialogue_commit_batch_size",
+            "Outcomes (messages, commands or sweep steps) committed together by one unit of work: one "
+            "store write, one publish and one outbox clearing for all of them.",
+            ["service"],
+            buckets=BATCH_BUCKETS,
+            registry=registry,
+        )
         self.ready = Gauge(
             "dialogue_service_ready",
             "1 when NATS is connected and the store answers.",
@@ -51,6 +61,7 @@ def new_registry() -> CollectorRegistry:
 
 
 __all__ = [
+    "BATCH_BUCKETS",
     "DAY",
     "HOUR",
     "PIPELINE_BUCKETS",

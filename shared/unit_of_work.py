@@ -121,6 +121,8 @@ class UnitOfWork:
     batch_size: int = 1
     batch_wait: float = 0.0
     publish_in_context: bool = False
+    # Called with the number of outcomes each commit confirmed (the batch-size histogram).
+    observe_batch: Callable[[int], None] | None = None
     _waiting: list[_Waiting] = field(default_factory=list, init=False, repr=False)
     _timer: asyncio.Handle | None = field(default=None, init=False, repr=False)
     _flushing: set[asyncio.Task[None]] = field(default_factory=set, init=False, repr=False)
@@ -184,6 +186,8 @@ class UnitOfWork:
             hook = outcomes[i].after_commit
             if hook is not None:
                 hook()
+        if confirmed and self.observe_batch is not None:
+            self.observe_batch(len(confirmed))
         return results
 
     async def _publish(

@@ -204,3 +204,17 @@ async def test_with_batching_off_each_outcome_is_committed_on_its_own() -> None:
     assert store.batches == []
     assert (await store.get(COUNTERS, "k") or {})["count"] == 2
     assert len(published.events) == 2
+
+
+async def test_each_commit_reports_how_many_outcomes_it_confirmed() -> None:
+    _, published, uow, counters = world()
+    sizes: list[int] = []
+    uow.observe_batch = sizes.append
+    counters.broken.add("m1")
+    await batch(uow, counters, [("m0", "k0"), ("m1", "k1"), ("m2", "k2"), ("m3", "k3")])
+    counters.broken.clear()
+    await batch(uow, counters, [("m1", "k1")])
+    published.fail_next = 1
+    await batch(uow, counters, [("m4", "k4")])  # saved, not confirmed: not a committed batch
+
+    assert sizes == [3, 1]
