@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One image for the four services: `docker run IMAGE scheduling` (or intake, assignment, notification).
+# One image for the services: `docker run IMAGE scheduling` (or intake, assignment, notification, portal).
 # No credential is baked in: every secret comes from the environment or a mounted file at run time
 # (DIALOGUE_NATS_PASSWORD_FILE, DIALOGUE_STORE_URL_FILE...). See deploy/README.md.
 
@@ -32,7 +32,7 @@ RUN pip install --no-deps . \
 # ---- runtime: the virtualenv, a non-root user, nothing else ----
 FROM ${PYTHON_IMAGE} AS runtime
 LABEL org.opencontainers.image.title="dialogue-platform" \
-      org.opencontainers.image.description="Dialogue conferences: scheduling, intake, assignment and notification services" \
+      org.opencontainers.image.description="Dialogue conferences: scheduling, intake, assignment, notification and portal services" \
       org.opencontainers.image.licenses="Apache-2.0"
 # Inside a container the ops endpoints listen on every interface (Prometheus and the kubelet reach them
 # from outside); the local default, outside containers, stays 127.0.0.1. Files a service writes (the
@@ -53,8 +53,10 @@ WORKDIR /var/lib/dialogue
 # The data volume; /etc/dialogue may hold replacements for the shipped data files (DIALOGUE_CONFIG_DIR).
 VOLUME ["/var/lib/dialogue/data"]
 USER 10001:10001
-# scheduling 8101, intake 8102, assignment 8103, notification 8104 (DIALOGUE_HTTP_PORT overrides).
-EXPOSE 8101 8102 8103 8104
+# Ops ports: scheduling 8101, intake 8102, assignment 8103, notification 8104, portal 8105
+# (DIALOGUE_HTTP_PORT overrides); the portal's pages on 8080 (DIALOGUE_PORTAL_WEB_PORT, and
+# DIALOGUE_PORTAL_WEB_HOST=0.0.0.0 in a container, as compose and Kubernetes set it).
+EXPOSE 8101 8102 8103 8104 8105 8080
 # /readyz: NATS connected and store reachable. Python's urllib, so the image needs no curl.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["python", "/usr/local/bin/dialogue-healthcheck"]

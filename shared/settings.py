@@ -8,8 +8,18 @@ from pathlib import Path
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SERVICES = ("scheduling", "intake", "assignment", "notification")
-DEFAULT_HTTP_PORTS = {"scheduling": 8101, "intake": 8102, "assignment": 8103, "notification": 8104}
+# The deployed services: one image runs each (`dialogue run <service>`), and compose, Kubernetes,
+# Prometheus and the AsyncAPI documents list each of them. The portal owns no stream: the first four do.
+SERVICES = ("scheduling", "intake", "assignment", "notification", "portal")
+STREAM_OWNERS = ("scheduling", "intake", "assignment", "notification")
+# Each service's ops port (/metrics, /healthz, /readyz); the portal serves its pages on another one.
+DEFAULT_HTTP_PORTS = {
+    "scheduling": 8101,
+    "intake": 8102,
+    "assignment": 8103,
+    "notification": 8104,
+    "portal": 8105,
+}
 
 
 class ServiceSettings(BaseSettings):

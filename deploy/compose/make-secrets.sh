@@ -1,6 +1,7 @@
 #!/bin/sh
 # Creates ./secrets/ (or the folder given as the first argument) with random passwords, the matching
-# MongoDB store URLs and the replica-set keyfile. Existing files are kept, so re-running never changes a
+# MongoDB store URLs, the replica-set keyfile, the rating-link secret and the portal's Open311 keys file
+# (no key in it yet). Existing files are kept, so re-running never changes a
 # password that is already in use.
 set -eu
 target=${1:-"$(dirname "$0")/secrets"}
@@ -28,11 +29,20 @@ if [ ! -s mongo_keyfile ]; then
   openssl rand -base64 756 > mongo_keyfile
   echo "created mongo_keyfile"
 fi
-for service in scheduling intake assignment notification; do
+for service in scheduling intake assignment notification portal; do
   write "mongo_${service}_password" "p$(random)"
   password=$(cat "mongo_${service}_password")
   write "${service}_store_url" \
     "mongodb://${service}:${password}@mongo:27017/dialogue_${service}?replicaSet=rs0&authSource=dialogue_${service}&w=majority&journal=true&retryWrites=true"
 done
+# Signs the rating links (notification) and verifies them (portal): one secret shared by both.
+write rating_link_secret "r$(random)$(random)"
+if [ ! -e portal_open311_keys ]; then
+  # No comma in these lines: the portal splits the file on commas as well as on lines.
+  printf '%s\n' "# Open311 API keys of the portal: one line per system allowed to POST requests" \
+    "# written as source=key (the source one of DIALOGUE_INTAKE_SOURCES) for example" \
+    "# cong-thong-tin-tinh=$(random)" > portal_open311_keys
+  echo "created portal_open311_keys"
+fi
 # Readable by the containers' users (the files are bind-mounted with the host's mode).
 chmod 644 ./*

@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-DEFAULT_PORTS = {"scheduling": 8101, "intake": 8102, "assignment": 8103, "notification": 8104}
+DEFAULT_PORTS = {"scheduling": 8101, "intake": 8102, "assignment": 8103, "notification": 8104, "portal": 8105}
 
 
 def service_port(environ: dict[str, str], cmdline: list[str]) -> int:

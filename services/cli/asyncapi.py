@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from faststream.specification import AsyncAPI
+from pydantic_settings import SettingsConfigDict
 
 from services.cli.runner import build_service
 from shared.settings import SERVICES, ServiceSettings
@@ -26,12 +27,27 @@ DESCRIPTIONS = {
     ),
     "assignment": "Routes opinions to the agencies that must answer, tracks deadlines and answers; owns ASSIGNMENT.",
     "notification": "Sends e-mail, SMS, webhook and log notifications about conferences and opinions; owns NOTIFICATION.",
+    "portal": (
+        "Citizens' pages, the officials' console and the Open311 API over read models kept from the INTAKE, "
+        "ASSIGNMENT, SCHEDULING and NOTIFICATION streams; owns no stream and answers its account commands "
+        "on portal.cmd.<verb>."
+    ),
 }
+# The portal does not build without a rating-link secret; the document never contains it.
+PLACEHOLDER_SECRET = "documentation-only-not-a-secret"
+
+
+class _Documented(ServiceSettings):
+    """Settings that also carry what a service's own settings need to build (kept by ``model_dump``)."""
+
+    model_config = SettingsConfigDict(env_prefix="DIALOGUE_", extra="allow")
 
 
 def _settings(service: str) -> ServiceSettings:
-    return ServiceSettings(
+    return _Documented(
         service=service,
+        rating_link_secret=PLACEHOLDER_SECRET,
+        rating_link_secret_file=None,
         nats_url=DOCUMENTED_SERVER,
         nats_user=None,
         nats_password=None,
@@ -64,7 +80,7 @@ def generate(service: str) -> str:
 
 
 def write_all(out: Path) -> list[Path]:
-    """Write ``<out>/<service>.json`` for the four services; returns the files written."""
+    """Write ``<out>/<service>.json`` for every service; returns the files written."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for service in SERVICES:
@@ -79,6 +95,6 @@ def asyncapi(
         Path, typer.Option(help="Thư mục ghi tài liệu AsyncAPI (mỗi dịch vụ một tệp JSON).")
     ] = DEFAULT_OUT,
 ) -> None:
-    """Sinh tài liệu AsyncAPI của bốn dịch vụ (docs/asyncapi/<dịch vụ>.json)."""
+    """Sinh tài liệu AsyncAPI của các dịch vụ và cổng thông tin (docs/asyncapi/<dịch vụ>.json)."""
     for path in write_all(out):
         typer.echo(f"Đã ghi {path}")

@@ -51,7 +51,7 @@ console = Console()
 
 @app.command()
 def run(
-    service: Annotated[str, typer.Argument(help="scheduling | intake | assignment | notification")],
+    service: Annotated[str, typer.Argument(help=" | ".join(SERVICES))],
 ) -> None:
     """Chạy một dịch vụ (dùng trong container)."""
     from services.cli.runner import serve
@@ -110,16 +110,13 @@ def up(
         table.add_column("Số liệu (Prometheus)")
         for name, port in stack.http_ports.items():
             table.add_row(name, f"http://127.0.0.1:{port}/metrics")
-        if stack.portal:
-            table.add_row("portal", f"http://127.0.0.1:{stack.portal_http_port}/metrics")
         table.add_row(
             "nats-server", f"{stack.nats_url} (giám sát http://127.0.0.1:{stack.nats_monitor_port})"
         )
         console.print(table)
-        if stack.portal:
-            console.print(
-                f"Cổng thông tin cho người dân (tra cứu, đánh giá, Open311): [bold]{stack.portal_url}[/bold]"
-            )
+        console.print(
+            f"Cổng thông tin cho người dân (tra cứu, đánh giá, Open311): [bold]{stack.portal_url}[/bold]"
+        )
         if demo:
             try:
                 _print_demo(stack.nats_url, stack.data_dir)

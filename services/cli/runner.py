@@ -1,7 +1,7 @@
 """Run one service in this process until SIGTERM, SIGINT or SIGHUP, then drain and exit cleanly.
 
-``python -m services.cli.runner <service>`` runs one too: ``dialogue up`` starts the portal this way
-(it is not one of ``SERVICES`` yet, the list the deployment files are checked against).
+``dialogue run <service>`` (the image's entrypoint) and ``python -m services.cli.runner <service>``
+both end here, for any of ``SERVICES``.
 """
 
 from __future__ import annotations
@@ -19,15 +19,12 @@ from shared.logs import configure_logging
 from shared.settings import SERVICES, ServiceSettings
 
 log = logging.getLogger(__name__)
-# Services the runner can start beside SERVICES: built on the same host, not yet in the deployment.
-EXTRA_SERVICES = ("portal",)
 
 
 def build_service(name: str, settings: ServiceSettings | None = None) -> ServiceHost:
     """Import ``services.<name>.app`` and build its host."""
-    if name not in (*SERVICES, *EXTRA_SERVICES):
-        known = ", ".join((*SERVICES, *EXTRA_SERVICES))
-        raise ValueError(f"unknown service {name!r}; choose one of {known}")
+    if name not in SERVICES:
+        raise ValueError(f"unknown service {name!r}; choose one of {', '.join(SERVICES)}")
     module = importlib.import_module(f"services.{name}.app")
     settings = settings or ServiceSettings(service=name)
     host: ServiceHost = module.build(settings.model_copy(update={"service": name}))
@@ -82,10 +79,7 @@ async def serve(name: str) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in (*SERVICES, *EXTRA_SERVICES):
-        print(
-            f"usage: python -m services.cli.runner {{{'|'.join((*SERVICES, *EXTRA_SERVICES))}}}",
-            file=sys.stderr,
-        )
+    if len(sys.argv) != 2 or sys.argv[1] not in SERVICES:
+        print(f"usage: python -m services.cli.runner {{{'|'.join(SERVICES)}}}", file=sys.stderr)
         sys.exit(2)
     sys.exit(asyncio.run(serve(sys.argv[1])))

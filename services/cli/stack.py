@@ -1,9 +1,10 @@
-"""``dialogue up``: an embedded nats-server plus the four services and the portal as child processes.
+"""``dialogue up``: an embedded nats-server plus every service of ``SERVICES`` as a child process.
 
-The portal is started beside ``SERVICES`` (``python -m services.cli.runner portal``): its pages are at
-``Stack.portal_url``, which the notices' links point at (``DIALOGUE_NOTIFICATION_PUBLIC_URL``, unless
-set). The rating links are signed with a secret kept in the data directory (``rating-link-secret``)
-unless ``DIALOGUE_RATING_LINK_SECRET`` or ``DIALOGUE_RATING_LINK_SECRET_FILE`` is set.
+Each child runs ``dialogue run <service>``, as the image does. The portal's pages are at
+``Stack.portal_url`` (its ops endpoints are on its HTTP port like every service's), and the notices'
+links point at them (``DIALOGUE_NOTIFICATION_PUBLIC_URL``, unless set). The rating links are signed
+with a secret kept in the data directory (``rating-link-secret``) unless ``DIALOGUE_RATING_LINK_SECRET``
+or ``DIALOGUE_RATING_LINK_SECRET_FILE`` is set.
 """
 
 from __future__ import annotations
@@ -23,8 +24,7 @@ from shared.ports import free_port, port_is_free
 from shared.settings import DEFAULT_HTTP_PORTS, SERVICES
 
 PORTAL = "portal"
-PORTAL_WEB_PORT = 8080  # DIALOGUE_PORTAL_WEB_PORT
-PORTAL_HTTP_PORT = 8105  # DIALOGUE_PORTAL_HTTP_PORT: its /metrics, /healthz and /readyz
+PORTAL_WEB_PORT = 8080  # DIALOGUE_PORTAL_WEB_PORT: the citizens' pages, the console and Open311
 SECRET_SETTINGS = ("DIALOGUE_RATING_LINK_SECRET", "DIALOGUE_RATING_LINK_SECRET_FILE")
 
 
@@ -40,10 +40,9 @@ class Stack:
     http_ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_HTTP_PORTS))
     nats: NatsServer | None = None
     children: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
-    # The portal's ports; 0 chooses a free one at start (what a test constructing a Stack gets).
+    # The portal's web port; 0 chooses a free one at start (what a test constructing a Stack gets),
+    # as does a service missing from http_ports.
     portal_web_port: int = 0
-    portal_http_port: int = 0
-    portal: bool = True
 
     @property
     def nats_url(self) -> str:
@@ -55,23 +54,16 @@ class Stack:
         return f"http://127.0.0.1:{self.portal_web_port}"
 
     def ops_port(self, name: str) -> int:
-        return self.portal_http_port if name == PORTAL else self.http_ports[name]
+        """The service's /metrics, /healthz and /readyz port."""
+        return self.http_ports[name]
 
     def check_ports(self) -> None:
         wanted = [
             (self.nats_port, "DIALOGUE_NATS_PORT"),
             (self.nats_monitor_port, "DIALOGUE_NATS_MONITOR_PORT"),
-            *[(port, f"DIALOGUE_{name.upper()}_HTTP_PORT") for name, port in self.http_ports.items()],
+            *[(port, f"DIALOGUE_{name.upper()}_HTTP_PORT") for name, port in self.http_ports.items() if port],
+            *([(self.portal_web_port, "DIALOGUE_PORTAL_WEB_PORT")] if self.portal_web_port else []),
         ]
-        if self.portal:
-            wanted += [
-                (port, setting)
-                for port, setting in (
-                    (self.portal_web_port, "DIALOGUE_PORTAL_WEB_PORT"),
-                    (self.portal_http_port, "DIALOGUE_PORTAL_HTTP_PORT"),
-                )
-                if port
-            ]
         for port, setting in wanted:
             if not port_is_free(port):
                 raise StackError(
@@ -82,7 +74,8 @@ class Stack:
     def start(self, timeout: float = 60.0) -> None:
         self.check_ports()
         self.portal_web_port = self.portal_web_port or free_port()
-        self.portal_http_port = self.portal_http_port or free_port()
+        for name in SERVICES:
+            self.http_ports[name] = self.http_ports.get(name) or free_port()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.nats = NatsServer(
             store_dir=self.data_dir / "nats",
@@ -96,8 +89,6 @@ class Stack:
             raise StackError(f"Cổng {exc} đang bận; đặt DIALOGUE_NATS_PORT sang cổng khác.") from exc
         for name in SERVICES:
             self.children[name] = self._spawn(name)
-        if self.portal:
-            self.children[PORTAL] = self._spawn(PORTAL)
         self.wait_ready(timeout)
 
     def _rating_secret(self) -> dict[str, str]:
@@ -120,13 +111,11 @@ class Stack:
             **self._rating_secret(),
         )
         env.setdefault("DIALOGUE_STORE_URL", f"sqlite:///{self.data_dir}/{{database}}.db")
-        if self.portal:
-            # The notices' links (tra-cuu, danh-gia) open the portal this stack serves.
-            env.setdefault("DIALOGUE_NOTIFICATION_PUBLIC_URL", self.portal_url)
-        command = [sys.executable, "-m", "services.cli.main", "run", name]
+        # The notices' links (tra-cuu, danh-gia) open the portal this stack serves.
+        env.setdefault("DIALOGUE_NOTIFICATION_PUBLIC_URL", self.portal_url)
         if name == PORTAL:
             env["DIALOGUE_PORTAL_WEB_PORT"] = str(self.portal_web_port)
-            command = [sys.executable, "-m", "services.cli.runner", name]
+        command = [sys.executable, "-m", "services.cli.main", "run", name]
         log = open(self.data_dir / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
         return subprocess.Popen(command, env=env, stdout=log, stderr=log)
 
@@ -181,17 +170,17 @@ def stack_from_env(data_dir: Path) -> Stack:
         nats_port=int(os.environ.get("DIALOGUE_NATS_PORT", 4222)),
         nats_monitor_port=int(os.environ.get("DIALOGUE_NATS_MONITOR_PORT", 8222)),
         http_ports=ports,
-        portal_web_port=_portal_port("DIALOGUE_PORTAL_WEB_PORT", PORTAL_WEB_PORT),
-        portal_http_port=_portal_port("DIALOGUE_PORTAL_HTTP_PORT", PORTAL_HTTP_PORT),
+        portal_web_port=_portal_web_port(),
     )
 
 
-def _portal_port(setting: str, default: int) -> int:
-    """The port set in ``setting`` (checked like the others), else the default, else 0 (a free one).
+def _portal_web_port() -> int:
+    """``DIALOGUE_PORTAL_WEB_PORT`` (checked like the others), else 8080, else 0 (a free one).
 
     The default is given up when another program holds it (a second checkout's stack, a local web
     server): the portal then listens elsewhere and ``dialogue up`` prints where.
     """
+    setting = "DIALOGUE_PORTAL_WEB_PORT"
     if setting in os.environ:
         return int(os.environ[setting])
-    return default if port_is_free(default) else 0
+    return PORTAL_WEB_PORT if port_is_free(PORTAL_WEB_PORT) else 0

@@ -12,7 +12,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from services.cli.asyncapi import asyncapi, generate
+from services.cli.asyncapi import PLACEHOLDER_SECRET, asyncapi, generate
 from shared.contracts.intake import SubmitOpinion
 from shared.settings import SERVICES
 
@@ -25,6 +25,10 @@ REGENERATE = "regenerate with `.venv/bin/dialogue asyncapi` and commit docs/asyn
 def committed(service: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((DOCS / f"{service}.json").read_text(encoding="utf-8"))
     return data
+
+
+def committed_text(service: str) -> str:
+    return (DOCS / f"{service}.json").read_text(encoding="utf-8")
 
 
 def resolve(document: dict[str, Any], ref: str) -> dict[str, Any]:
@@ -84,7 +88,19 @@ def test_every_service_documents_its_commands_and_consumed_events() -> None:
         },
         "assignment": {"intake.opinion.classified", "assignment.cmd.answer", "assignment.cmd.publish"},
         "notification": {"assignment.opinion.assigned"},
+        "portal": {
+            "portal.cmd.user-add",
+            "portal.cmd.user-disable",
+            "portal.cmd.user-reset",
+            "intake.opinion.received",
+            "intake.opinion.classified",
+            "intake.opinion.reclassified",
+            "assignment.opinion.>",
+            "notification.delivery.sent",
+            "scheduling.conference.>",
+        },
     }
+    assert set(expected) == set(SERVICES)
     for service, addresses in expected.items():
         document = committed(service)
         assert document["asyncapi"] == "3.0.0"
@@ -145,3 +161,18 @@ def test_the_asyncapi_command_writes_one_file_per_service(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(f"{s}.json" for s in SERVICES)
     assert (tmp_path / "intake.json").read_text(encoding="utf-8") == generate("intake")
+
+
+def test_the_portal_document_names_no_rating_secret_and_sends_no_event(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DIALOGUE_RATING_LINK_SECRET", "an-operators-rating-secret-0123")
+
+    document = generate("portal")
+
+    assert "an-operators-rating-secret-0123" not in document
+    assert PLACEHOLDER_SECRET not in document
+    assert document == committed_text("portal")
+    # The portal owns no stream: every channel it documents is one it receives on.
+    operations = json.loads(document)["operations"].values()
+    assert {operation["action"] for operation in operations} == {"receive"}

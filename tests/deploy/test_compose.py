@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from services.portal.settings import PortalSettings
+
 pytestmark = pytest.mark.service
 
 yaml = pytest.importorskip("yaml", reason="PyYAML is not installed (dev extras: pyyaml, kubernetes-validate)")
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE = REPO / "deploy" / "compose"
-SERVICES = ("scheduling", "intake", "assignment", "notification")
+SERVICES = ("scheduling", "intake", "assignment", "notification", "portal")
 
 
 def compose_command() -> list[str]:
@@ -107,8 +109,56 @@ def test_make_secrets_creates_every_secret_the_compose_file_needs(tmp_path: Path
     assert first == second, "a second run must keep the existing secrets"
     for service in SERVICES:
         assert f":{first[f'mongo_{service}_password']}@" in first[f"{service}_store_url"]
+    assert len(first["rating_link_secret"]) >= 32
+    generated = tmp_path / "secrets" / "portal_open311_keys"
+    assert PortalSettings(portal_open311_keys_file=generated).open311_keys() == {}
     for name, value in first.items():
         if name.endswith("_password"):
             assert value.isalnum()
             assert not value.isdigit()
             assert len(value) >= 24
+
+
+def test_the_compose_file_runs_every_deployed_service_and_the_data_volume_of_each() -> None:
+    from shared.settings import DEFAULT_HTTP_PORTS
+    from shared.settings import SERVICES as DEPLOYED
+
+    compose = compose_file()
+
+    assert set(DEPLOYED) == set(SERVICES)
+    for service in SERVICES:
+        spec = compose["services"][service]
+        assert spec["command"] == [service]
+        assert spec["read_only"] is True
+        assert "/tmp" in spec["tmpfs"]
+        assert spec["environment"]["DIALOGUE_NATS_USER"] == service
+        assert spec["environment"]["DIALOGUE_HTTP_PORT"] == str(DEFAULT_HTTP_PORTS[service])
+        assert f"{service}-data:/var/lib/dialogue/data" in spec["volumes"]
+
+
+def test_the_portal_serves_its_pages_on_a_published_port_and_shares_the_rating_secret_with_notification() -> (
+    None
+):
+    compose = compose_file()
+    portal, notification = compose["services"]["portal"], compose["services"]["notification"]
+    env = portal["environment"]
+
+    assert env["DIALOGUE_PORTAL_WEB_HOST"] == "0.0.0.0"
+    assert portal["ports"] == [f"${{PORTAL_PORT:-8080}}:{env['DIALOGUE_PORTAL_WEB_PORT']}"]
+    for service in (portal, notification):
+        assert "rating_link_secret" in service["secrets"]
+        assert service["environment"]["DIALOGUE_RATING_LINK_SECRET_FILE"] == "/run/secrets/rating_link_secret"
+        assert "DIALOGUE_RATING_LINK_SECRET" not in service["environment"]
+    assert (
+        notification["environment"]["DIALOGUE_NOTIFICATION_PUBLIC_URL"]
+        == "${PORTAL_PUBLIC_URL:-http://localhost:8080}"
+    )
+    assert "mongo_portal_password" in compose["services"]["mongo-init"]["secrets"]
+    assert '"portal"' in (COMPOSE / "mongo" / "init-replica-set-and-users.js").read_text()
+
+
+def test_the_example_open311_keys_file_shows_the_format_and_holds_no_key() -> None:
+    example = COMPOSE / "secrets.example" / "portal_open311_keys"
+
+    assert "=" in example.read_text()  # it shows the format
+    assert PortalSettings(portal_open311_keys_file=example).open311_keys() == {}

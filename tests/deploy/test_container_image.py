@@ -115,3 +115,14 @@ def test_the_health_check_probes_the_default_port_of_the_service_it_runs() -> No
     )
     assert module.service_port({}, ["dialogue", "run", "notification"]) == 8104
     assert module.service_port({"DIALOGUE_HTTP_PORT": "9000"}, ["dialogue", "run", "intake"]) == 9000
+
+
+def test_the_health_check_knows_the_default_ops_port_of_every_service() -> None:
+    from shared.settings import DEFAULT_HTTP_PORTS, SERVICES
+
+    module = healthcheck_module()
+
+    # The portal's pages are on 8080; its readiness, like every service's, on its ops port.
+    assert {
+        name: module.service_port({}, ["dialogue", "run", name]) for name in SERVICES
+    } == DEFAULT_HTTP_PORTS

@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 K8S = REPO / "deploy" / "k8s"
 BASE = K8S / "base"
 OVERLAY = K8S / "overlays" / "multi-node"
-SERVICES = ("scheduling", "intake", "assignment", "notification")
+SERVICES = ("scheduling", "intake", "assignment", "notification", "portal")
 KUBERNETES_VERSION = "1.30.0"
 
 
@@ -70,6 +70,8 @@ def test_the_secrets_example_validates_against_the_kubernetes_schemas() -> None:
         "dialogue-nats-passwords",
         "dialogue-mongo",
         "dialogue-store-urls",
+        "dialogue-rating-link",
+        "dialogue-portal-open311-keys",
     }
 
 
@@ -125,6 +127,38 @@ def test_each_service_deployment_has_probes_resources_and_runs_as_non_root(servi
     )
     assert ("PodDisruptionBudget", service) in resources
     assert ("Service", service) in resources
+
+
+def test_the_portal_serves_its_pages_and_metrics_and_shares_the_rating_secret_with_notification() -> None:
+    resources = by_kind_and_name(kustomize(OVERLAY))
+    service = resources[("Service", "portal")]
+    pod = resources[("Deployment", "portal")]["spec"]["template"]["spec"]
+    [container] = pod["containers"]
+    env = {item["name"]: item["value"] for item in container["env"]}
+    ports = {port["name"]: port["containerPort"] for port in container["ports"]}
+
+    assert {port["name"]: port["port"] for port in service["spec"]["ports"]} == {"web": 8080, "http": 8105}
+    assert ports == {"web": int(env["DIALOGUE_PORTAL_WEB_PORT"]), "http": int(env["DIALOGUE_HTTP_PORT"])}
+    assert env["DIALOGUE_PORTAL_WEB_HOST"] == "0.0.0.0"
+    assert pod["containers"][0]["securityContext"]["readOnlyRootFilesystem"] is True
+    assert resources[("Deployment", "portal")]["spec"]["template"]["metadata"]["annotations"][
+        "prometheus.io/port"
+    ] == str(ports["http"])
+    for name in ("portal", "notification"):
+        spec = resources[("Deployment", name)]["spec"]["template"]["spec"]
+        [mounted] = [
+            v for v in spec["volumes"] if v.get("secret", {}).get("secretName") == "dialogue-rating-link"
+        ]
+        [mount] = [m for m in spec["containers"][0]["volumeMounts"] if m["name"] == mounted["name"]]
+        [item] = mounted["secret"]["items"]
+        variables = {item["name"]: item["value"] for item in spec["containers"][0]["env"]}
+        assert variables["DIALOGUE_RATING_LINK_SECRET_FILE"] == f"{mount['mountPath']}/{item['path']}", name
+    [config] = [
+        doc
+        for (kind, name), doc in resources.items()
+        if kind == "ConfigMap" and name.startswith("dialogue-config")
+    ]
+    assert config["data"]["DIALOGUE_NOTIFICATION_PUBLIC_URL"].startswith("https://")
 
 
 def test_every_workload_is_covered_by_a_pod_disruption_budget() -> None:

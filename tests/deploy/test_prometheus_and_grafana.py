@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from services.portal.metrics import PortalMetrics
 from shared.consumer_lag import ConsumerLag
 from shared.metrics import new_registry
+from shared.settings import DEFAULT_HTTP_PORTS, SERVICES
 from tests.deploy.deploy_tools import promtool
 
 pytestmark = pytest.mark.service
@@ -48,9 +50,27 @@ PLATFORM_HISTOGRAMS = {
     "dialogue_response_received_to_published_seconds",
     "dialogue_notification_delivery_seconds",
 }
-KNOWN_METRICS = PLATFORM_COUNTERS_AND_GAUGES | {
-    f"{name}{suffix}" for name in PLATFORM_HISTOGRAMS for suffix in ("_bucket", "_sum", "_count")
-}
+
+
+def portal_metrics() -> set[str]:
+    """The series names the portal's registry exposes (read from the code, not written down here)."""
+    registry = new_registry()
+    PortalMetrics(registry)
+    names = set()
+    for family in registry.collect():
+        if family.name.startswith("dialogue_portal_"):
+            if family.type == "histogram":
+                names |= {f"{family.name}{suffix}" for suffix in ("_bucket", "_sum", "_count")}
+            else:
+                names.add(f"{family.name}_total" if family.type == "counter" else family.name)
+    return names
+
+
+KNOWN_METRICS = (
+    PLATFORM_COUNTERS_AND_GAUGES
+    | {f"{name}{suffix}" for name in PLATFORM_HISTOGRAMS for suffix in ("_bucket", "_sum", "_count")}
+    | portal_metrics()
+)
 # Prometheus' own series, FastStream's NATS middleware, prometheus-nats-exporter (varz/connz/... as
 # gnatsd_*, jsz as jetstream_*).
 KNOWN_PREFIXES = ("faststream_", "jetstream_", "gnatsd_")
@@ -149,6 +169,17 @@ def test_every_required_alert_exists() -> None:
     assert "jetstream_consumer_num_ack_pending" in alerts["DialogueIntakeStalled"]
     assert "up" in metric_names(alerts["DialogueServiceDown"])
     assert "dialogue_notifications_failed_total" in alerts["DialogueNotificationsFailing"]
+    assert 'dialogue_portal_request_seconds_count{status="5xx"}' in alerts["DialoguePortalErrors"]
+    assert "dialogue_portal_logins_failed_total" in alerts["DialoguePortalLoginFailuresSurge"]
+
+
+def test_prometheus_scrapes_every_service_on_its_ops_port_in_the_dialogue_job() -> None:
+    config = yaml.safe_load((PROMETHEUS / "prometheus.yml").read_text())
+    [job] = [job for job in config["scrape_configs"] if job["job_name"] == "dialogue"]
+
+    targets = {group["labels"]["service"]: group["targets"] for group in job["static_configs"]}
+
+    assert targets == {name: [f"{name}:{DEFAULT_HTTP_PORTS[name]}"] for name in SERVICES}
 
 
 def test_amtool_accepts_the_alertmanager_configuration() -> None:
@@ -191,6 +222,9 @@ def test_the_dashboard_is_valid_json_with_the_required_panels() -> None:
     assert "dialogue_notifications_failed_total" in queries
     assert "max by (stream, consumer) (dialogue_consumer_pending)" in queries
     assert "max by (stream, consumer) (dialogue_consumer_ack_pending)" in queries
+    assert "sum by (le, route) (rate(dialogue_portal_request_seconds_bucket" in queries
+    assert "dialogue_portal_logins_failed_total" in queries
+    assert "dialogue_portal_ratings_total" in queries
 
 
 def test_the_consumer_lag_gauges_the_alerts_read_are_the_ones_the_services_register() -> None:

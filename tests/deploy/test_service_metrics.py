@@ -1,5 +1,6 @@
 """Each service's ``/metrics`` output passes ``promtool check metrics`` after real traffic: the four
-services run in this process against a real nats-server and the Đồng Du demo goes through them once."""
+services and the portal run in this process against a real nats-server and the Đồng Du demo goes through
+them once."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from services.cli.demo import run_demo
 from services.cli.runner import build_service
+from services.portal.settings import PortalSettings
 from shared.host import ServiceHost
 from shared.nats_server import NatsServer
+from shared.ports import free_port
 from shared.settings import SERVICES, ServiceSettings
 from tests.deploy.deploy_tools import promtool
 
@@ -27,6 +30,13 @@ COMMON_FAMILIES = {"dialogue_messages_rejected", "dialogue_messages_retried", "d
 HISTOGRAMS_WITH_SAMPLES = {
     "intake": "dialogue_intake_to_classified_seconds",
     "assignment": "dialogue_response_received_to_assigned_seconds",
+}
+PORTAL_FAMILIES = {
+    "dialogue_portal_request_seconds",
+    "dialogue_portal_ratings",
+    "dialogue_portal_logins_failed",
+    "dialogue_portal_lookups_rate_limited",
+    "dialogue_portal_open311_submissions",
 }
 
 
@@ -45,8 +55,18 @@ def family_names(exposition: str) -> set[str]:
 async def running_services(
     settings_for: Callable[[str], ServiceSettings], nats_server: NatsServer, tmp_path: Path
 ) -> AsyncIterator[dict[str, ServiceHost]]:
-    """The four services in this process, after one run of the Đồng Du demo through them."""
-    hosts = {name: build_service(name, settings_for(name)) for name in SERVICES}
+    """The services in this process, after one run of the Đồng Du demo through them."""
+
+    def settings(name: str) -> ServiceSettings:
+        if name != "portal":
+            return settings_for(name)
+        return PortalSettings(
+            **settings_for(name).model_dump(),
+            portal_web_port=free_port(),
+            rating_link_secret="a-rating-secret-for-this-test",
+        )
+
+    hosts = {name: build_service(name, settings(name)) for name in SERVICES}
     try:
         # Each service waits for the streams it consumes, which their owners create: start together.
         await asyncio.wait_for(asyncio.gather(*(host.start() for host in hosts.values())), timeout=90)
@@ -85,6 +105,7 @@ async def test_promtool_accepts_every_services_metrics_after_the_demo(
         assert result.returncode == 0, f"{name}: {result.stdout}{result.stderr}"
         assert family_names(exposition) >= COMMON_FAMILIES, name
         assert "faststream_received_messages" in family_names(exposition), name
+    assert family_names(expositions["portal"]) >= PORTAL_FAMILIES
     for name, histogram in HISTOGRAMS_WITH_SAMPLES.items():
         counts = re.findall(rf"^{histogram}_count(?:{{[^}}]*}})? (\S+)$", expositions[name], re.M)
         assert counts, f"{name} exposes no {histogram}_count"

@@ -385,8 +385,13 @@ class KubernetesStack(Stack):
         return self.nats
 
     def _secret_file(self, secret: str, key: str) -> Path:
+        """The file make-secrets.sh wrote for that key of that Secret (the same values, compose's names)."""
         if secret == "dialogue-nats-passwords":
             return self.password_file(key)
+        if secret == "dialogue-rating-link":
+            return self.secrets / "rating_link_secret"
+        if secret == "dialogue-portal-open311-keys":
+            return self.secrets / "portal_open311_keys"
         assert secret == "dialogue-store-urls", secret
         return self.secrets / f"{key}_store_url"
 

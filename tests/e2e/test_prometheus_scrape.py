@@ -1,4 +1,4 @@
-"""End to end: a real Prometheus server scrapes the four services started the way `dialogue up` starts
+"""End to end: a real Prometheus server scrapes the services started the way `dialogue up` starts
 them, after the Đồng Du demo, and answers queries on the response-latency histogram."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 from services.cli.demo import run_demo
 from services.cli.stack import Stack
 from shared.ports import free_port
-from shared.settings import SERVICES
+from shared.settings import SERVICES, STREAM_OWNERS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
@@ -152,7 +152,7 @@ def test_prometheus_scrapes_every_service_and_reads_the_response_latency_histogr
         active = get_json(f"{prometheus}/api/v1/targets?state=active")["data"]["activeTargets"]
         return active if len(active) == len(SERVICES) and all(t["health"] == "up" for t in active) else None
 
-    targets = wait_until("all four targets up", all_targets_up)
+    targets = wait_until("every service's target up", all_targets_up)
     assert {target["labels"]["service"] for target in targets} == set(SERVICES)
     assert all(target["scrapeUrl"].startswith("http://127.0.0.1:") for target in targets)
 
@@ -192,7 +192,7 @@ def test_prometheus_loads_the_platforms_alert_rules(prometheus: str) -> None:
 def test_prometheus_counts_the_events_each_service_stored_by_stream(prometheus: str) -> None:
     def stored() -> list[dict[str, Any]] | None:
         series = query(prometheus, "sum by (service, stream) (dialogue_events_published_total)")
-        return series if {s["metric"]["service"] for s in series} >= set(SERVICES) else None
+        return series if {s["metric"]["service"] for s in series} >= set(STREAM_OWNERS) else None
 
     series = wait_until("events stored by every service", stored)
     by_source = {(s["metric"]["service"], s["metric"]["stream"]): float(s["value"][1]) for s in series}

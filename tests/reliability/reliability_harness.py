@@ -28,7 +28,7 @@ from aiosmtpd.controller import Controller
 
 from shared.nats_server import NatsServer
 from shared.ports import free_port
-from shared.settings import SERVICES
+from shared.settings import STREAM_OWNERS as SERVICES  # the four the harness runs, not the portal
 
 ROOT = Path(__file__).resolve().parents[2]
 TRACKING_CODE = re.compile(r"mã số (\S+?),")

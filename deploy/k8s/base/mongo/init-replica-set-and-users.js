@@ -6,7 +6,7 @@
 //    with the password read from $SECRETS_DIR/mongo_<service>_password (default /run/secrets).
 const fs = require("fs");
 
-const SERVICES = ["scheduling", "intake", "assignment", "notification"];
+const SERVICES = ["scheduling", "intake", "assignment", "notification", "portal"];
 const MEMBERS = (process.env.MONGO_MEMBERS || "mongo:27017").split(",").map((host) => host.trim());
 const SECRETS_DIR = process.env.SECRETS_DIR || "/run/secrets";
 
