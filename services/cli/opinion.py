@@ -1,4 +1,4 @@
-"""``dialogue opinion ...`` and ``dialogue report opinions`` (intake); phone and ID numbers masked."""
+"""``dialogue opinion ...`` and ``dialogue report opinions`` (intake; ``track`` asks the portal); phone and ID numbers masked."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from services.cli.client import FORMATS, Payload, build, one_of, send_or_exit
 from services.cli.report import report_app
 from services.cli.timefmt import vn_date, vn_time
 from shared.contracts import intake_commands as ic
+from shared.contracts.portal_commands import PORTAL_CMD
 from shared.ids import new_id
 from shared.privacy import mask_phone, redact
 from shared.subjects import Intake
@@ -163,29 +165,44 @@ def reclassify(
 
 @opinion_app.command()
 def track(code: Annotated[str, typer.Argument(help="Mã theo dõi, ví dụ DT-7K3M-9QX2.")]) -> None:
-    """Tra cứu tình trạng ý kiến theo mã theo dõi (thông tin công khai)."""
-    data = call("track", build(ic.TrackOpinion, tracking_code=code))
+    """Tra cứu tình trạng ý kiến theo mã theo dõi: đúng những gì trang tra cứu của cổng hiển thị."""
+    # The portal answers from the read model its tracking page shows (/tra-cuu/<code>), so the
+    # operator and the citizen see the same path; nothing personal is in it but the masked name.
+    data = send_or_exit(f"{PORTAL_CMD}.track", build(ic.TrackOpinion, tracking_code=code), console)
     print_track(console, data)
 
 
 def print_track(console: Console, data: dict[str, Any]) -> None:
-    """The public status and, once assignment has moved it, the opinion's whole path."""
-    console.print(f"[bold]{data['tracking_code']}[/bold]: {data['message']}")
-    path = data.get("path") or []
-    if not path:
-        return
-    table = Table(title="Quá trình xử lý")
-    for heading in ("Thời gian (giờ Việt Nam)", "Diễn biến", "Cơ quan", "Hạn"):
-        table.add_column(heading)
-    for step in path:
-        table.add_row(
-            vn_time(step["at"]), step["label"], step.get("agency") or "—", vn_date(step.get("deadline"))
-        )
-        if step.get("text"):
-            table.add_row("", f"Nội dung trả lời: {step['text']}", "", "")
-    console.print(table)
-    if data.get("current"):
-        console.print(f"Hiện trạng: {data['current']['label']}")
+    """The opinion's public status, facts, path and published answer, in Vietnamese."""
+    console.print(
+        f"[bold]{escape(data['tracking_code'])}[/bold] — {escape(data['kind'])}: {escape(data['status'])}"
+    )
+    facts = [
+        ("Người gửi", data.get("submitter")),
+        ("Ngày tiếp nhận", data.get("received")),
+        ("Lĩnh vực", data.get("field")),
+        ("Cơ quan trả lời", data.get("agency")),
+        ("Hạn trả lời", data.get("deadline")),
+        ("Nêu tại", data.get("conference_title") or data.get("conference_id")),
+    ]
+    for label, value in facts:
+        if value:
+            console.print(f"{label}: {escape(str(value))}")
+    if data.get("content"):
+        console.print(f"Nội dung: {escape(data['content'])}")
+    if data.get("timeline"):
+        table = Table(title="Quá trình xử lý")
+        table.add_column("Thời gian (giờ Việt Nam)")
+        table.add_column("Diễn biến")
+        for step in data["timeline"]:
+            table.add_row(escape(step["at"]), escape(step["text"]))
+        console.print(table)
+    answer = data.get("answer")
+    if answer:
+        where = "Trả lời tại hội nghị" if answer.get("direct") else "Nội dung trả lời đã công bố"
+        number = answer.get("document_number")
+        document = f" (văn bản số {number} ngày {answer.get('document_date')})" if number else ""
+        console.print(escape(f"{where}{document}: {answer.get('text', '')}"))
 
 
 def report_csv(data: dict[str, Any]) -> str:

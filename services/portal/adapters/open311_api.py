@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from services.portal import queries
+from services.portal.adapters import open311_reads
 from services.portal.adapters.bus import UNAVAILABLE, Unavailable
 from services.portal.adapters.web import Web
 from services.portal.domain import open311
@@ -23,8 +24,14 @@ from services.portal.settings import source_for
 PREFIX = "/open311/v2"
 
 
+class Open311JSON(JSONResponse):
+    """JSON with the content type the specification names (``application/json; charset=utf-8``)."""
+
+    media_type = "application/json; charset=utf-8"
+
+
 def error(status: int, description: str) -> JSONResponse:
-    return JSONResponse([{"code": status, "description": description}], status_code=status)
+    return Open311JSON([{"code": status, "description": description}], status_code=status)
 
 
 def routes(web: Web) -> list[Route]:
@@ -33,20 +40,20 @@ def routes(web: Web) -> list[Route]:
             web.metrics.open311_submissions.labels(source, outcome).inc()
 
     async def services(request: Request) -> Response:
-        return JSONResponse(queries.services(web.deps()))
+        return Open311JSON(queries.services(web.deps()))
 
     async def list_requests(request: Request) -> Response:
         try:
             query = open311.parse_query(dict(request.query_params), web.deps().clock())
-            return JSONResponse(await queries.requests(web.deps(), query))
+            return Open311JSON(await open311_reads.requests(web.deps(), query))
         except Open311Error as exc:
-            return JSONResponse(exc.body(), status_code=exc.status)
+            return Open311JSON(exc.body(), status_code=exc.status)
 
     async def one_request(request: Request) -> Response:
         try:
-            return JSONResponse([await queries.request(web.deps(), request.path_params["request_id"])])
+            return Open311JSON([await open311_reads.request(web.deps(), request.path_params["request_id"])])
         except Open311Error as exc:
-            return JSONResponse(exc.body(), status_code=exc.status)
+            return Open311JSON(exc.body(), status_code=exc.status)
 
     async def post_request(request: Request) -> Response:
         form = await request.form(max_files=0, max_fields=50)
@@ -60,12 +67,13 @@ def routes(web: Web) -> list[Route]:
             command = open311.submission(params, queries.service_codes(web.deps()))
         except Open311Error as exc:
             counted(source, exc.code)
-            return JSONResponse(exc.body(), status_code=exc.status)
+            return Open311JSON(exc.body(), status_code=exc.status)
         try:
             outcome = await web.bus.submit(source, command)
         except Unavailable:
             counted(source, "unavailable")
-            return error(503, UNAVAILABLE + " Gửi lại cùng yêu cầu không tạo ý kiến trùng.")
+            # The specification's "general service error (eg CRM is down)" is a 400.
+            return error(400, UNAVAILABLE + " Gửi lại cùng yêu cầu không tạo ý kiến trùng.")
         if not outcome.get("accepted"):
             counted(source, str(outcome.get("reason")))
             return error(400, str(outcome.get("message") or outcome.get("reason")))
@@ -74,7 +82,7 @@ def routes(web: Web) -> list[Route]:
             f"Đã tiếp nhận; mã theo dõi {outcome['tracking_code']}. "
             "Người gửi tra cứu tiến độ xử lý bằng mã này."
         )
-        return JSONResponse(
+        return Open311JSON(
             [{"service_request_id": outcome["tracking_code"], "service_notice": notice, "account_id": None}]
         )
 

@@ -13,11 +13,13 @@ from typing import Any
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from services.portal import handlers, queries
+from services.portal.adapters import listings
 from services.portal.adapters.bus import UNAVAILABLE, Unavailable
+from services.portal.adapters.open311_api import Open311JSON
 from services.portal.adapters.security import CSRF_COOKIE, CSRF_FIELD, csrf_ok, new_csrf
 from services.portal.adapters.web import Web, client_address
 from shared import rating_links
@@ -186,7 +188,7 @@ def routes(web: Web) -> list[Route]:
 
     async def conference(request: Request) -> Response:
         try:
-            view = await queries.conference(web.deps(), request.path_params["conference_id"])
+            view = await listings.conference(web.deps(), request.path_params["conference_id"])
         except DomainError as exc:
             return web.sentence("Không có thông tin hội nghị", exc.message, 404, exc.code)
         return web.page("conference.html.j2", c=view)
@@ -221,13 +223,14 @@ def error_handlers(web: Web) -> dict[Any, Callable[[Request, Exception], Awaitab
 
     async def not_found(request: Request, exc: Exception) -> Response:
         if request.url.path.startswith("/open311/"):
-            return JSONResponse([{"code": 404, "description": NOT_FOUND}], status_code=404)
+            return Open311JSON([{"code": 404, "description": NOT_FOUND}], status_code=404)
         return web.sentence("Không tìm thấy trang", NOT_FOUND, 404, "not_found")
 
     async def failed(request: Request, exc: Exception) -> Response:
         log.exception("portal request %s failed", request.url.path, exc_info=exc)
         if request.url.path.startswith("/open311/"):
-            return JSONResponse([{"code": 503, "description": FAILED}], status_code=503)
+            # The specification's "general service error" is a 400 with the error list.
+            return Open311JSON([{"code": 400, "description": FAILED}], status_code=400)
         return web.sentence("Chưa trả lời được", FAILED, 503, "temporarily_unavailable")
 
     return {404: not_found, 405: not_found, Exception: failed}

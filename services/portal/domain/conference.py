@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,8 @@ from services.portal.domain.timeline import vn_date, vn_time
 from shared.contracts.fields import field_name
 from shared.timeutil import to_local
 
+# A path on the secretariat's machine (the document itself is not on the portal): never shown.
+_FILE = re.compile(r"^(?:[/~.]|[A-Za-z]:\\)|\.(?:docx?|pdf|odt)$", re.IGNORECASE)
 PUBLIC_STATES = {"announced", "postponed", "held", "concluded", "closed", "cancelled"}
 HELD_STATES = {"held", "concluded", "closed"}
 STATES = {
@@ -44,6 +47,18 @@ class AnswerRow:
 
 
 @dataclass(frozen=True)
+class Conclusion:
+    """The head's written conclusion as the public page shows it (no local file path)."""
+
+    summary: str
+    document: str
+    document_url: str | None
+    issued_on: str
+    late: bool
+    attendees: int | None
+
+
+@dataclass(frozen=True)
 class ConferenceView:
     conference_id: str
     title: str
@@ -60,12 +75,71 @@ class ConferenceView:
     answers_by_field: dict[str, list[AnswerRow]] = field(default_factory=dict)
     opinions: int = 0
     on_time_rate: str | None = None
+    conclusion: Conclusion | None = None
+    attendees: int | None = None
 
 
 def _web_link(link: Any) -> str | None:
     """The online link if it is a web address (never a ``javascript:`` or other scheme)."""
     text = str(link or "").strip()
     return text if text.startswith(("https://", "http://")) else None
+
+
+RESULT_FIELDS = (
+    "attendee_count", "opinion_count", "concluded_at", "late", "conclusion_summary", "conclusion_document",
+)  # fmt: skip
+
+
+def merge_results(
+    previous: Doc | None, conference_id: str, version: int, values: dict[str, Any]
+) -> Doc | None:
+    """The conference's results with ``values`` (of its event at ``version``), None if nothing changes.
+
+    Each value keeps the conference version that said it: a later event wins, a redelivered or an
+    older one arriving late changes nothing, so replaying the stream rebuilds the same record.
+    """
+    doc: Doc = {k: v for k, v in (previous or {}).items() if k != "version"}
+    facts: dict[str, Any] = dict(doc.get("facts", {}))
+    versions: dict[str, int] = dict(doc.get("versions", {}))
+    changed = False
+    for key in RESULT_FIELDS:
+        value = values.get(key)
+        if value is None or versions.get(key, 0) > version or facts.get(key) == value:
+            continue
+        facts[key], versions[key], changed = value, version, True
+    if not changed:
+        return None
+    return {**doc, "_id": conference_id, "facts": facts, "versions": versions}
+
+
+def document_parts(text: str | None) -> tuple[str, str | None]:
+    """The document's public name and its web address: a local file path is never shown."""
+    label: list[str] = []
+    url = None
+    for part in (p.strip() for p in str(text or "").split(",")):
+        if not part:
+            continue
+        if _web_link(part):
+            url = url or part
+        elif not _FILE.search(part):
+            label.append(part)  # a title or a number such as 125-TB/TU or 15/TB-UBND
+    return ", ".join(label) or "Văn bản kết luận", url
+
+
+def conclusion_of(results: Doc | None) -> Conclusion | None:
+    facts: dict[str, Any] = (results or {}).get("facts", {})
+    if not facts.get("conclusion_summary") and not facts.get("conclusion_document"):
+        return None
+    document, url = document_parts(facts.get("conclusion_document"))
+    issued = facts.get("concluded_at")
+    return Conclusion(
+        summary=public_text(facts.get("conclusion_summary")),
+        document=document,
+        document_url=url,
+        issued_on=vn_date(to_local(dt.datetime.fromisoformat(issued)).date()) if issued else "",
+        late=bool(facts.get("late")),
+        attendees=facts.get("attendee_count"),
+    )
 
 
 def is_public(snapshot: dict[str, Any]) -> bool:
@@ -88,7 +162,9 @@ def on_time_rate(docs: list[Doc], today: dt.date) -> float | None:
     return on_time / (closed + overdue) if closed + overdue else None
 
 
-def conference_view(snapshot: dict[str, Any], docs: list[Doc], today: dt.date) -> ConferenceView:
+def conference_view(
+    snapshot: dict[str, Any], docs: list[Doc], today: dt.date, results: Doc | None = None
+) -> ConferenceView:
     starts = dt.datetime.fromisoformat(snapshot["starts_at"])
     ends = dt.datetime.fromisoformat(snapshot["ends_at"])
     state = str(snapshot.get("state"))
@@ -134,4 +210,6 @@ def conference_view(snapshot: dict[str, Any], docs: list[Doc], today: dt.date) -
         answers_by_field=dict(sorted(answers.items())),
         opinions=len(docs),
         on_time_rate=f"{rate * 100:.0f}%" if rate is not None else None,
+        conclusion=conclusion_of(results) if held else None,
+        attendees=(results or {}).get("facts", {}).get("attendee_count") if held else None,
     )

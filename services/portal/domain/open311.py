@@ -61,9 +61,10 @@ def service_list(services: list[FieldService]) -> list[dict[str, Any]]:
 
 
 def _iso(value: str | None) -> str | None:
+    """A W3C date-time with its offset, to the second (the specification's own form)."""
     if not value:
         return None
-    return dt.datetime.fromisoformat(value).astimezone(VN_TZ).isoformat()
+    return dt.datetime.fromisoformat(value).astimezone(VN_TZ).isoformat(timespec="seconds")
 
 
 def _notes(doc: Doc) -> str:
@@ -84,7 +85,9 @@ def request_view(doc: Doc) -> dict[str, Any]:
     facts: dict[str, Any] = doc.get("facts", {})
     deadline = doc.get("deadline")
     expected = (
-        dt.datetime.combine(dt.date.fromisoformat(deadline), dt.time(23, 59, 59), VN_TZ).isoformat()
+        dt.datetime.combine(dt.date.fromisoformat(deadline), dt.time(23, 59, 59), VN_TZ).isoformat(
+            timespec="seconds"
+        )
         if deadline
         else None
     )
@@ -95,26 +98,61 @@ def request_view(doc: Doc) -> dict[str, Any]:
         "status_notes": _notes(doc),
         "service_name": field_name(code) if code else None,
         "service_code": code,
-        "description": public_text(facts.get("content")),
+        "description": public_text(facts.get("content") or facts.get("summary")) or None,
         "agency_responsible": doc.get("agency_name"),
         "service_notice": None,
         "requested_datetime": _iso(doc.get("requested_at")),
         "updated_datetime": _iso(doc.get("updated_at")),
         "expected_datetime": expected,
         "address": facts.get("residence") or None,
+        # No opinion has a map position or an address register id: present, as the specification
+        # lists them, and empty.
+        "address_id": None,
+        "zipcode": None,
+        "lat": None,
+        "long": None,
         "media_url": None,
     }
 
 
 @dataclass(frozen=True)
 class RequestQuery:
-    """``GET requests.json``: by ids, or by a date window, status and service code."""
+    """``GET requests.json``: by ids, or by a date window, statuses and service codes.
+
+    The specification lets ``status`` and ``service_code`` be declared several times, comma
+    delimited; an empty tuple means all of them.
+    """
 
     ids: tuple[str, ...] = ()
     start: dt.datetime | None = None
     end: dt.datetime | None = None
-    status: str | None = None
-    service_code: str | None = None
+    statuses: tuple[str, ...] = ()
+    service_codes: tuple[str, ...] = ()
+
+    @property
+    def status(self) -> str | None:
+        """The one status asked, or None for all (both statuses asked are all of them)."""
+        return self.statuses[0] if len(self.statuses) == 1 else None
+
+    @property
+    def service_code(self) -> str | None:
+        return self.service_codes[0] if len(self.service_codes) == 1 else None
+
+    def where(self) -> dict[str, Any]:
+        """The store filter of a query without ids: the window, the statuses and the fields."""
+        where: dict[str, Any] = {"tracking_code": {"$exists": True}}
+        window: dict[str, str] = {}
+        if self.start:
+            window["$gte"] = self.start.astimezone(dt.UTC).isoformat()
+        if self.end:
+            window["$lte"] = self.end.astimezone(dt.UTC).isoformat()
+        if window:
+            where["requested_at"] = window
+        if self.status:
+            where["status"] = self.status
+        if self.service_codes:
+            where["field"] = {"$in": list(self.service_codes)}
+        return where
 
 
 def _date(name: str, value: str | None) -> dt.datetime | None:
@@ -137,16 +175,25 @@ def parse_query(params: dict[str, str], now: dt.datetime) -> RequestQuery:
     ids = tuple(i.strip() for i in params.get("service_request_id", "").split(",") if i.strip())
     if len(ids) > MAX_IDS:
         raise Open311Error(400, "too_many_ids", f"Chỉ hỏi được tối đa {MAX_IDS} mã một lần.")
-    status = params.get("status") or None
-    if status not in (None, "open", "closed"):
-        raise Open311Error(400, "invalid_status", "status chỉ nhận open hoặc closed.")
+    statuses = tuple(sorted(set(_listed(params.get("status")))))
+    if any(s not in ("open", "closed") for s in statuses):
+        raise Open311Error(400, "invalid_status", "status chỉ nhận open, closed hoặc cả hai (open,closed).")
     start = _date("start_date", params.get("start_date"))
     end = _date("end_date", params.get("end_date"))
     if start and end and start > end:
         raise Open311Error(400, "invalid_window", "start_date phải trước end_date.")
+    if start and end and end - start > dt.timedelta(days=MAX_DAYS):
+        raise Open311Error(
+            400, "invalid_window", f"Khoảng từ start_date đến end_date không được quá {MAX_DAYS} ngày."
+        )
     if not ids and start is None:
         start = (end or now) - dt.timedelta(days=MAX_DAYS)
-    return RequestQuery(ids, start, end, status, params.get("service_code") or None)
+    return RequestQuery(ids, start, end, statuses, _listed(params.get("service_code")))
+
+
+def _listed(value: str | None) -> tuple[str, ...]:
+    """A parameter the specification lets be declared several times, comma delimited."""
+    return tuple(dict.fromkeys(v.strip() for v in (value or "").split(",") if v.strip()))
 
 
 def submission(params: dict[str, str], known_codes: set[str]) -> SubmitOpinion:

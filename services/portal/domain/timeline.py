@@ -122,3 +122,25 @@ def tracking_view(doc: Doc) -> TrackingView:
         answer=answer,
         rated=bool(doc.get("rated")),
     )
+
+
+def reply(view: TrackingView, conference_title: str | None) -> dict[str, Any]:
+    """``portal.cmd.track``'s answer: what the tracking page shows, for the CLI to render."""
+    return {
+        "tracking_code": view.code,
+        "kind": view.kind,
+        "status": view.status,
+        "status_code": view.status_code,
+        "field": view.field_label,
+        "submitter": view.submitter,
+        "received": view.received,
+        "content": view.content,
+        "agency": view.agency,
+        "deadline": view.deadline if view.status_code == "open" else "",
+        "conference_id": view.conference_id,
+        "conference_title": conference_title,
+        "timeline": [{"at": t.at, "at_iso": t.at_iso, "step": t.kind, "text": t.text} for t in view.timeline],
+        "answer": view.answer,
+        "rated": view.rated,
+        "page": f"/tra-cuu/{view.code}",
+    }

@@ -18,36 +18,51 @@ def printed(render: object, *args: object) -> str:
 
 
 TRACK = {
-    "tracking_code": "DT-7K3M-9QX2",
-    "message": "Ý kiến đã được tiếp nhận; đã công bố trả lời.",
-    "current": {"step": "published", "label": "Đã công bố trả lời"},
-    "path": [
-        {"at": "2026-12-05T08:00:00+07:00", "step": "received", "label": "Tiếp nhận ý kiến", "agency": None,
-         "deadline": "2026-12-08", "text": None},
-        {"at": "2026-12-05T09:30:00+07:00", "step": "assigned", "label": "Giao cơ quan giải quyết",
-         "agency": "Sở Xây dựng tỉnh Ninh Bình", "deadline": "2027-01-04", "text": None},
-        {"at": "2026-12-20T10:00:00+07:00", "step": "published", "label": "Công bố trả lời",
-         "agency": "Sở Xây dựng tỉnh Ninh Bình", "deadline": None, "text": "Tuyến đường được sửa trong quý I."},
+    "tracking_code": "DT-7K3M-9QX2", "kind": "Kiến nghị", "status": "Đã có kết quả", "status_code": "closed",
+    "field": "Giao thông", "submitter": "Nguyễn V. T.", "received": "08:00 ngày 05/12/2026",
+    "content": "Sửa tuyến đường liên thôn; gọi [đã ẩn].", "agency": "Sở Xây dựng tỉnh Ninh Bình", "deadline": "",
+    "conference_id": "hn-2026-binh-luc", "conference_title": "Hội nghị đối thoại xã Bình Lục",
+    "timeline": [
+        {"at": "08:00 ngày 05/12/2026", "at_iso": "2026-12-05T01:00:00+00:00", "step": "received",
+         "text": "Ý kiến đã được tiếp nhận và cấp mã theo dõi."},
+        {"at": "09:30 ngày 05/12/2026", "at_iso": "2026-12-05T02:30:00+00:00", "step": "assigned",
+         "text": "Giao Sở Xây dựng tỉnh Ninh Bình trả lời, hạn trả lời 04/01/2027."},
+        {"at": "10:00 ngày 20/12/2026", "at_iso": "2026-12-20T03:00:00+00:00", "step": "published",
+         "text": "Đã công bố văn bản trả lời số 125/SXD ngày 19/12/2026."},
     ],
+    "answer": {"text": "Tuyến đường được sửa trong quý I.", "document_number": "125/SXD",
+               "document_date": "19/12/2026", "at": "10:00 ngày 20/12/2026", "direct": False},
+    "rated": False, "page": "/tra-cuu/DT-7K3M-9QX2",
 }  # fmt: skip
 
 
-def test_track_prints_every_step_of_the_path_in_vietnam_time_with_the_published_answer() -> None:
+def test_track_prints_the_portal_s_path_in_vietnam_time_with_the_published_answer() -> None:
     text = printed(print_track, TRACK)
 
+    assert text.startswith("DT-7K3M-9QX2 — Kiến nghị: Đã có kết quả")
+    assert "Người gửi: Nguyễn V. T." in text
+    assert "Nêu tại: Hội nghị đối thoại xã Bình Lục" in text
+    assert "Nội dung: Sửa tuyến đường liên thôn; gọi [đã ẩn]." in text  # not swallowed as markup
     assert "Quá trình xử lý" in text
-    assert "05/12/2026 09:30" in text
-    assert "Giao cơ quan giải quyết" in text
-    assert "Sở Xây dựng tỉnh Ninh Bình" in text
-    assert "04/01/2027" in text
-    assert "Nội dung trả lời: Tuyến đường được sửa trong quý I." in text
-    assert "Hiện trạng: Đã công bố trả lời" in text
+    assert "09:30 ngày 05/12/2026" in text
+    assert "Giao Sở Xây dựng tỉnh Ninh Bình trả lời, hạn trả lời 04/01/2027." in text
+    assert (
+        "Nội dung trả lời đã công bố (văn bản số 125/SXD ngày 19/12/2026): Tuyến đường được sửa trong quý I."
+        in text
+    )
+    assert "Hạn trả lời" not in text.split("Quá trình")[0]  # closed: no deadline left to show
     assert "published" not in text  # step codes are for scripts, not for citizens
 
 
-def test_track_without_progress_prints_the_status_sentence_only() -> None:
-    text = printed(print_track, {"tracking_code": "DT-1", "message": "Ý kiến đã được tiếp nhận."})
-    assert text.strip() == "DT-1: Ý kiến đã được tiếp nhận."
+def test_track_of_an_opinion_just_received_prints_its_status_and_first_step_only() -> None:
+    just = {**TRACK, "status": "Đang xử lý", "status_code": "open", "field": "Đang phân loại", "agency": None,
+            "timeline": TRACK["timeline"][:1], "answer": None, "conference_id": None, "conference_title": None}  # fmt: skip
+    text = printed(print_track, just)
+    assert text.startswith("DT-7K3M-9QX2 — Kiến nghị: Đang xử lý")
+    assert "Ý kiến đã được tiếp nhận và cấp mã theo dõi." in text
+    assert "Cơ quan trả lời" not in text
+    assert "Nêu tại" not in text
+    assert "Nội dung trả lời" not in text
 
 
 ROW = {
