@@ -10,11 +10,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.baseline import running_baseline
+from bench import shape
+from bench.baseline import running_baseline, running_shaped
 from bench.load import Phase, burst, median_burst, open_loop, summarise
 from bench.pipeline import Pipeline, resources, running_stack
 from bench.procstat import Usage, cpu_per_opinion, machine, own_cpu_seconds
-from bench.report import write_plot, write_report
+from bench.report import Shaped, write_plot, write_report
+from bench.shape import Counts
 from shared.nats_server import server_binary
 from shared.settings import ServiceSettings
 
@@ -32,6 +34,11 @@ class Results:
     # The same relays through FastStream as the services use it (framework cost, no domain work).
     framework: list[Phase] = field(default_factory=list)
     framework_cpu: dict[str, float] = field(default_factory=dict)
+    # Raw nats-py relays with the pipeline's own shape (bench.shape), and the shapes counted.
+    shaped: list[Phase] = field(default_factory=list)
+    shaped_cpu: dict[str, float] = field(default_factory=dict)
+    pipeline_shape: Counts | None = None
+    shaped_shape: Counts | None = None
 
 
 def _env(name: str, default: str) -> str:
@@ -81,7 +88,7 @@ async def run_pipeline(args: argparse.Namespace, data_dir: Path, results: Result
             await burst(warm, client.publish, client.arrivals, window=args.window, timeout=60)
             print(f"warm-up: {len(client.arrivals.done)}/{len(warm)} notified", flush=True)
 
-            before, own = resources(stack), own_cpu_seconds()
+            before, own, counted = resources(stack), own_cpu_seconds(), await shape.count(client.nc)
             for r in range(args.repeat):
                 keys = await client.opinions(f"{run}-max{r}", args.opinions, args.per_conference)
                 await burst(
@@ -92,6 +99,7 @@ async def run_pipeline(args: argparse.Namespace, data_dir: Path, results: Result
                 print(phase, flush=True)
             sent = args.opinions * args.repeat
             results.pipeline_cpu = cpu_per_opinion(before, resources(stack), sent, own)
+            results.pipeline_shape = shape.per_opinion(counted, await shape.count(client.nc), sent)
             top = median_burst(results.pipeline)
             for i, fraction in enumerate(args.loads):
                 rate = max(1.0, fraction * top.throughput)
@@ -110,18 +118,30 @@ async def run_pipeline(args: argparse.Namespace, data_dir: Path, results: Result
 
 
 async def run_baseline(
-    args: argparse.Namespace, data_dir: Path, bodies: dict[str, bytes], kind: str
+    args: argparse.Namespace,
+    data_dir: Path,
+    bodies: dict[str, bytes],
+    kind: str,
+    results: Results | None = None,
 ) -> tuple[list[Phase], dict[str, float]]:
-    """Closed bursts through the relays of one kind; their phases and CPU per opinion."""
+    """Closed bursts through the relays of one kind; their phases and CPU per opinion.
+
+    ``kind`` "shaped": the pipeline's shape (``bench.shape``), whose counts go to ``results``.
+    """
     samples = list(bodies.values())
     total = args.warmup + args.opinions * args.repeat
     payloads = {f"k{i:07d}": samples[i % len(samples)] for i in range(total)}
     keys = list(payloads)
     phases: list[Phase] = []
-    async with running_baseline(data_dir, payloads, args.batch, limit=900, kind=kind) as base:
+    running = (
+        running_shaped(data_dir, payloads, args.batch, limit=900)
+        if kind == "shaped"
+        else running_baseline(data_dir, payloads, args.batch, limit=900, kind=kind)
+    )
+    async with running as base:
         await asyncio.sleep(1.0)  # the relay processes start and bind their pull subscriptions
         await burst(keys[: args.warmup], base.publish, base.arrivals, window=args.window, timeout=60)
-        before, own = base.resources(), own_cpu_seconds()
+        before, own, counted = base.resources(), own_cpu_seconds(), await shape.count(base.nc)
         for r in range(args.repeat):
             chunk = keys[args.warmup + r * args.opinions : args.warmup + (r + 1) * args.opinions]
             await burst(chunk, base.publish, base.arrivals, window=args.window, timeout=120)
@@ -130,6 +150,8 @@ async def run_baseline(
             print(f"{kind} baseline", phase, flush=True)
         sent = args.opinions * args.repeat
         cpu = cpu_per_opinion(before, base.resources(), sent, own)
+        if results is not None:
+            results.shaped_shape = shape.per_opinion(counted, await shape.count(base.nc), sent)
     return phases, cpu
 
 
@@ -161,6 +183,9 @@ async def main() -> None:
     )  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="dialogue-bench-") as tmp:
         bodies = await run_pipeline(args, Path(tmp) / "pipeline", results)
+        results.shaped, results.shaped_cpu = await run_baseline(
+            args, Path(tmp) / "shaped", bodies, "shaped", results
+        )
         results.baseline, results.baseline_cpu = await run_baseline(
             args, Path(tmp) / "baseline", bodies, "nats-py"
         )
@@ -181,6 +206,7 @@ async def main() -> None:
         results.baseline_cpu,
         results.framework,
         results.framework_cpu,
+        Shaped(results.shaped, results.shaped_cpu, results.pipeline_shape, results.shaped_shape),
     )
     write_plot(args.plot, results.pipeline)
     print(f"wrote {args.report} and {args.plot}")

@@ -20,6 +20,7 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
 
+from bench import shape
 from bench.load import Arrivals
 from bench.procstat import Usage, usage
 from shared.nats_server import NatsServer
@@ -39,15 +40,16 @@ class Baseline:
     arrivals: Arrivals
     bodies: dict[str, bytes]
     pids: dict[str, int]
+    first: str = subject(0)  # the subject the load generator publishes on
 
     def resources(self) -> dict[str, Usage]:
         return {name: usage(pid) for name, pid in self.pids.items()}
 
     async def publish(self, key: str) -> None:
         await self.nc.jetstream().publish(
-            subject(0),
+            self.first,
             self.bodies[key],
-            headers={"Nats-Msg-Id": f"{subject(0)}:{key}", "Bench-Key": key},
+            headers={"Nats-Msg-Id": f"{self.first}:{key}", "Bench-Key": key},
             timeout=30,
         )
 
@@ -59,6 +61,55 @@ RELAYS = {"nats-py": "bench.relay", "faststream": "bench.relay_faststream"}
 def _spawn(module: str, args: list[str], log_path: Path) -> subprocess.Popen[bytes]:
     log = open(log_path, "ab")  # noqa: SIM115 - owned by the child
     return subprocess.Popen([sys.executable, "-m", module, *args], stdout=log, stderr=log)
+
+
+@asynccontextmanager
+async def running_shaped(
+    data_dir: Path, bodies: dict[str, bytes], batch: int, limit: float
+) -> AsyncIterator[Baseline]:
+    """The same-shape raw baseline (``bench.shape``): a relay process per service, one durable
+    consumer per subscription the pipeline holds on an opinion's events; all stopped on exit."""
+    server = NatsServer(store_dir=data_dir / "nats", log_file=data_dir / "nats-server.log").start()
+    relays: list[subprocess.Popen[bytes]] = []
+    nc = await nats.connect(server.url)
+    try:
+        await shape.add_streams(nc)
+        js = nc.jetstream()
+        for hops in shape.PROCESSES.values():
+            for hop in hops:
+                await js.add_consumer(hop.stream, ConsumerConfig(
+                    durable_name=hop.durable, filter_subject=hop.subject, ack_policy=AckPolicy.EXPLICIT,
+                    ack_wait=ACK_WAIT.total_seconds(), deliver_policy=DeliverPolicy.ALL, max_ack_pending=1000,
+                ))  # fmt: skip
+        for process in shape.PROCESSES:
+            args = [server.url, process, str(batch), str(limit)]
+            relays.append(_spawn("bench.relay_shaped", args, data_dir / f"{process}.log"))
+        pids = {process: relay.pid for process, relay in zip(shape.PROCESSES, relays, strict=True)}
+        if server.process is not None:
+            pids["nats-server"] = server.process.pid
+        baseline = Baseline(nc, Arrivals(), bodies, pids, shape.SUBMIT)
+
+        async def on_last(msg: Msg) -> None:
+            baseline.arrivals.arrived((msg.headers or {}).get("Bench-Key", ""))
+
+        await nc.subscribe(shape.LAST, cb=on_last)
+        await settle(nc)
+        yield baseline
+    finally:
+        await nc.drain()
+        _stop(relays)
+        server.stop()
+
+
+def _stop(relays: list[subprocess.Popen[bytes]]) -> None:
+    for relay in relays:
+        relay.terminate()
+    for relay in relays:
+        try:
+            relay.wait(10)
+        except subprocess.TimeoutExpired:
+            relay.kill()
+            relay.wait()
 
 
 @asynccontextmanager
@@ -111,12 +162,5 @@ async def running_baseline(
         yield baseline
     finally:
         await nc.drain()
-        for relay in relays:
-            relay.terminate()
-        for relay in relays:
-            try:
-                relay.wait(10)
-            except subprocess.TimeoutExpired:
-                relay.kill()
-                relay.wait()
+        _stop(relays)
         server.stop()

@@ -32,13 +32,18 @@ def test_a_small_benchmark_run_writes_the_report_with_both_baselines_and_the_plo
     for heading in (
         "## Targets",
         "## Pipeline",
+        "## The pipeline's shape",
+        "## Same-shape raw nats-py baseline",
         "## Raw nats-py baseline",
         "## FastStream baseline",
         "## Resources (whole run, pipeline)",
         "## Where the CPU goes (closed bursts)",
+        "## Sizing",
     ):
         assert heading in text, heading
     assert "| burst 1 | closed burst | 60 | 60 |" in text  # every opinion of the burst was notified
     assert "| 50% of max |" in text
     assert "Not every opinion was notified" not in text
+    # The same-shape relays publish and consume what the pipeline does, as JetStream counted them.
+    assert "(by design 7 / 9)" in text
     assert plot.stat().st_size > 0
