@@ -78,12 +78,13 @@ async def another_opinion_held_by(
     *,
     deadline: dt.date = dt.date(2026, 12, 18),
     summary: str = "Đề nghị mở lớp đào tạo nghề.",
+    agency_name: str = "Phòng Kinh tế xã Đồng Du",
 ) -> None:
     """An assignment event of an opinion held by ``agency_code`` (straight onto the stream)."""
     event = a.OpinionAssigned(
         event_id=f"{code}-assigned", opinion_id=opinion_id, tracking_code=code, correlation_id=opinion_id,
         field="labour_jobs", summary=summary, received_at=T0, conference_id=CONFERENCE,
-        unit_code="xa-dong-du", agency_code=agency_code, agency_name="Phòng Kinh tế xã Đồng Du",
+        unit_code="xa-dong-du", agency_code=agency_code, agency_name=agency_name,
         deadline=deadline, assigned_at=T0, occurred_at=T0,
     )  # fmt: skip
     await nc.jetstream().publish(
