@@ -147,3 +147,16 @@ def test_signature_covers_timestamp_dot_body() -> None:
 
     expected = hmac.new(b"s", b"42.{}", hashlib.sha256).hexdigest()
     assert sign("s", 42, "{}") == expected
+
+
+async def test_a_first_attempt_that_goes_through_waits_for_nothing(clock: FakeClock) -> None:
+    channel = ScriptedChannel()
+    result = await send_with_retry(channel, MESSAGE, FAST, sleep=clock.sleep)
+    assert (channel.calls, result.attempts, clock.sleeps) == (1, 1, [])
+
+
+async def test_a_single_attempt_policy_raises_the_first_transient_error(clock: FakeClock) -> None:
+    channel = ScriptedChannel(transient())
+    with pytest.raises(TransientChannelError):
+        await send_with_retry(channel, MESSAGE, RetryPolicy(max_attempts=1), sleep=clock.sleep)
+    assert (channel.calls, clock.sleeps) == (1, [])
