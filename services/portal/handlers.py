@@ -13,9 +13,9 @@ import datetime as dt
 from typing import Any
 
 from services.portal.adapters import events
-from services.portal.adapters.repository import ACCOUNTS, OPINIONS, RATINGS
+from services.portal.adapters.repository import ACCOUNTS, OPINIONS, RATINGS, UNIT_AGENCIES
 from services.portal.deps import Deps
-from services.portal.domain import accounts
+from services.portal.domain import accounts, agencies
 from services.portal.domain.opinion import Recorded, record
 from shared import conference_snapshot
 from shared.conference_snapshot import ConferenceSnapshot
@@ -41,7 +41,16 @@ async def on_classified(deps: Deps, e: OpinionClassified | OpinionReclassified) 
 
 
 async def on_assignment(deps: Deps, subject: str, e: events.AssignmentStep) -> Outcome[None]:
-    return await _apply(deps, e.opinion_id, events.assignment(subject, e))
+    """The opinion's record, and the unit's agencies when the event names one new to the unit."""
+    applied = await _apply(deps, e.opinion_id, events.assignment(subject, e))
+    holder = events.unit_agency(subject, e)
+    if holder is None or not applied.changes:
+        return applied
+    previous = await deps.repo.unit_agencies(holder[0])
+    doc = agencies.learned(previous, *holder, e.occurred_at)
+    if doc is None:
+        return applied
+    return Outcome(changes=[*applied.changes, Change(UNIT_AGENCIES, doc, previous)])
 
 
 async def on_notice(deps: Deps, notice: events.NoticeSent) -> Outcome[None]:

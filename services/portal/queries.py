@@ -9,9 +9,10 @@ from typing import Any
 from services.portal.deps import Deps
 from services.portal.domain import accounts, codes, open311
 from services.portal.domain.accounts import Official
+from services.portal.domain.agencies import names
 from services.portal.domain.conference import ConferenceView, conference_view, is_public
 from services.portal.domain.inbox import Row as InboxRow
-from services.portal.domain.inbox import agency_name, unit_agencies
+from services.portal.domain.inbox import agency_name
 from services.portal.domain.inbox import inbox as agency_inbox
 from services.portal.domain.inbox import review_queue as unit_review_queue
 from services.portal.domain.opinion import Doc
@@ -135,8 +136,8 @@ async def pending_requests(deps: Deps, unit_code: str, due_soon_days: int) -> li
 
 
 async def agencies_of_unit(deps: Deps, unit_code: str) -> dict[str, str]:
-    """Code → name of the agencies that hold or held the unit's opinions (the read model's)."""
-    return unit_agencies(await deps.repo.of_unit(unit_code))
+    """Code → name of the agencies the unit's opinions were assigned to (the read model's)."""
+    return names(await deps.repo.unit_agencies(unit_code))
 
 
 async def open_counts(deps: Deps, agency_codes: list[str]) -> dict[str, int]:

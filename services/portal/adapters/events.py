@@ -134,6 +134,13 @@ def assignment(subject: str, e: AssignmentStep) -> Recorded:
     return Recorded(e.event_id, e.occurred_at, facts, step, request)
 
 
+def unit_agency(subject: str, e: AssignmentStep) -> tuple[str, str, str] | None:
+    """(host unit, agency, its name) when the event gives the unit's opinion to one of its agencies."""
+    if not subject.endswith(".assigned") or e.transferred or not (e.unit_code and e.agency_code):
+        return None
+    return e.unit_code, e.agency_code, e.agency_name or e.agency_code
+
+
 def acknowledgement(notice: NoticeSent) -> Recorded | None:
     if notice.trigger != ACKNOWLEDGEMENT_TRIGGER:
         return None

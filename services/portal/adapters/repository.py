@@ -12,8 +12,8 @@ OPINIONS = "opinions"
 CONFERENCES = conference_snapshot.COLLECTION
 RATINGS = "ratings_sent"
 ACCOUNTS = "accounts"  # the officials' accounts: _id is the username, the password only as its hash
+UNIT_AGENCIES = "unit_agencies"  # per host unit, the agencies its opinions were assigned to
 MAX_QUEUE = 500  # an agency's or a unit's open opinions; more would not be read on one page anyway
-MAX_UNIT = 5000  # a unit's opinions read for the agencies that answer them (a few hundred a year)
 
 
 async def ensure_indexes(store: DocumentStore) -> None:
@@ -31,6 +31,7 @@ async def ensure_indexes(store: DocumentStore) -> None:
     await store.ensure_indexes(CONFERENCES, [outbox.INDEX])
     await store.ensure_indexes(RATINGS, [outbox.INDEX])
     await store.ensure_indexes(ACCOUNTS, [outbox.INDEX])
+    await store.ensure_indexes(UNIT_AGENCIES, [outbox.INDEX])
 
 
 class PortalRepository:
@@ -79,10 +80,8 @@ class PortalRepository:
                 found[str(doc["_id"])] = doc
         return list(found.values())
 
-    async def of_unit(self, unit_code: str) -> list[Doc]:
-        """A host unit's opinions, latest first (the agencies that hold or held them)."""
-        where = {"unit_code": unit_code, "agency_code": {"$exists": True}}
-        return await self.store.find(OPINIONS, where, order_by="updated_at", descending=True, limit=MAX_UNIT)
+    async def unit_agencies(self, unit_code: str) -> Doc | None:
+        return await self.store.get(UNIT_AGENCIES, unit_code)
 
     async def open_count(self, agency_code: str) -> int:
         """How many open opinions the agency holds now (the dashboard's "still open")."""

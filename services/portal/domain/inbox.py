@@ -85,16 +85,3 @@ def agency_name(docs: list[Doc], agency_code: str) -> str:
     named = [d for d in docs if d.get("agency_code") == agency_code and d.get("agency_name")]
     latest = max(named, key=lambda d: str(d.get("updated_at") or ""), default=None)
     return str(latest["agency_name"]) if latest else agency_code
-
-
-def unit_agencies(docs: list[Doc]) -> dict[str, str]:
-    """Code → name of the agencies that hold or held a unit's opinions, not counting transfers.
-
-    A transferred opinion is held by the competent level's body, which is not the unit's agency.
-    """
-    found: dict[str, str] = {}
-    for d in sorted(docs, key=lambda d: str(d.get("updated_at") or "")):
-        code = d.get("agency_code")
-        if code and d.get("closed_by") != "transferred" and d.get("stage") != "transferred":
-            found[str(code)] = str(d.get("agency_name") or found.get(str(code)) or code)
-    return dict(sorted(found.items()))

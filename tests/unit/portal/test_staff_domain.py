@@ -1,4 +1,4 @@
-"""The staff pages' pure pieces: pending requests in the read model, the dashboard, the calendar."""
+"""The staff pages' pure pieces: pending requests in the read model, the unit's agencies, the dashboard."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from typing import Any
 
 import pytest
 
-from services.portal.domain import conference_calendar as cal
+from services.portal import handlers
+from services.portal.adapters import events
+from services.portal.deps import Deps
+from services.portal.domain.agencies import learned, names
 from services.portal.domain.casefile import case_file
 from services.portal.domain.dashboard import dashboard, periods, rate_text
-from services.portal.domain.inbox import agency_name, unit_agencies
+from services.portal.domain.inbox import agency_name
 from services.portal.domain.opinion import Recorded, record
 from services.portal.domain.requests import mark, pending, request_queue, with_mark
-from shared.errors import DomainError
+from tests.fakes import InMemoryStore
 
 pytestmark = pytest.mark.unit
 T0 = dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.UTC)
@@ -111,7 +114,7 @@ def test_the_head_s_list_has_one_row_per_open_request_of_its_unit_oldest_first()
     assert rows[0].urgency_text == "Sắp đến hạn (còn 2 ngày)"
 
 
-def test_the_inbox_names_its_agency_from_the_latest_event_and_a_unit_s_agencies_leave_transfers_out() -> None:
+def test_the_inbox_names_its_agency_from_the_latest_event_about_it() -> None:
     docs = [
         {
             "agency_code": "hn-sgddt",
@@ -119,17 +122,46 @@ def test_the_inbox_names_its_agency_from_the_latest_event_and_a_unit_s_agencies_
             "updated_at": "2025-03-01",
         },
         {"agency_code": "hn-sgddt", "agency_name": "Sở GD&ĐT (tên mới)", "updated_at": "2025-04-01"},
-        {
-            "agency_code": "tw-bo",
-            "agency_name": "Bộ Giáo dục",
-            "stage": "transferred",
-            "updated_at": "2025-05-01",
-        },
+        {"agency_code": "hn-syt", "agency_name": "Sở Y tế", "updated_at": "2025-05-01"},
     ]
 
     assert agency_name(docs, "hn-sgddt") == "Sở GD&ĐT (tên mới)"
     assert agency_name([], "nb-sgddt") == "nb-sgddt"
-    assert unit_agencies(docs) == {"hn-sgddt": "Sở GD&ĐT (tên mới)"}
+
+
+def test_a_unit_learns_each_agency_once_and_keeps_the_newest_name() -> None:
+    first = learned(None, "ninh-binh", "nb-sgddt", "Sở Giáo dục", at(0))
+    assert first is not None
+    second = learned({**first, "version": 1}, "ninh-binh", "nb-syt", "Sở Y tế", at(1))
+    assert second is not None
+    renamed = learned({**second, "version": 2}, "ninh-binh", "nb-sgddt", "Sở Giáo dục và Đào tạo", at(2))
+    assert renamed is not None
+
+    assert learned(first, "ninh-binh", "nb-sgddt", "Sở Giáo dục", at(5)) is None  # nothing new
+    assert learned(renamed, "ninh-binh", "nb-sgddt", "Tên cũ", at(1)) is None  # an older event, late
+    assert "version" not in renamed
+    assert names(renamed) == {"nb-sgddt": "Sở Giáo dục và Đào tạo", "nb-syt": "Sở Y tế"}
+    assert names(None) == {}
+
+
+async def test_the_assignment_handler_records_the_unit_s_agency_but_not_a_transfer_nor_a_replay() -> None:
+    deps = Deps(store=InMemoryStore(), clock=lambda: T0)
+    base = {"opinion_id": "op-1", "tracking_code": "DT-ABC", "unit_code": "xa-binh-luc", "agency_code": "bl-kt",
+            "agency_name": "Phòng Kinh tế xã Bình Lục", "occurred_at": T0}  # fmt: skip
+    assigned = events.AssignmentStep(event_id="e-1", **base)
+    transferred = events.AssignmentStep(**{**base, "event_id": "e-2", "agency_code": "nb-snnmt",
+                                           "agency_name": "Sở Nông nghiệp và Môi trường", "transferred": True})  # fmt: skip
+
+    first = await handlers.on_assignment(deps, "assignment.opinion.assigned", assigned)
+    for change in first.changes:
+        await deps.store.save(change.collection, {**change.doc, "version": 1})
+    replayed = await handlers.on_assignment(deps, "assignment.opinion.assigned", assigned)
+    moved = await handlers.on_assignment(deps, "assignment.opinion.assigned", transferred)
+
+    assert [c.collection for c in first.changes] == ["opinions", "unit_agencies"]
+    assert first.changes[1].doc["agencies"]["bl-kt"]["name"] == "Phòng Kinh tế xã Bình Lục"
+    assert list(replayed.changes) == []
+    assert [c.collection for c in moved.changes] == ["opinions"]
 
 
 def test_the_case_file_shows_the_pending_extension_with_the_date_asked_and_the_reason() -> None:
@@ -191,79 +223,3 @@ def test_the_dashboard_offers_this_month_quarter_and_year_in_the_report_s_period
     assert offered["2026-Q4"] == "Quý IV/2026"
     assert offered["2026"] == "Năm 2026"
     assert "2025" in offered
-
-
-def listing(**changes: Any) -> dict[str, Any]:
-    row = {"conference_id": "nb-2026-1", "title": "Hội nghị đối thoại", "unit_code": "ninh-binh", "state": "held",
-           "state_label": "đã tổ chức", "starts_at": "2026-11-10T01:00:00+00:00", "conclusion_due": "2026-11-20",
-           "conclusion_late": False}  # fmt: skip
-    return {**row, **changes}
-
-
-def test_the_calendar_says_each_conference_s_checks_in_words_for_the_unit_only() -> None:
-    rows = [
-        listing(conclusion_late=True),
-        listing(conference_id="nb-2026-0", starts_at="2026-03-01T01:00:00+00:00", state="planned",
-                state_label="đã lên kế hoạch", conclusion_due=None),
-        listing(conference_id="khac", unit_code="xa-khac"),
-        listing(conference_id="nb-2026-2", state="concluded", conclusion_late=True, starts_at="2026-11-11T01:00:00+00:00"),
-    ]  # fmt: skip
-
-    entries = cal.calendar(rows, "ninh-binh")
-
-    assert [e.conference_id for e in entries] == ["nb-2026-0", "nb-2026-1", "nb-2026-2"]
-    assert entries[0].checks == [
-        "Chưa thông báo công khai thời gian, địa điểm, nội dung và cách thức tham gia."
-    ]
-    assert entries[1].checks == ["Quá hạn ban hành văn bản kết luận: hạn 20/11/2026."]
-    assert entries[1].when == "08:00 ngày 10/11/2026"
-    assert entries[2].checks == ["Văn bản kết luận ban hành sau hạn 20/11/2026."]
-    assert cal.calendar([listing(conclusion_late=False)], "ninh-binh")[0].checks == [
-        "Hạn ban hành văn bản kết luận: 20/11/2026."
-    ]
-
-
-def test_compliance_names_what_the_unit_still_lacks_or_says_nothing_is_missing() -> None:
-    gaps = [{"unit_code": "ninh-binh", "required": 1, "held": 0, "missing": 1}]
-
-    assert cal.compliance(gaps, "ninh-binh", 2026) == (
-        False, "Năm 2026, đơn vị mới tổ chức 0 trên 1 hội nghị đối thoại tối thiểu; còn thiếu 1.")  # fmt: skip
-    assert cal.compliance(gaps, "xa-khac", 2026)[0] is True
-
-
-def test_the_plan_form_becomes_plan_conference_s_fields_in_vietnam_time() -> None:
-    form = {"ten": "Đối thoại với thanh niên", "ngay": "2026-12-20", "bat-dau": "08:00", "ket-thuc": "11:30",
-            "chu-tri": "Lê Thị Thủy", "chuc-danh": "Bí thư Tỉnh ủy", "hinh-thuc": "gi-do", "dia-diem": " Hội trường ",
-            "noi-dung": "Việc làm\n\n An ninh mạng "}  # fmt: skip
-
-    fields = cal.plan_fields(form, ["youth_union_members", "khong-co"], "ninh-binh")
-
-    assert fields["starts_at"] == dt.datetime(2026, 12, 20, 8, 0)
-    assert fields["ends_at"] == dt.datetime(2026, 12, 20, 11, 30)
-    assert fields["participant_groups"] == ["youth_union_members"]
-    assert fields["format"] == "in_person"
-    assert fields["venue"] == "Hội trường"
-    assert fields["agenda_topics"] == ["Việc làm", "An ninh mạng"]
-    assert fields["chairs"] == [{"name": "Lê Thị Thủy", "title": "Bí thư Tỉnh ủy"}]
-
-
-@pytest.mark.parametrize(
-    ("changes", "groups", "code"),
-    [
-        ({"ten": " "}, ["citizens"], "plan_incomplete"),
-        ({}, [], "plan_incomplete"),
-        ({"ngay": "20/12/2026"}, ["citizens"], "plan_incomplete"),
-        ({"ket-thuc": "07:00"}, ["citizens"], "plan_times"),
-    ],
-)
-def test_an_incomplete_plan_form_is_refused_with_a_sentence(
-    changes: dict[str, str], groups: list[str], code: str
-) -> None:
-    form = {"ten": "Đối thoại", "ngay": "2026-12-20", "bat-dau": "08:00", "ket-thuc": "11:00",
-            "chu-tri": "Lê Thị Thủy", "chuc-danh": "Bí thư Tỉnh ủy", **changes}  # fmt: skip
-
-    with pytest.raises(DomainError) as refused:
-        cal.plan_fields(form, groups, "ninh-binh")
-
-    assert refused.value.code == code
-    assert refused.value.message.endswith(".")
