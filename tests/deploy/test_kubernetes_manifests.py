@@ -75,6 +75,33 @@ def test_the_secrets_example_validates_against_the_kubernetes_schemas() -> None:
     }
 
 
+def referenced_secret_keys(resource: dict[str, Any]) -> set[tuple[str, str]]:
+    """(Secret, key) pairs a workload reads, from env secretKeyRefs and secret volumes' items."""
+    pod = resource["spec"]["template"]["spec"]
+    found = set()
+    for container in pod.get("containers", []) + pod.get("initContainers", []):
+        for variable in container.get("env", []):
+            ref = variable.get("valueFrom", {}).get("secretKeyRef")
+            if ref:
+                found.add((ref["name"], ref["key"]))
+    for volume in pod.get("volumes", []):
+        for item in volume.get("secret", {}).get("items", []):
+            found.add((volume["secret"]["secretName"], item["key"]))
+    return found
+
+
+def test_every_secret_key_the_workloads_read_is_in_the_secrets_example() -> None:
+    secrets = [doc for doc in yaml.safe_load_all((K8S / "secrets.example.yaml").read_text()) if doc]
+    example = {(secret["metadata"]["name"], key) for secret in secrets for key in secret["stringData"]}
+    workloads = [doc for doc in kustomize(OVERLAY) if doc["kind"] in ("Deployment", "StatefulSet", "Job")]
+
+    read = {pair for workload in workloads for pair in referenced_secret_keys(workload)}
+
+    assert read - example == set()
+    assert {("dialogue-store-urls", "portal"), ("dialogue-mongo", "portal-password")} <= read
+    assert ("dialogue-rating-link", "secret") in read
+
+
 def test_the_schema_check_rejects_a_broken_manifest() -> None:
     broken = {
         "apiVersion": "apps/v1",

@@ -548,3 +548,65 @@ async def test_the_portal_submits_reads_outcomes_rates_sends_the_officials_comma
     assert json.loads(added.data) == {"ok": True}
     assert violations(errors, "publish") == {subject.lower() for subject in forbidden}
     assert violations(errors, "subscription") == {"intake.opinion.>"}
+
+
+@pytest.mark.parametrize(
+    ("owner", "stream", "subject", "durable"),
+    [
+        ("intake", "INTAKE", "intake.opinion.received", "portal-received"),
+        ("assignment", "ASSIGNMENT", "assignment.opinion.>", "portal-assignment-progress"),
+        ("scheduling", "SCHEDULING", "scheduling.conference.>", "portal-conference-snapshots"),
+        ("notification", "NOTIFICATION", "notification.delivery.sent", "portal-acknowledgements"),
+    ],
+)
+async def test_the_portal_keeps_its_read_models_through_durable_pull_consumers_on_each_stream(
+    server: Server, owner: str, stream: str, subject: str, durable: str
+) -> None:
+    producer = await server.connect(owner)
+    await producer.jetstream().add_stream(stream_config(stream))
+    await producer.jetstream().publish(subject.replace(">", "answer-published"), b'{"opinion": 3}')
+    errors = Errors()
+    portal = await server.connect("portal", errors)
+    js = portal.jetstream()
+
+    subscription = await js.pull_subscribe(
+        subject, durable=durable, stream=stream, config=ConsumerConfig(filter_subject=subject)
+    )
+    [message] = await subscription.fetch(1, timeout=3)
+    await message.ack_sync(timeout=3)
+
+    info = await js.consumer_info(stream, durable)
+    assert json.loads(message.data) == {"opinion": 3}
+    assert info.num_ack_pending == 0
+    assert info.num_pending == 0
+    assert errors == []
+
+
+async def test_the_portal_cannot_remove_consumers_read_dead_letters_or_another_services_replies(
+    server: Server,
+) -> None:
+    intake = await server.connect("intake")
+    await intake.jetstream().add_stream(stream_config("INTAKE"))
+    await intake.jetstream().add_stream(stream_config("DEADLETTER"))
+    errors = Errors()
+    portal = await server.connect("portal", errors)
+    forbidden = [
+        "$JS.API.CONSUMER.DELETE.INTAKE.intake-received",
+        "$JS.API.CONSUMER.CREATE.DEADLETTER.portal-dead.deadletter.>",
+        "$JS.API.STREAM.MSG.GET.DEADLETTER",
+        "$JS.API.STREAM.PURGE.INTAKE",
+        "intake.cmd.track",
+        "notification.cmd.resend",
+        "notification.delivery.sent",
+        "scheduling.conference.planned",
+    ]
+
+    for subject in forbidden:
+        await portal.publish(subject, b"{}")
+    for subject in ("_INBOX.intake.>", "assignment.cmd.>", "deadletter.>"):
+        await portal.subscribe(subject)
+    await portal.flush()
+    await errors.wait_for(len(forbidden) + 3)
+
+    assert violations(errors, "publish") == {subject.lower() for subject in forbidden}
+    assert violations(errors, "subscription") == {"_inbox.intake.>", "assignment.cmd.>", "deadletter.>"}

@@ -22,7 +22,7 @@ DEPLOY = REPO / "deploy"
 COMPOSE_DIR = DEPLOY / "compose"
 COMPOSE_FILE = COMPOSE_DIR / "docker-compose.yml"
 DOCKERFILE = REPO / "Dockerfile"
-SERVICES = ("scheduling", "intake", "assignment", "notification")
+WEB_PORT = "DIALOGUE_PORTAL_WEB_PORT"  # the portal's pages, a second port substituted like the ops one
 IMAGE_VENV = "/opt/venv"
 BASE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -110,6 +110,7 @@ class ProcessSpec:
     read_only: bool = False
     http_port: int = 0
     paths: dict[str, str] = field(default_factory=dict)  # container path -> local path
+    web_port: int = 0  # the portal's pages (0: the service serves none)
 
     def local(self, value: str) -> str:
         """A value as the container would see it (a path under a mount), on this machine."""
@@ -135,6 +136,7 @@ def compose_service(
     hosts: dict[str, str],
     http_port: int,
     binds: dict[str, Path] | None = None,
+    web_port: int = 0,
 ) -> ProcessSpec:
     """The compose service ``name`` as a process: its image's and compose's environment, its
     secrets, volumes and tmpfs mounts, its read-only root, its command."""
@@ -164,6 +166,8 @@ def compose_service(
         env[key] = _mapped(str(value), paths, hosts)
     env["HOME"] = str(workdir)
     env["DIALOGUE_HTTP_PORT"] = str(http_port)
+    if WEB_PORT in env:
+        env[WEB_PORT] = str(web_port)
     command = service.get("command") or []
     argv = [*(service.get("entrypoint") or built.entrypoint), *command]
     argv[0] = str(Path(sys.prefix) / "bin" / argv[0])
@@ -177,6 +181,7 @@ def compose_service(
         read_only=bool(service.get("read_only")),
         http_port=http_port,
         paths=paths,
+        web_port=web_port if WEB_PORT in env else 0,
     )
 
 
@@ -236,6 +241,7 @@ def k8s_service(
     nats_url: str,
     http_port: int,
     overlay: str | None = "multi-node",
+    web_port: int = 0,
 ) -> ProcessSpec:
     """The Kubernetes Deployment of ``name`` (base manifest, ConfigMaps of base and overlay) as a
     process: its env and envFrom, its Secret, emptyDir and ConfigMap mounts, its read-only root.
@@ -283,7 +289,10 @@ def k8s_service(
     for variable in container.get("env", []):
         env[variable["name"]] = _mapped(str(variable["value"]), paths, {})
     env.update(HOME=str(workdir), DIALOGUE_HTTP_PORT=str(http_port), DIALOGUE_NATS_URL=nats_url)
+    if WEB_PORT in env:
+        env[WEB_PORT] = str(web_port)
     argv = [*built.entrypoint, *container.get("args", [])]
     argv[0] = str(Path(sys.prefix) / "bin" / argv[0])
     read_only = bool(container.get("securityContext", {}).get("readOnlyRootFilesystem"))
-    return ProcessSpec(name, argv, env, workdir, writable, tmpfs, read_only, http_port, paths)
+    served = web_port if WEB_PORT in env else 0
+    return ProcessSpec(name, argv, env, workdir, writable, tmpfs, read_only, http_port, paths, served)

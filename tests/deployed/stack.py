@@ -20,11 +20,11 @@ from typing import Any, Self
 import pytest
 
 from shared.ports import free_port
+from shared.settings import SERVICES
 from tests.deployed.deployment import (
     COMPOSE_DIR,
     DEPLOY,
     REPO,
-    SERVICES,
     ProcessSpec,
     compose,
     compose_service,
@@ -201,6 +201,23 @@ class Service:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    @property
+    def web_url(self) -> str:
+        """The portal's pages, reached on another address than 127.0.0.1 (as a proxy would)."""
+        assert self.spec.web_port, f"{self.spec.name} serves no pages"
+        return f"http://{PROBE_HOST}:{self.spec.web_port}"
+
+    def page(self, path: str) -> tuple[int, str]:
+        """GET a page of the portal: its status and text (0 when nothing answers)."""
+        url = f"{self.web_url}{path}"
+        try:
+            with urllib.request.urlopen(url, timeout=3) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8", errors="replace")
+        except OSError:
+            return 0, ""
+
     def readyz(self) -> tuple[int, dict[str, Any]]:
         url = f"http://{PROBE_HOST}:{self.spec.http_port}/readyz"
         try:
@@ -225,7 +242,7 @@ class Service:
 
 @dataclass
 class Stack:
-    """The rehearsal's stack: NATS as compose configures it and the four services."""
+    """The rehearsal's stack: NATS as compose configures it, the four services and the portal."""
 
     root: Path
     store: str  # "sqlite" or a mongodb:// base URL
@@ -285,6 +302,7 @@ class Stack:
             hosts={"nats:4222": f"127.0.0.1:{self.nats.port}"},
             http_port=free_port(),
             binds=self.binds,
+            web_port=free_port(),
         )
         service = Service(process, self.root / f"{name}.log")
         self.services[name] = service
@@ -403,6 +421,7 @@ class KubernetesStack(Stack):
             secret_file=self._secret_file,
             nats_url=",".join(f"nats://127.0.0.1:{node.port}" for node in self.nodes),
             http_port=free_port(),
+            web_port=free_port(),
         )
         service = Service(process, self.root / f"{name}.log")
         self.services[name] = service

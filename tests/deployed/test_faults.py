@@ -98,6 +98,17 @@ def test_a_store_url_that_cannot_be_opened_stops_the_service_naming_its_setting(
     assert "DIALOGUE_STORE_URL_FILE" in log
 
 
+def test_a_portal_without_its_rating_link_secret_stops_naming_the_setting(sqlite_stack: Stack) -> None:
+    sqlite_stack.start_nats()
+    portal = sqlite_stack.prepare("portal")
+    (sqlite_stack.secrets / "rating_link_secret").write_text("short")  # fewer than 16 characters
+
+    code, log = exit_of(portal)
+
+    assert code == EX_CONFIG
+    assert "DIALOGUE_RATING_LINK_SECRET" in log
+
+
 def test_readyz_says_what_start_up_waits_for(sqlite_stack: Stack) -> None:
     sqlite_stack.start_nats()
     # Scheduling, assignment and notification, which own the streams intake reads, are not running.

@@ -27,6 +27,11 @@ def test_prometheus_scrapes_every_service_and_alerts_when_one_is_down_until_it_i
     assert {
         t["labels"].get("service") for t in monitoring.targets() if t["labels"]["job"] == "dialogue"
     } == set(ports)
+    # The portal is scraped on its ops port; what it serves on its web port is what it measures.
+    status, _ = sqlite_stack.services["portal"].page("/tra-cuu")
+    assert status == 200
+    wait_for("the portal's request latency scraped", lambda: monitoring.query(
+        'dialogue_portal_request_seconds_count{service="portal", route="/tra-cuu", status="2xx"}'), 30)  # fmt: skip
     lag = monitoring.query('dialogue_consumer_pending{service="notification"}')
     assert {series["metric"]["consumer"] for series in lag} >= {
         "notification-assigned",

@@ -1,15 +1,20 @@
-"""The rehearsal: the stack as deploy/ configures it runs the Đồng Du scenario end to end."""
+"""The rehearsal: the stack as deploy/ configures it runs the Đồng Du scenario end to end, and the
+portal serves what went through the pipeline."""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from typing import Any
+from urllib.parse import urlsplit
 
+import httpx
 import pytest
 
-from tests.deployed.deployment import REPO
-from tests.deployed.stack import Stack
+from tests.deployed.deployment import COMPOSE_DIR, REPO, compose, env_file
+from tests.deployed.stack import Service, Stack, wait_for
 
 pytestmark = pytest.mark.deployed
 
@@ -37,6 +42,71 @@ def test_the_dong_du_scenario_runs_on_the_stack_as_deployed(stack: Stack) -> Non
     log = stack.root / "volumes" / "notification-data" / "notifications.log"
     notices = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert len(notices) > 16
+    assert_the_portal_serves_the_opinions_and_their_rating_links(stack, result.stdout, notices)
+
+
+def rating_links(notices: list[dict[str, Any]]) -> list[str]:
+    """The signed rating links of the satisfaction surveys notification sent (``…/danh-gia/<code>?…``)."""
+    texts = [json.dumps(n, ensure_ascii=False) for n in notices if n["trigger"] == "satisfaction_survey"]
+    return [link for text in texts for link in re.findall(r"https?://[^\s\"]+/danh-gia/[^\s\"]+", text)]
+
+
+def assert_the_portal_serves_the_opinions_and_their_rating_links(
+    stack: Stack, demo_output: str, notices: list[dict[str, Any]]
+) -> None:
+    portal = stack.services["portal"]
+    # An opinion of today's conference, assigned by assignment: the CLI prints its agency.
+    match = re.search(r"(DT-[0-9A-Z]{4}-[0-9A-Z]{4}): Đã giao, ([^,]+),", " ".join(demo_output.split()))
+    assert match, demo_output
+    code, agency = match.groups()
+
+    def tracked() -> bool:
+        status, body = portal.page(f"/tra-cuu/{code}")
+        return status == 200 and agency in body
+
+    wait_for(f"the portal's tracking page of {code} naming {agency}", tracked, 60, portal)
+    status, body = portal.page(f"/tra-cuu/{code}")
+    assert status == 200
+    assert code in body
+    assert 'lang="vi"' in body
+
+    # The survey links are signed by notification with the secret the portal verifies them with,
+    # and start with the portal's public address the compose environment gives notification.
+    public = compose()["services"]["notification"]["environment"]["DIALOGUE_NOTIFICATION_PUBLIC_URL"]
+    assert public == env_file(COMPOSE_DIR / ".env.example")["PORTAL_PUBLIC_URL"]
+    links = rating_links(notices)
+    assert links, "no satisfaction survey carried a rating link"
+    assert all(link.startswith(f"{public}/danh-gia/") for link in links), links
+    assert "link to the tracking page only" not in stack.services["notification"].log.read_text()
+    rate_through_the_link(portal, links)
+
+
+def rate_through_the_link(portal: Service, links: list[str]) -> None:
+    """Open a survey's rating link on the portal and send 5 stars, which the portal asks assignment to
+    record under its own NATS user. The demo rated one of the answers already, so not every link
+    opens a form; a link whose signature was changed is refused."""
+    with httpx.Client(base_url=portal.web_url, timeout=10) as client:
+        paths = [f"{urlsplit(link).path}?{urlsplit(link).query}" for link in links]
+        forms: dict[str, httpx.Response] = {}
+
+        def some_form_open() -> bool:
+            forms.update({path: client.get(path) for path in paths})
+            return any(form.status_code == 200 for form in forms.values())
+
+        wait_for("a rating form the portal opens from a survey's link", some_form_open, 60, portal)
+        path = next(path for path, form in forms.items() if form.status_code == 200)
+        form = client.get(path)  # its own CSRF cookie: each form sets one, the last one opened wins
+        token = re.search(r'name="csrf" value="([^"]+)"', form.text)
+        assert token, form.text
+        query = dict(part.split("=", 1) for part in urlsplit(path).query.split("&"))
+        fields = {"csrf": token.group(1), "het": query["het"], "ky": query["ky"], "sao": "5"}
+        rated = client.post(urlsplit(path).path, data=fields)
+        assert rated.status_code == 200, rated.text
+        again = client.get(path)
+        assert again.status_code == 409, again.text  # one rating per opinion
+        assert "rating_link_used" in again.text
+        forged = client.get(path.replace(f"ky={query['ky']}", f"ky={query['ky'][::-1]}"))
+        assert forged.status_code == 403, forged.text
 
 
 def test_a_data_file_mounted_in_the_config_folder_replaces_the_shipped_one(sqlite_stack: Stack) -> None:
