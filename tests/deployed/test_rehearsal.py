@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+import tomllib
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -69,6 +70,7 @@ def assert_the_portal_serves_the_opinions_and_their_rating_links(
     assert status == 200
     assert code in body
     assert 'lang="vi"' in body
+    an_officer_of_the_agency_finds_the_opinion_in_the_inbox(stack, code, agency)
 
     # The survey links are signed by notification with the secret the portal verifies them with,
     # and start with the portal's public address the compose environment gives notification.
@@ -79,6 +81,37 @@ def assert_the_portal_serves_the_opinions_and_their_rating_links(
     assert all(link.startswith(f"{public}/danh-gia/") for link in links), links
     assert "link to the tracking page only" not in stack.services["notification"].log.read_text()
     rate_through_the_link(portal, links)
+
+
+def an_officer_of_the_agency_finds_the_opinion_in_the_inbox(stack: Stack, code: str, agency: str) -> None:
+    """The operator adds the account through the compose ``cli`` (``portal.cmd.user-add``, answered by
+    the portal under its user); the officer logs in on the portal's web port and opens the inbox."""
+    routing = tomllib.loads((REPO / "services" / "assignment" / "data" / "routing.toml").read_text("utf-8"))
+    [agency_code] = [entry["code"] for entry in routing["agencies"] if entry["name"] == agency]
+    password = "Mat-khau-Binh-Luc-2026"
+    workdir = stack.root / "workdir" / "cli"  # the cli container's /tmp
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "mat-khau.txt").write_text(password + "\n", encoding="utf-8")
+
+    added = stack.cli(
+        "portal", "user", "add", "lan.vhxh", "--name", "Trần Thị Lan", "--role", "agency_officer",
+        "--scope", agency_code, "--password-file", "/tmp/mat-khau.txt",
+    )  # fmt: skip
+
+    assert added.returncode == 0, added.stdout + added.stderr
+    portal = stack.services["portal"]
+    with httpx.Client(base_url=portal.web_url, timeout=10) as client:
+        form = client.get("/dang-nhap")
+        token = re.search(r'name="csrf" value="([^"]+)"', form.text)
+        assert form.status_code == 200, form.text
+        assert token, form.text
+        logged_in = client.post(
+            "/dang-nhap", data={"csrf": token.group(1), "ten": "lan.vhxh", "mat-khau": password}
+        )
+        assert logged_in.status_code == 303, logged_in.text
+        inbox = client.get("/can-bo/hop-thu")
+        assert inbox.status_code == 200, inbox.text
+        assert code in inbox.text
 
 
 def rate_through_the_link(portal: Service, links: list[str]) -> None:
