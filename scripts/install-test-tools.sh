@@ -17,6 +17,8 @@ fc-list 2>/dev/null | grep -q "Liberation Serif" || missing+=(fonts-liberation)
 # The portal's browser tests drive Debian's Chromium through Playwright (executable_path); Playwright's own
 # browser download is never used.
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# The portal benchmark's harness test loads the portal with Debian's wrk (bench/portal_web.py).
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null 2>&1; then
   missing+=(docker-compose)
 fi

@@ -6,11 +6,14 @@ Kept beside the API (``open311_api.py``) so the specification's filters (``statu
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from services.portal import queries
+from services.portal.adapters.page_cache import Rendered, version_of
 from services.portal.deps import Deps
 from services.portal.domain import codes, open311
+from services.portal.domain.open311_xml import to_xml
 from shared.errors import DomainError
 
 MAX_REQUESTS = 200  # under the specification's "first 1000 requests returned"
@@ -30,5 +33,17 @@ async def requests(deps: Deps, query: open311.RequestQuery) -> list[dict[str, An
     return [open311.request_view(d) for d in docs if d.get("facts", {}).get("tracking_code")]
 
 
-async def request(deps: Deps, typed: str) -> dict[str, Any]:
-    return await queries.request(deps, typed)
+async def request(deps: Deps, typed: str, fmt: str, cache: Rendered) -> bytes:
+    """``requests/<id>.<fmt>``'s body: the same version of a record is not serialised twice."""
+    try:
+        doc = await queries.opinion_by_code(deps, typed)
+    except DomainError as exc:
+        raise open311.Open311Error(404, exc.code, exc.message) from None
+
+    def render() -> bytes:
+        rows = [open311.request_view(doc)]
+        if fmt == "xml":
+            return to_xml("service_requests", rows)
+        return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode()
+
+    return cache.get((version_of(doc), fmt), render)

@@ -13,15 +13,17 @@ from typing import Any
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from services.portal import handlers, queries
 from services.portal.adapters import listings
 from services.portal.adapters.bus import UNAVAILABLE, Unavailable
-from services.portal.adapters.open311_api import Open311JSON
+from services.portal.adapters.open311_api import error as open311_error
+from services.portal.adapters.page_cache import Rendered, Titles, version_of
 from services.portal.adapters.security import CSRF_COOKIE, CSRF_FIELD, csrf_ok, new_csrf
 from services.portal.adapters.web import Web, client_address
+from services.portal.domain.timeline import tracking_view
 from shared import rating_links
 from shared.contracts.assignment_commands import RateAnswer
 from shared.errors import DomainError
@@ -81,19 +83,24 @@ def routes(web: Web) -> list[Route]:
             return web.page("lookup.html.j2", status, message=exc.message, typed=typed[:40])
         return RedirectResponse(f"/tra-cuu/{quote(str(doc['tracking_code']))}", status_code=303)
 
+    page_cache, titles = Rendered(), Titles()
+    tracking_page = web.templates.get_template("tracking.html.j2")
+
     async def tracking(request: Request) -> Response:
         if (refused := limited(request)) is not None:
             return refused
         try:
-            view = await queries.track(web.deps(), request.path_params["code"])
+            doc = await queries.opinion_by_code(web.deps(), request.path_params["code"])
         except DomainError as exc:
             status = 400 if exc.code == "invalid_tracking_code" else 404
             return web.sentence("Không tra cứu được", exc.message, status, exc.code)
-        title = None
-        if view.conference_id:
-            snapshot = await web.deps().repo.conference(view.conference_id)
-            title = snapshot.get("title") if snapshot else None
-        return web.page("tracking.html.j2", v=view, conference_title=title)
+        title = await titles.title(web.deps().repo, doc.get("facts", {}).get("conference_id"))
+
+        def render() -> bytes:
+            return tracking_page.render(v=tracking_view(doc), conference_title=title).encode()
+
+        # The record is read on every request; only the same version of it is not rendered twice.
+        return HTMLResponse(page_cache.get((version_of(doc), title), render))
 
     def link_refusal(code: str, expires: str | None, signature: str | None) -> Response | None:
         check = rating_links.verify(code, expires, signature, web.config.rating_secret, web.deps().clock())
@@ -223,14 +230,14 @@ def error_handlers(web: Web) -> dict[Any, Callable[[Request, Exception], Awaitab
 
     async def not_found(request: Request, exc: Exception) -> Response:
         if request.url.path.startswith("/open311/"):
-            return Open311JSON([{"code": 404, "description": NOT_FOUND}], status_code=404)
+            return open311_error(404, NOT_FOUND, "xml" if request.url.path.endswith(".xml") else "json")
         return web.sentence("Không tìm thấy trang", NOT_FOUND, 404, "not_found")
 
     async def failed(request: Request, exc: Exception) -> Response:
         log.exception("portal request %s failed", request.url.path, exc_info=exc)
         if request.url.path.startswith("/open311/"):
             # The specification's "general service error" is a 400 with the error list.
-            return Open311JSON([{"code": 400, "description": FAILED}], status_code=400)
+            return open311_error(400, FAILED, "xml" if request.url.path.endswith(".xml") else "json")
         return web.sentence("Chưa trả lời được", FAILED, 503, "temporarily_unavailable")
 
     return {404: not_found, 405: not_found, Exception: failed}

@@ -33,6 +33,8 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "data" / "templates"
 def environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
+        # The templates ship with the release: no stat() of each file on every render to see if it changed.
+        auto_reload=False,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -92,6 +94,10 @@ class WebServer:
                 f"Cannot listen on {self.host}:{self.port} for the portal's pages ({exc.strerror or exc}); "
                 "free the port or set DIALOGUE_PORTAL_WEB_PORT (and DIALOGUE_PORTAL_WEB_HOST).",
             ) from exc
+        # asyncio turns Nagle off only on sockets whose proto is IPPROTO_TCP, and create_server's is 0:
+        # without this, each keep-alive response waited ~40 ms for the client's delayed ACK. Linux
+        # gives every accepted connection the listening socket's TCP_NODELAY.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.setblocking(False)
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(

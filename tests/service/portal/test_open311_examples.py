@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from nats.aio.client import Client
@@ -80,6 +81,9 @@ async def test_services_and_requests_answer_the_fields_of_the_specification_s_ex
             "/open311/v2/requests.json", params={"service_code": "land,labour_jobs", "status": ""}
         )
         missing = await run.http.get(f"/open311/v2/requests/{code_for('spec-none')}.json")
+        xml_services = await run.http.get("/open311/v2/services.xml")
+        xml_one = await run.http.get(f"/open311/v2/requests/{closed}.xml")
+        xml_missing = await run.http.get(f"/open311/v2/requests/{code_for('spec-none')}.xml")
         too_long = await run.http.get(
             "/open311/v2/requests.json",
             params={"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-06-01T00:00:00Z"},
@@ -101,6 +105,18 @@ async def test_services_and_requests_answer_the_fields_of_the_specification_s_ex
     assert one.json() == [found[closed]]  # GET a request: the same request, in a list of one
     assert [r["service_request_id"] for r in only_open.json()] == [opened]
     assert {r["service_request_id"] for r in by_codes.json()} == {closed, opened}
+    # XML, the format the specification requires: the same fields, as its XML tab shows them.
+    for response in (xml_services, xml_one, xml_missing):
+        assert response.headers["content-type"] == "text/xml; charset=utf-8"
+    services_xml = ElementTree.fromstring(xml_services.content)
+    assert services_xml.tag == "services"
+    assert [[e.tag for e in s] for s in services_xml] == [list(s) for s in services.json()]
+    [request_xml] = ElementTree.fromstring(xml_one.content)
+    assert request_xml.tag == "request"
+    assert {e.tag: e.text for e in request_xml}["service_request_id"] == closed
+    assert [e.tag for e in request_xml] == list(found[closed])
+    assert xml_missing.status_code == 404
+    assert ElementTree.fromstring(xml_missing.content)[0][0].text == "404"
     for response, status in ((missing, 404), (too_long, 400)):
         assert response.status_code == status
         [error] = response.json()
@@ -114,6 +130,7 @@ async def test_a_post_and_a_refused_key_answer_the_fields_of_the_specification_s
     async with running_portal(settings_for, services={"intake": intake(settings_for)}) as run:
         created = await run.http.post("/open311/v2/requests.json", data=post(external_id="spec-post"))
         refused = await run.http.post("/open311/v2/requests.json", data=post(api_key="xyz"))
+        xml_refused = await run.http.post("/open311/v2/requests.xml", data=post(api_key="xyz"))
 
     assert created.status_code == 200, created.text
     assert created.headers["content-type"] == JSON
@@ -122,6 +139,9 @@ async def test_a_post_and_a_refused_key_answer_the_fields_of_the_specification_s
     assert "token" not in answer  # realtime: the id, never a token beside it
     assert refused.status_code == 403
     assert refused.headers["content-type"] == JSON
+    assert xml_refused.status_code == 403
+    [error_xml] = ElementTree.fromstring(xml_refused.content)
+    assert (error_xml.tag, error_xml[0].tag, error_xml[0].text) == ("error", "code", "403")
     [error] = refused.json()
     assert_like(error, spec.ERRORS[0])
     assert error["code"] == 403

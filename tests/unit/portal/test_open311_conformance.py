@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from xml.etree import ElementTree
 
 import pytest
 
 from services.portal.domain import open311
 from services.portal.domain.open311 import Open311Error
+from services.portal.domain.open311_xml import to_xml
 
 pytestmark = pytest.mark.unit
 NOW = dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.UTC)
@@ -48,3 +50,15 @@ def test_date_times_are_w3c_to_the_second_and_an_absent_description_is_null() ->
     assert view["updated_datetime"] == "2026-11-20T08:00:00+07:00"
     assert view["description"] is None
     assert {"address_id", "zipcode", "lat", "long", "media_url"} <= set(view)
+
+
+def test_the_xml_is_the_specification_s_document_of_the_same_fields() -> None:
+    rows = [{"service_code": "land", "service_name": "Đất đai & nhà ở", "metadata": False, "group": None}]
+    root = ElementTree.fromstring(to_xml("services", rows))
+    assert root.tag == "services"
+    [service] = list(root)
+    assert service.tag == "service"
+    assert [(e.tag, e.text) for e in service] == [
+        ("service_code", "land"), ("service_name", "Đất đai & nhà ở"), ("metadata", "false"), ("group", None),
+    ]  # fmt: skip
+    assert to_xml("errors", []).startswith(b'<?xml version="1.0" encoding="utf-8"?>')
