@@ -92,6 +92,7 @@ def test_every_service_documents_its_commands_and_consumed_events() -> None:
             "portal.cmd.user-add",
             "portal.cmd.user-disable",
             "portal.cmd.user-reset",
+            "portal.cmd.track",
             "intake.opinion.received",
             "intake.opinion.classified",
             "intake.opinion.reclassified",

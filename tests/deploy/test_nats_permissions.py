@@ -466,6 +466,36 @@ def test_each_service_may_consume_exactly_the_streams_its_consumers_read(service
     assert '"_INBOX.>"' not in block
 
 
+# The commands the portal's pages send (request/reply) to the services that own them.
+PORTAL_COMMANDS = {
+    "assignment": {
+        "rate", "show", "answer", "return", "publish", "request-extension", "approve-extension",
+        "refuse-extension", "request-reassignment", "reassign", "report",
+    },
+    "scheduling": {"list", "compliance", "plan"},
+}  # fmt: skip
+
+
+def test_the_portal_may_send_exactly_the_commands_its_pages_send() -> None:
+    sent: dict[str, set[str]] = {"assignment": set(), "scheduling": set()}
+    for path in (REPO / "services" / "portal").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        # web.bus.assignment(verb, ...) directly or through the console's desk.send(verb, ...);
+        # the calendar's and dashboard's scheduling(verb, ...).
+        sent["assignment"] |= set(re.findall(r'(?:desk\.send|\.assignment)\(\s*"([a-z-]+)"', text))
+        sent["scheduling"] |= set(re.findall(r'\bscheduling\(\s*"([a-z-]+)"', text))
+    block = user_block("portal")
+    allowed = {
+        context: set(re.findall(rf'"{context}\.cmd\.([a-z-]+)"', block))
+        for context in ("assignment", "scheduling")
+    }
+
+    assert sent == PORTAL_COMMANDS
+    assert allowed == PORTAL_COMMANDS
+    publish = block.split("subscribe:", 1)[0]
+    assert not re.search(r'"[a-z*]+\.cmd\.[>*]"', publish)  # no context's commands wholesale
+
+
 def test_the_portal_may_consume_exactly_the_streams_its_consumers_read(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -498,6 +528,9 @@ async def test_the_portal_submits_reads_outcomes_rates_sends_the_officials_comma
 
     await assignment.subscribe("assignment.cmd.>", cb=answer)
     await assignment.flush()
+    scheduling = await server.connect("scheduling")
+    await scheduling.subscribe("scheduling.cmd.>", cb=answer)
+    await scheduling.flush()
     errors = Errors()
     portal = await server.connect("portal", errors)
     outcomes = await portal.subscribe("intake.outcome.hotline")
@@ -514,8 +547,9 @@ async def test_the_portal_submits_reads_outcomes_rates_sends_the_officials_comma
             continue
     rated = await portal.request("assignment.cmd.rate", b"{}", timeout=3)
     officials = [
-        await portal.request(f"assignment.cmd.{verb}", b"{}", timeout=3)
-        for verb in ("show", "answer", "return", "publish")
+        await portal.request(f"{context}.cmd.{verb}", b"{}", timeout=3)
+        for context, verbs in PORTAL_COMMANDS.items()
+        for verb in sorted(verbs)
     ]
     # It answers its own account commands, which the operator CLI sends.
     await portal.subscribe("portal.cmd.>", queue="portal", cb=answer)
@@ -524,11 +558,14 @@ async def test_the_portal_submits_reads_outcomes_rates_sends_the_officials_comma
     added = await operator.request("portal.cmd.user-add", b"{}", timeout=3)
     forbidden = [
         "assignment.cmd.assign",
-        "assignment.cmd.reassign",
-        "assignment.cmd.approve-extension",
+        "assignment.cmd.accept",
+        "assignment.cmd.answer-directly",
         "assignment.cmd.list",
         "intake.cmd.reclassify",
-        "scheduling.cmd.plan",
+        "intake.cmd.submit",
+        "scheduling.cmd.announce",
+        "scheduling.cmd.conclude",
+        "notification.cmd.resend",
         "intake.opinion.received",
         "assignment.opinion.answer-rated",
         "deadletter.intake.invalid",
@@ -544,7 +581,7 @@ async def test_the_portal_submits_reads_outcomes_rates_sends_the_officials_comma
     assert ack.stream == "INTAKE"
     assert message is not None
     assert json.loads(rated.data) == {"ok": True}
-    assert [json.loads(reply.data) for reply in officials] == [{"ok": True}] * 4
+    assert [json.loads(reply.data) for reply in officials] == [{"ok": True}] * len(officials)
     assert json.loads(added.data) == {"ok": True}
     assert violations(errors, "publish") == {subject.lower() for subject in forbidden}
     assert violations(errors, "subscription") == {"intake.opinion.>"}
