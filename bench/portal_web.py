@@ -143,11 +143,12 @@ def bench(args: argparse.Namespace) -> Findings:
         base, bare = f"http://127.0.0.1:{web}", f"http://127.0.0.1:{bare_port}"
         with (
             process(portal_cmd, portal_env(nats, work, web), work / "portal.log") as portal,
-            process(bare_cmd, portal_env(nats, work, web), work / "bare.log"),
+            process(bare_cmd, portal_env(nats, work, web), work / "bare.log") as baseline,
         ):
             wait_for(lambda: ready(base, codes), 120, "the portal's read model")
             wait_for(lambda: get(f"{bare}/tra-cuu/{codes[0]}")[0] == 200, 30, "the bare app")
-            return measure(args, work, nats, portal.pid, base, bare, codes, seconds, conns)
+            pids = {base: portal.pid, bare: baseline.pid}
+            return measure(work, nats, pids, base, bare, codes, seconds, conns)
     except BaseException:
         print(f"the portal benchmark stopped; its logs are in {work}", file=sys.stderr)
         raise
@@ -158,7 +159,7 @@ def bench(args: argparse.Namespace) -> Findings:
 
 
 def measure(
-    args: argparse.Namespace, work: Path, nats: NatsServer, pid: int, base: str, bare: str, codes: list[str],
+    work: Path, nats: NatsServer, pids: dict[str, int], base: str, bare: str, codes: list[str],
     seconds: float, conns: int,
 ) -> Findings:  # fmt: skip
     tracking = [f"/tra-cuu/{c}" for c in codes]
@@ -177,12 +178,11 @@ def measure(
         name: str, url: str, paths: list[str], rate: float | None = None, length: float = seconds
     ) -> None:
         delay = max(0.0, 1000.0 * conns / rate) if rate else 0.0
-        before = usage(pid).cpu_seconds
+        before = usage(pids[url]).cpu_seconds
         loads[name] = portal_wrk.run(
             name, url, paths, work, connections=conns, seconds=length, delay_ms=delay
         )
-        if url == base:
-            cpu[name] = usage(pid).cpu_seconds - before
+        cpu[name] = usage(pids[url]).cpu_seconds - before
 
     portal_wrk.run("warm-up", base, mixed, work, connections=conns, seconds=max(1.0, seconds / 3))
     portal_wrk.run("warm-up-bare", bare, tracking[:1], work, connections=conns, seconds=max(1.0, seconds / 3))
@@ -199,6 +199,8 @@ def measure(
     averages["after the maxima"] = os.getloadavg()
     load("portal tracking page at half", base, tracking, rate=loads["portal tracking page"].rps / 2)
     load("portal mixed at half", base, mixed, rate=loads["portal mixed"].rps / 2)
+    # The same pacing against the baseline: the tail this machine gives a page that reads nothing.
+    load("bare tracking page at half", bare, tracking[:1], rate=loads["bare tracking page"].rps / 2)
     assert nats.process is not None
     nats.process.send_signal(signal.SIGSTOP)
     try:

@@ -26,7 +26,8 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = (
     "bare tracking page", "portal tracking page", "portal Open311 request", "portal mixed",
-    "portal tracking page at half", "portal mixed at half", "portal mixed, nats-server stopped",
+    "portal tracking page at half", "portal mixed at half", "bare tracking page at half",
+    "portal mixed, nats-server stopped",
 )  # fmt: skip
 
 
