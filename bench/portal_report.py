@@ -40,6 +40,8 @@ def targets(f: Findings) -> list[tuple[str, str, bool]]:
     ratio = page.rps / bare.rps if bare.rps else 0.0
     mixed_half = f.loads.get("portal mixed at half")
     p99s = [half.p99, *([mixed_half.p99] if mixed_half else [])]
+    bare_half = f.loads.get("bare tracking page at half")
+    bare_tail = f"; the bare app at half: {bare_half.p99:.1f} ms" if bare_half else ""
     paused = f.loads["portal mixed, nats-server stopped"]
     untouched = paused.non_2xx == 0 and paused.socket_errors == 0 and paused.requests > 0
     untouched = untouched and f.nats["load"] <= f.nats["idle"] * 1.5 + 20
@@ -47,7 +49,7 @@ def targets(f: Findings) -> list[tuple[str, str, bool]]:
         ("portal ÷ bare ≥ 0.5 in requests/s (tracking page, 50 connections)",
          f"{page.rps:,.0f} ÷ {bare.rps:,.0f} = {ratio:.2f}", ratio >= 0.5),
         ("p99 ≤ 20 ms at half the portal's maximum",
-         " / ".join(f"{p:.1f} ms" for p in p99s) + " (tracking / mixed)", max(p99s) <= 20.0),
+         " / ".join(f"{p:.1f} ms" for p in p99s) + " (tracking / mixed)" + bare_tail, max(p99s) <= 20.0),
         ("the page's read never touches another service or the network",
          f"{paused.requests} answers, {paused.non_2xx + paused.socket_errors} failed with nats-server stopped; "
          f"NATS messages {f.nats['load']} under load vs {f.nats['idle']} idle", untouched),
@@ -107,8 +109,6 @@ def write(path: Path, f: Findings) -> None:
         "",
         *[f"- {k}: {v}" for k, v in f.machine.items()],
         *[f"- load average ({when}): {a[0]:.2f} {a[1]:.2f} {a[2]:.2f}" for when, a in f.load_average.items()],
-        "- other engineers' test suites were running on this machine at the same time: the numbers are those of "
-        "a shared, loaded 2-core machine, not a quiet one.",
         *[f"- {note}" for note in f.notes],
         "",
     ]

@@ -15,6 +15,7 @@ import dataclasses
 import json
 import os
 import secrets
+import shlex
 import shutil
 import signal
 import subprocess
@@ -211,7 +212,7 @@ def measure(
     return Findings(
         machine=machine(server_binary()) | {"wrk": wrk_version()}, loads=loads, load_average=averages,
         page_bytes=page_bytes, nats={"idle": idle, "load": during}, connections_during_load=connections,
-        portal_cpu=cpu, command=" ".join(["python -m bench.portal_web", *sys.argv[1:]]),
+        portal_cpu=cpu, command=shlex.join(["python", "-m", "bench.portal_web", *sys.argv[1:]]),
         notes=[f"{len(codes)} opinions seeded; {seconds:.0f} s per run at {conns} connections"],
     )  # fmt: skip
 
@@ -227,10 +228,14 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--opinions", type=int, default=200, help="opinions seeded (the pages read in turn)")
     parser.add_argument("--report", type=Path, default=REPORT)
+    parser.add_argument(
+        "--note", action="append", default=[], help="a line added to the report's Machine list"
+    )
     args = parser.parse_args()
     # SIGTERM (make's, a CI timeout) unwinds like Ctrl-C: the portal, the bare app and nats-server stop.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     findings = bench(args)
+    findings.notes += args.note
     write(args.report, findings)
     print(f"wrote {args.report}")
 
