@@ -67,10 +67,10 @@ def test_a_chair_without_a_title_is_refused_with_the_form_to_type() -> None:
     assert "“--chair” phải là dạng 'Họ tên|Chức vụ'" in said(result)
 
 
-def test_an_unknown_service_is_refused_with_the_four_it_can_run() -> None:
-    result = dialogue("run", "portal")
+def test_an_unknown_service_is_refused_with_the_five_it_can_run() -> None:
+    result = dialogue("run", "gateway")
     assert result.exit_code == 2
-    assert "scheduling, intake, assignment, notification. (invalid_value)" in said(result)
+    assert "scheduling, intake, assignment, notification, portal. (invalid_value)" in said(result)
 
 
 def test_a_contract_goes_on_the_wire_under_its_aliases_without_unset_fields() -> None:
