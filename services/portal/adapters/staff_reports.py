@@ -88,7 +88,7 @@ def routes(web: Web, desk: Desk) -> list[Route]:
                                 back_text="Về bảng theo dõi")  # fmt: skip
         counts = await queries.open_counts(web.deps(), scope)
         return desk.page("dashboard.html.j2", signed, board=dashboard(result.data, scope, counts),
-                         periods=periods(today), period=period)  # fmt: skip
+                         periods=periods(today, period), period=period)  # fmt: skip
 
     async def calendar(request: Request) -> Response:
         signed = await desk.require(request, UNIT_ROLES)

@@ -88,11 +88,12 @@ def dashboard(
     )  # fmt: skip
 
 
-def periods(today: dt.date) -> list[tuple[str, str]]:
-    """The periods the page offers (Conclusion 215's reports): this month, quarter, 6 and 9 months, years."""
+def periods(today: dt.date, chosen: str = "") -> list[tuple[str, str]]:
+    """The periods the page offers (Conclusion 215's reports): this month, quarter, 6 and 9 months, years;
+    a period typed in the address (``?ky=2025-Q3``) is offered too, so the form says what is shown."""
     quarter = (today.month - 1) // 3
     year = today.year
-    return [
+    offered = [
         (f"{year}-{today.month:02d}", f"Tháng {today.month}/{year}"),
         (f"{year}-Q{quarter + 1}", f"Quý {ROMAN[quarter]}/{year}"),
         (f"{year}-H1", f"6 tháng đầu năm {year}"),
@@ -100,3 +101,6 @@ def periods(today: dt.date) -> list[tuple[str, str]]:
         (f"{year}", f"Năm {year}"),
         (f"{year - 1}", f"Năm {year - 1}"),
     ]
+    if chosen and chosen not in {value for value, _ in offered}:
+        offered.append((chosen, f"Kỳ {chosen}"))
+    return offered

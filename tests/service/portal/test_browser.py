@@ -19,6 +19,7 @@ import pytest
 from nats.aio.client import Client
 
 from shared.settings import ServiceSettings
+from shared.timeutil import local_date, utcnow
 from tests.service.portal.console_bed import (
     AGENCY,
     HEAD,
@@ -108,7 +109,7 @@ async def test_an_officer_answers_a_head_returns_it_the_officer_answers_again_an
     code = code_for("browser-console")
     shots = tmp_path / "screenshots"
     shots.mkdir()
-    today = dt.date.today()
+    today = local_date(utcnow())  # the portal's today: Vietnam's date, a day ahead of UTC's at night
     async with running_portal(settings_for, services={"assignment": ticking_assignment(settings_for)}) as run:
         await opinion_at(run, nats_client, "op-browser-console", code, publish=False)
         for n, (days, summary) in enumerate([(2, "Đề nghị lắp đèn chiếu sáng cổng trường."),

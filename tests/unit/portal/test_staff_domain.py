@@ -223,3 +223,5 @@ def test_the_dashboard_offers_this_month_quarter_and_year_in_the_report_s_period
     assert offered["2026-Q4"] == "Quý IV/2026"
     assert offered["2026"] == "Năm 2026"
     assert "2025" in offered
+    assert dict(periods(dt.date(2026, 11, 5), "2025-Q3"))["2025-Q3"] == "Kỳ 2025-Q3"
+    assert len(periods(dt.date(2026, 11, 5), "2026")) == len(offered)
