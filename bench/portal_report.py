@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,7 +57,39 @@ def targets(f: Findings) -> list[tuple[str, str, bool]]:
     ]  # fmt: skip
 
 
+HISTORY = "## Every run written to this file"
+HISTORY_HEAD = [
+    "| when (UTC) | load average, 1 min: before → after | portal ÷ bare | p99 at half: tracking / mixed | "
+    "bare p99 at half | failed with nats-server stopped |",
+    "|---|---|---|---|---|---|",
+]
+
+
+def history_row(f: Findings) -> str:
+    before, after = f.load_average["before the runs"][0], f.load_average["after the runs"][0]
+    bare, page = f.loads["bare tracking page"], f.loads["portal tracking page"]
+    half, mixed = f.loads["portal tracking page at half"], f.loads["portal mixed at half"]
+    bare_half, paused = f.loads["bare tracking page at half"], f.loads["portal mixed, nats-server stopped"]
+    return (
+        f"| {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} | {before:.2f} → {after:.2f} | "
+        f"{page.rps / bare.rps if bare.rps else 0:.2f} | {half.p99:.1f} / {mixed.p99:.1f} ms | "
+        f"{bare_half.p99:.1f} ms | {paused.non_2xx + paused.socket_errors} of {paused.requests} |"
+    )
+
+
+def earlier_rows(path: Path) -> list[str]:
+    """The history rows of the report this run replaces (the same machine's earlier runs)."""
+    if not path.exists():
+        return []
+    text = path.read_text(encoding="utf-8")
+    if HISTORY not in text:
+        return []
+    section = text.split(HISTORY, 1)[1].split("\n## ", 1)[0]
+    return [line for line in section.splitlines() if line.startswith("| 2")]
+
+
 def write(path: Path, f: Findings) -> None:
+    history = [*earlier_rows(path), history_row(f)]
     lines = [
         "# Portal benchmark: the tracking page and the Open311 request read",
         "",
@@ -104,6 +137,14 @@ def write(path: Path, f: Findings) -> None:
         "`TCP_NODELAY` (asyncio sets it only on sockets whose protocol is `IPPROTO_TCP`, and "
         "`socket.create_server` gives 0: every keep-alive answer waited about 40 ms for the client's delayed "
         "ACK), and the templates are not checked on disk at each render (`auto_reload=False`).",
+        "",
+        HISTORY,
+        "",
+        "The sections above are the last run's; each run adds its line here, so the spread between runs on "
+        "a shared machine shows.",
+        "",
+        *HISTORY_HEAD,
+        *history,
         "",
         "## Machine",
         "",

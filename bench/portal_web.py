@@ -15,7 +15,6 @@ import dataclasses
 import json
 import os
 import secrets
-import shlex
 import shutil
 import signal
 import subprocess
@@ -212,7 +211,7 @@ def measure(
     return Findings(
         machine=machine(server_binary()) | {"wrk": wrk_version()}, loads=loads, load_average=averages,
         page_bytes=page_bytes, nats={"idle": idle, "load": during}, connections_during_load=connections,
-        portal_cpu=cpu, command=shlex.join(["python", "-m", "bench.portal_web", *sys.argv[1:]]),
+        portal_cpu=cpu,
         notes=[f"{len(codes)} opinions seeded; {seconds:.0f} s per run at {conns} connections"],
     )  # fmt: skip
 
@@ -236,6 +235,10 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     findings = bench(args)
     findings.notes += args.note
+    findings.command = (
+        f"python -m bench.portal_web --seconds {args.seconds:g} --connections {args.connections} "
+        f"--opinions {args.opinions}"
+    )
     write(args.report, findings)
     print(f"wrote {args.report}")
 
