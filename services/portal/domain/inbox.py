@@ -30,6 +30,7 @@ class Row:
     stage: str
     urgency: str  # "overdue", "due_soon" or ""
     urgency_text: str
+    request_text: str = ""  # the agency's request waiting for the head, said in words
 
     @property
     def stage_name(self) -> str:
@@ -53,7 +54,20 @@ def row(doc: Doc, today: dt.date, due_soon_days: int) -> Row:
     level, text = urgency(deadline, today, due_soon_days)
     facts = doc.get("facts", {})
     content = str(facts.get("content") or facts.get("summary") or "")
-    return Row(str(doc["tracking_code"]), content[:240], deadline, str(doc.get("stage") or ""), level, text)
+    return Row(str(doc["tracking_code"]), content[:240], deadline, str(doc.get("stage") or ""), level, text,
+               request_text(doc))  # fmt: skip
+
+
+def request_text(doc: Doc) -> str:
+    """The requests waiting for the head (``domain.requests``' fields), in words."""
+    said = []
+    if doc.get("pending_extension"):
+        said.append(
+            f"đề nghị gia hạn đến {dt.date.fromisoformat(doc['pending_extension']).strftime('%d/%m/%Y')}"
+        )
+    if doc.get("pending_reassignment"):
+        said.append("đề nghị giao cơ quan khác")
+    return f"Đã {' và '.join(said)}, chờ lãnh đạo quyết định" if said else ""
 
 
 def _by_deadline(rows: list[Row]) -> list[Row]:

@@ -64,6 +64,7 @@ async def test_an_officer_asks_for_an_extension_the_head_sees_it_in_the_queue_an
             twice = await officer.post(url, data={"csrf": csrf(page.text), "han-moi": asked_for.isoformat(),
                                                   "ly-do-gia-han": "Cần khảo sát hiện trạng trường."})  # fmt: skip
             after_asking = await officer.get(f"/can-bo/y-kien/{code}")
+            inbox = await text_once(officer, "/can-bo/hop-thu", "Đã đề nghị gia hạn đến")
             queue = await text_once(head, "/lanh-dao/duyet", "Đề nghị gia hạn đến")
             review = await head.get(f"/lanh-dao/y-kien/{code}")
             approved = await head.post(
@@ -85,6 +86,7 @@ async def test_an_officer_asks_for_an_extension_the_head_sees_it_in_the_queue_an
     assert 'id="han-moi"' in page.text
     assert 'id="han-moi"' not in after_asking.text  # one request at a time
     assert "Cần khảo sát hiện trạng trường." in after_asking.text
+    assert f"Đã đề nghị gia hạn đến {asked_for.strftime('%d/%m/%Y')}, chờ lãnh đạo quyết định" in inbox
     assert code in queue
     assert f"Đề nghị gia hạn đến {asked_for.strftime('%d/%m/%Y')}" in queue
     assert "Cần khảo sát hiện trạng trường." in review.text

@@ -14,7 +14,7 @@ from services.portal.deps import Deps
 from services.portal.domain.agencies import learned, names
 from services.portal.domain.casefile import case_file
 from services.portal.domain.dashboard import dashboard, periods, rate_text
-from services.portal.domain.inbox import agency_name
+from services.portal.domain.inbox import agency_name, inbox
 from services.portal.domain.opinion import Recorded, record
 from services.portal.domain.requests import mark, pending, request_queue, with_mark
 from tests.fakes import InMemoryStore
@@ -225,3 +225,18 @@ def test_the_dashboard_offers_this_month_quarter_and_year_in_the_report_s_period
     assert "2025" in offered
     assert dict(periods(dt.date(2026, 11, 5), "2025-Q3"))["2025-Q3"] == "Kỳ 2025-Q3"
     assert len(periods(dt.date(2026, 11, 5), "2026")) == len(offered)
+
+
+def test_the_inbox_says_which_request_of_the_agency_waits_for_the_head() -> None:
+    doc = {"tracking_code": "DT-ABC", "agency_code": "nb-sgddt", "status": "open", "stage": "assigned",
+           "deadline": "2026-12-10", "facts": {"content": "Đề nghị sửa trường."}}  # fmt: skip
+
+    both = inbox(
+        [{**doc, "pending_extension": "2026-12-20", "pending_reassignment": True}], "nb-sgddt", TODAY, 3
+    )
+    none = inbox([doc], "nb-sgddt", TODAY, 3)
+
+    assert both[0].request_text == (
+        "Đã đề nghị gia hạn đến 20/12/2026 và đề nghị giao cơ quan khác, chờ lãnh đạo quyết định"
+    )
+    assert none[0].request_text == ""
