@@ -53,6 +53,8 @@ deployed: $(STAMP) test-tools
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
 
-## make bench: throughput and latency against raw nats-py and FastStream baselines → docs/benchmarks.md (not part of `make test`)
-bench: $(STAMP)
+## make bench: throughput and latency against raw nats-py and FastStream baselines → docs/benchmarks.md, then the
+## portal's pages under wrk beside a bare Starlette app → docs/benchmarks-portal.md (not part of `make test`)
+bench: $(STAMP) test-tools
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.portal_web
