@@ -17,7 +17,10 @@ from reliability_campaign import SOURCE, Case, cases, markdown, run
 from reliability_harness import ASSIGNED_SUBJECT, SmtpSink, Stack
 from reliability_load import CONFERENCE_ID, RAISED_AT, Load, connect, plan_conference, wait_for
 
-from shared.settings import STREAM_OWNERS as SERVICES  # the four the harness runs, not the portal
+from shared.ports import free_port
+from shared.settings import STREAM_OWNERS as SERVICES  # the four the harness runs by itself
+
+PORTAL = "portal"
 
 pytestmark = [pytest.mark.reliability, pytest.mark.timeout(240)]
 
@@ -36,6 +39,12 @@ async def started(make_stack) -> Stack:
     stack = make_stack()
     stack.extra_env["DIALOGUE_INTAKE_SOURCES"] = f"demo-portal,{SOURCE}"
     await stack.start_all()
+    # The campaign sends to every command subject of docs/asyncapi, the portal's included: the portal
+    # runs beside the four (its web port free, its rating-link secret given).
+    stack.extra_env["DIALOGUE_PORTAL_WEB_PORT"] = str(free_port())
+    stack.extra_env["DIALOGUE_RATING_LINK_SECRET"] = "campaign-rating-link-secret-" + "x" * 32
+    stack.start(PORTAL)
+    await stack.wait_ready((PORTAL,))
     return stack
 
 
@@ -44,7 +53,7 @@ def assert_everything_answered_and_running(tally, stack: Stack, sent: list[Case]
     for subject, row in tally.as_dict().items():
         assert row["accepted"] + row["rejected"] == row["sent"], (subject, row)
     assert sum(tally.sent.values()) == len(sent)
-    for name in SERVICES:
+    for name in (*SERVICES, PORTAL):
         assert stack.alive(name), stack.log_tail(name)
         assert stack.is_ready(name), f"{name} is not ready after the campaign"
 
