@@ -53,6 +53,14 @@ async def refreshed(
         await asyncio.sleep(0.05)
 
 
+async def caught_up(js: JetStreamContext, stream: str, durable: str, pending: int) -> None:
+    """Wait until the consumer itself counts ``pending`` messages (it updates after the PubAck)."""
+    deadline = time.monotonic() + 5
+    while (await js.consumer_info(stream, durable)).num_pending != pending:
+        assert time.monotonic() < deadline, f"{durable} never counted {pending} pending messages"
+        await asyncio.sleep(0.05)
+
+
 async def stream_with_durable(js: JetStreamContext) -> tuple[str, str, str]:
     """A fresh stream and a durable pull consumer on it; returns (stream, durable, subject)."""
     suffix = uuid.uuid4().hex[:8]
@@ -88,6 +96,7 @@ async def test_a_missing_consumer_or_stream_is_skipped_and_the_others_are_measur
     js = nats_client.jetstream()
     stream, durable, subject = await stream_with_durable(js)
     await js.publish(subject, b"one")
+    await caught_up(js, stream, durable, 1)
     registry = new_registry()
     lag = ConsumerLag(registry, SERVICE)
 
@@ -106,8 +115,7 @@ async def test_a_deleted_consumer_stops_being_reported(nats_client: Client) -> N
     await js.publish(subject, b"one")
     registry = new_registry()
     lag = ConsumerLag(registry, SERVICE)
-    await lag.refresh(js, [(stream, durable)])
-    assert lag_of(registry, stream, durable) == (1, 0)
+    assert await refreshed(lag, registry, js, stream, durable, (1, 0)) == (1, 0)
 
     await js.delete_consumer(stream, durable)
     await lag.refresh(js, [(stream, durable)])
@@ -123,7 +131,7 @@ async def test_a_lost_connection_keeps_the_last_values_without_raising(nats_serv
     await js.publish(subject, b"two")
     registry = new_registry()
     lag = ConsumerLag(registry, SERVICE)
-    await lag.refresh(js, [(stream, durable)])
+    assert await refreshed(lag, registry, js, stream, durable, (2, 0)) == (2, 0)
     await nc.close()
 
     await lag.refresh(js, [(stream, durable)])
