@@ -27,6 +27,7 @@ from shared.errors import StartupError
 from shared.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
+KEEP_ALIVE_SECONDS = 75
 TEMPLATES = Path(__file__).resolve().parents[1] / "data" / "templates"
 
 
@@ -100,9 +101,12 @@ class WebServer:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.setblocking(False)
         self.port = sock.getsockname()[1]
+        # An idle keep-alive connection is kept longer than the clients and reverse proxies in front
+        # keep theirs (nginx: 60 s): with uvicorn's 5 s, a request sent on a connection the server was
+        # closing at that moment failed (a proxy's 502, httpx's ReadError in a test after a slow step).
         config = uvicorn.Config(
             self.app, lifespan="off", log_config=None, access_log=False, server_header=False,
-            date_header=False, timeout_graceful_shutdown=5,
+            date_header=False, timeout_graceful_shutdown=5, timeout_keep_alive=KEEP_ALIVE_SECONDS,
         )  # fmt: skip
         config.load()
         server = uvicorn.Server(config)
