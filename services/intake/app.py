@@ -8,8 +8,6 @@ from typing import Any
 from pydantic import SkipValidation
 
 from services.intake import handlers, queries
-from services.intake.adapters import progress
-from services.intake.adapters.progress import AssignmentProgress, NoticeSent
 from services.intake.adapters.repository import ensure_indexes
 from services.intake.deps import Deps, build_deps, load_configured_rules
 from services.intake.handlers import Submitted
@@ -25,13 +23,12 @@ from shared.contracts.intake_commands import (
     ReportOpinions,
     ShowOpinion,
     SubmitDeskOpinion,
-    TrackOpinion,
 )
 from shared.contracts.registry import events_of
 from shared.host import ServiceHost
 from shared.settings import ServiceSettings
 from shared.storage import DocumentStore
-from shared.subjects import Assignment, Intake, Notification, Scheduling
+from shared.subjects import Intake, Scheduling
 from shared.timeutil import utcnow
 from shared.unit_of_work import Outcome
 from shared.wiring import Route, route
@@ -46,7 +43,6 @@ COMMANDS: dict[str, Route[Deps, Any]] = {
     "reclassify": route(ReclassifyOpinion, handlers.reclassify),
     "list": route(ListOpinions, queries.list_opinions),
     "show": route(ShowOpinion, queries.show),
-    "track": route(TrackOpinion, queries.track),
     "report": route(ReportOpinions, queries.report_reply),
 }
 
@@ -54,7 +50,7 @@ COMMANDS: dict[str, Route[Deps, Any]] = {
 def build(settings: ServiceSettings | None = None) -> ServiceHost:
     """Wire the intake service (nothing connects until ``host.start()``)."""
     config = IntakeSettings.from_base(settings or ServiceSettings(service="intake"))
-    host = ServiceHost(config, owned_streams=["INTAKE"], outbox=["opinions", progress.COLLECTION])
+    host = ServiceHost(config, owned_streams=["INTAKE"], outbox=["opinions"])
     host.emits(*[e for e in events_of(intake_contracts) if e.__name__ != "SubmissionOutcome"])
     host.emits(SubmissionOutcome, subject=Intake.outcome("{source}"))
     metrics = IntakeMetrics(host.registry)
@@ -63,7 +59,6 @@ def build(settings: ServiceSettings | None = None) -> ServiceHost:
     async def start(store: DocumentStore) -> Deps:
         await ensure_indexes(store)
         await store.ensure_indexes(conference_snapshot.COLLECTION, [outbox.INDEX])
-        await store.ensure_indexes(progress.COLLECTION, [outbox.INDEX])
         return build_deps(store, config, rules, metrics)
 
     deps = host.provide(start)
@@ -79,16 +74,6 @@ def build(settings: ServiceSettings | None = None) -> ServiceHost:
     @host.consumer(Scheduling.CONFERENCE_ALL, "conference-snapshots")
     async def on_conference(event: ConferenceSnapshot) -> Outcome[None]:
         return await handlers.keep_conference(deps(), event)
-
-    @host.consumer(Assignment.OPINION_ALL, "assignment-progress")
-    async def on_assignment(event: AssignmentProgress) -> Outcome[None]:
-        # Every assignment event, read tolerantly: the path of ``intake.cmd.track``.
-        subject = host.current_message().raw_message.subject
-        return await handlers.follow_assignment(deps(), subject, event)
-
-    @host.consumer(Notification.DELIVERY_SENT, "acknowledgements")
-    async def on_notice(event: NoticeSent) -> Outcome[None]:
-        return await handlers.follow_notice(deps(), event)
 
     @host.consumer(Intake.SUBMIT_ALL, "submissions")
     async def on_submission(body: SkipValidation[SubmitOpinion]) -> None:

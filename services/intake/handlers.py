@@ -21,7 +21,7 @@ from typing import Any
 
 from services.intake import domain as d
 from services.intake import queries
-from services.intake.adapters import progress, repository, views, wire
+from services.intake.adapters import repository, views, wire
 from services.intake.adapters.locks import LockScope
 from services.intake.deps import Deps
 from services.intake.domain import refusals
@@ -54,23 +54,6 @@ class Submitted:
 async def keep_conference(deps: Deps, event: ConferenceSnapshot) -> Outcome[None]:
     """Keep the newest snapshot of a conference, from any of its events."""
     return await conference_snapshot.keep(deps.store, event)
-
-
-async def follow_assignment(deps: Deps, subject: str, event: progress.AssignmentProgress) -> Outcome[None]:
-    """Record one assignment event on the opinion's path; a redelivered or repeated one changes nothing."""
-    _, stored = await progress.load(deps.store, event.opinion_id)
-    change = progress.recorded(event.opinion_id, progress.progress_of(subject, event), stored)
-    return Outcome(changes=[change] if change is not None else [])
-
-
-async def follow_notice(deps: Deps, notice: progress.NoticeSent) -> Outcome[None]:
-    """Record the acknowledgement sent to the petitioner on the path; other notices change nothing."""
-    step = progress.acknowledgement_of(notice)
-    if step is None:
-        return Outcome()
-    _, stored = await progress.load(deps.store, notice.correlation_id)
-    change = progress.recorded(notice.correlation_id, step, stored)
-    return Outcome(changes=[change] if change is not None else [])
 
 
 async def _with_conference(

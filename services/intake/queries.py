@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from services.intake import domain as d
-from services.intake.adapters import progress, views
+from services.intake.adapters import views
 from services.intake.adapters.repository import Stored
 from services.intake.deps import Deps
 from shared.contracts.base import CommandResult
@@ -15,7 +15,6 @@ from shared.contracts.intake_commands import (
     ReclassifyOpinion,
     ReportOpinions,
     ShowOpinion,
-    TrackOpinion,
 )
 from shared.errors import DomainError, NotFound
 
@@ -48,18 +47,6 @@ async def opinion_named(deps: Deps, body: ShowOpinion | ReclassifyOpinion) -> St
 async def show(deps: Deps, body: ShowOpinion) -> dict[str, Any]:
     """The full record of one opinion, for operators (the CLI masks the phone)."""
     return views.detail((await opinion_named(deps, body)).opinion, _names(deps))
-
-
-async def track(deps: Deps, body: TrackOpinion) -> dict[str, Any]:
-    """Public status and path by tracking code only (an opinion id is not something a citizen holds)."""
-    code = d.validate_tracking_code(body.tracking_code.strip())
-    stored = await deps.repo.by_tracking_code(code)
-    if stored is None:
-        raise NotFound(
-            "unknown_tracking_code", f"Không có ý kiến nào mang mã theo dõi {code}; vui lòng kiểm tra lại mã."
-        )
-    steps, _ = await progress.load(deps.store, stored.opinion.id)
-    return views.public(stored.opinion, _names(deps), steps)
 
 
 async def list_opinions(deps: Deps, body: ListOpinions) -> list[dict[str, Any]]:

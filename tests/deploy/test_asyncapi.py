@@ -84,7 +84,6 @@ def test_every_service_documents_its_commands_and_consumed_events() -> None:
             "intake.submit.>",
             "scheduling.conference.>",
             "intake.cmd.submit",
-            "intake.cmd.track",
         },
         "assignment": {"intake.opinion.classified", "assignment.cmd.answer", "assignment.cmd.publish"},
         "notification": {"assignment.opinion.assigned"},

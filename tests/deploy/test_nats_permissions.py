@@ -357,32 +357,22 @@ async def test_a_service_consumes_another_context_through_a_durable_pull_consume
     assert info.num_pending == 0
 
 
-@pytest.mark.parametrize(
-    ("owner", "stream", "subject", "durable"),
-    [
-        ("assignment", "ASSIGNMENT", "assignment.opinion.>", "intake-assignment-progress"),
-        ("notification", "NOTIFICATION", "notification.delivery.sent", "intake-acknowledgements"),
-    ],
-)
-async def test_intake_follows_the_events_of_the_path_it_tracks(
-    server: Server, owner: str, stream: str, subject: str, durable: str
-) -> None:
-    producer = await server.connect(owner)
-    await producer.jetstream().add_stream(stream_config(stream))
-    await producer.jetstream().publish(subject.replace(">", "answer-published"), b'{"opinion": 2}')
-    intake = await server.connect("intake")
-    js = intake.jetstream()
+async def test_intake_reads_no_stream_but_its_own_and_scheduling_s(server: Server) -> None:
+    """The public path is the portal's read model: intake has no consumer on ASSIGNMENT or NOTIFICATION."""
+    errors = Errors()
+    intake = await server.connect("intake", errors)
+    forbidden = [
+        "$JS.API.CONSUMER.DURABLE.CREATE.ASSIGNMENT.intake-assignment-progress",
+        "$JS.API.CONSUMER.MSG.NEXT.ASSIGNMENT.intake-assignment-progress",
+        "$JS.API.CONSUMER.DURABLE.CREATE.NOTIFICATION.intake-acknowledgements",
+        "$JS.API.CONSUMER.MSG.NEXT.NOTIFICATION.intake-acknowledgements",
+    ]
+    for subject in forbidden:
+        await intake.publish(subject, b"{}")
+    await intake.flush()
+    await errors.wait_for(len(forbidden))
 
-    subscription = await js.pull_subscribe(
-        subject, durable=durable, stream=stream, config=ConsumerConfig(filter_subject=subject)
-    )
-    [message] = await subscription.fetch(1, timeout=3)
-    await message.ack_sync(timeout=3)
-
-    info = await js.consumer_info(stream, durable)
-    assert json.loads(message.data) == {"opinion": 2}
-    assert info.num_ack_pending == 0
-    assert info.num_pending == 0
+    assert violations(errors, "publish") == {subject.lower() for subject in forbidden}
 
 
 async def test_the_operator_sends_a_command_and_the_owning_service_answers_it(server: Server) -> None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from services.intake import domain as d
 from services.intake.domain import UNCLASSIFIED
-from services.intake.domain.path import Progress, current_sentence, path_of
 from shared.privacy import redact
 
 
@@ -43,25 +41,3 @@ def detail(opinion: d.Opinion, names: dict[str, str]) -> dict[str, Any]:
     doc = opinion.to_doc()
     doc.pop("applied", None)
     return {**summary(opinion, names), **doc, "opinion_id": opinion.id, "content": opinion.content}
-
-
-def public(opinion: d.Opinion, names: dict[str, str], progress: Sequence[Progress] = ()) -> dict[str, Any]:
-    """``intake.cmd.track``: what a citizen quoting the code may learn (no name, no contact).
-
-    ``path`` lists the steps oldest first (``at`` in Vietnam time); ``current`` is the last one.
-    """
-    field_name = names.get(opinion.field, opinion.field)
-    steps = path_of(opinion, progress, names)
-    return {
-        "tracking_code": opinion.tracking_code,
-        "kind": opinion.kind.value,
-        "received_at": opinion.received_at.isoformat(),
-        "conference_id": opinion.conference_id,
-        "field": opinion.field,
-        "field_name": field_name,
-        "status": status_of(opinion),
-        "acknowledgement_due": opinion.acknowledgement_due.isoformat(),
-        "message": current_sentence(opinion, steps, names),
-        "current": {"step": steps[-1].step, "label": steps[-1].label},
-        "path": [step.to_reply() for step in steps],
-    }

@@ -22,7 +22,6 @@ from shared.contracts.intake_commands import (
     ReportOpinions,
     ShowOpinion,
     SubmitDeskOpinion,
-    TrackOpinion,
 )
 from shared.storage import DocumentStore
 from shared.unit_of_work import UnitOfWork
@@ -100,7 +99,6 @@ async def reclassify(
 _QUERIES: dict[str, tuple[Callable[[Deps, Any], Awaitable[Any]], type[BaseModel]]] = {
     "list": (queries.list_opinions, ListOpinions),
     "show": (queries.show, ShowOpinion),
-    "track": (queries.track, TrackOpinion),
     "report": (queries.report, ReportOpinions),
 }
 
