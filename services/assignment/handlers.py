@@ -212,7 +212,7 @@ async def request_extension(deps: Deps, c: cmd.RequestExtension) -> Outcome[Repl
 
     def apply(a: Assignment, at: dt.datetime) -> Result:
         return a.request_extension(
-            c.agency_code, c.new_deadline, c.reason, at, c.command_id, deps.calendar, deps.config.policy
+            c.agency_code, c.new_deadline, c.reason, at, c.command_id, deps.calendar, deps.config.policy, c.by
         )
 
     return await _change(deps, c, apply)

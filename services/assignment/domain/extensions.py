@@ -22,6 +22,7 @@ class ExtensionCommands(AssignmentState):
         command_id: str,
         calendar: WorkCalendar,
         policy: DeadlinePolicy,
+        by: str = "",
     ) -> Result:
         if (replay := self.replay(command_id)) is not None:
             return replay
@@ -35,7 +36,7 @@ class ExtensionCommands(AssignmentState):
             ev.ExtensionRequested, command_id, at, requested_deadline=new_deadline, reason=reason
         )
         details = {"new_deadline": new_deadline.isoformat(), "reason": reason}
-        return self._record(command_id, "request_extension", at, agency_code, details, event)
+        return self._record(command_id, "request_extension", at, by or agency_code, details, event)
 
     def _check_extension(self, new_deadline: dt.date, calendar: WorkCalendar, policy: DeadlinePolicy) -> None:
         assert self.deadline is not None

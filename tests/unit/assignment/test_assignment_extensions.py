@@ -114,3 +114,24 @@ def test_a_stricter_policy_allows_a_single_shorter_extension(
     assignment.approve_extension(vn(2027, 2, 17), "ok", "Chủ tịch", calendar, strict)
     with pytest.raises(DomainError, match="tối đa 1 lần"):
         _ask(assignment, D(2027, 3, 3), "ask-again", calendar, strict)
+
+
+def test_the_request_names_the_official_who_asked_and_else_the_agency(
+    assignment: Assignment, calendar: WorkCalendar, config: RoutingConfig
+) -> None:
+    officer = "Lê Thị Mai (mai.sgddt)"
+    asked = assignment.request_extension(
+        AGENCY,
+        D(2027, 3, 3),
+        "Cần lấy ý kiến Sở Tài chính.",
+        vn(2027, 2, 16),
+        "ask",
+        calendar,
+        config.policy,
+        officer,
+    )
+    assignment.refuse_extension("Chưa cần.", vn(2027, 2, 17), "no", "Chủ tịch")
+    _ask(assignment, D(2027, 3, 3), "ask-again", calendar, config.policy)
+
+    assert asked.events[0].by == officer
+    assert [entry["by"] for entry in assignment.history[-3:]] == [officer, "Chủ tịch", AGENCY]
