@@ -5,6 +5,10 @@ programmes' formula: an opinion left unanswered past its deadline counts against
 though it has no answer yet. With nothing to count the rate is ``None`` (shown as "—"), never 0 or 1,
 because neither would be true. Satisfaction is the citizens' ratings given in the period (their
 number and average stars), counted for the agency that answered; with none it is "—" too.
+
+Response latency (working days from assignment to the agency's answer, for the answers given in the
+period) is reported as p50 (the median), p90 and the maximum, per agency and for the total of the
+rows reported; see ``latency_percentiles`` for the definition.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,6 +82,34 @@ def format_rating(average: float | None, count: int) -> str:
 
 
 @dataclass(frozen=True)
+class Latency:
+    """p50, p90 and maximum response time in working days; all ``None`` when nothing was answered."""
+
+    p50: float | None = None
+    p90: float | None = None
+    maximum: float | None = None
+
+
+def latency_percentiles(days: Sequence[int]) -> Latency:
+    """p50, p90 and maximum of ``days`` by linear interpolation between the closest ranks.
+
+    The definition is ``statistics.quantiles(days, n=10, method="inclusive")`` (Hyndman and Fan's
+    type 7, the default of numpy and of spreadsheets' PERCENTILE.INC): with the n values sorted as
+    x[0] ≤ … ≤ x[n-1], the p-th percentile sits at position h = p·(n−1) and is
+    x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]). So p50 is the median (``statistics.median``: the mean
+    of the two middle values for an even count), p100 is the maximum, each percentile is a value of
+    the input or lies between two neighbouring values, and one value is every percentile of itself.
+    """
+    if not days:
+        return Latency()
+    if len(days) == 1:  # statistics.quantiles needs two values before Python 3.13
+        only = float(days[0])
+        return Latency(only, only, only)
+    deciles = statistics.quantiles(days, n=10, method="inclusive")
+    return Latency(float(statistics.median(days)), float(deciles[8]), float(max(days)))
+
+
+@dataclass(frozen=True)
 class AgencyReport:
     agency_code: str
     agency_name: str
@@ -88,6 +120,8 @@ class AgencyReport:
     median_working_days: float | None = None
     ratings: int = 0
     average_rating: float | None = None
+    p90_working_days: float | None = None
+    max_working_days: float | None = None
 
     @property
     def answered(self) -> int:
@@ -109,8 +143,16 @@ class _Tally:
     days: list[int] = field(default_factory=list)
     stars: list[int] = field(default_factory=list)
 
+    def add(self, other: _Tally) -> None:
+        self.assigned += other.assigned
+        self.on_time += other.on_time
+        self.late += other.late
+        self.open_overdue += other.open_overdue
+        self.days.extend(other.days)
+        self.stars.extend(other.stars)
+
     def report(self, code: str) -> AgencyReport:
-        median = float(statistics.median(self.days)) if self.days else None
+        latency = latency_percentiles(self.days)
         average = round(statistics.fmean(self.stars), 2) if self.stars else None
         return AgencyReport(
             code,
@@ -119,10 +161,20 @@ class _Tally:
             self.on_time,
             self.late,
             self.open_overdue,
-            median,
+            latency.p50,
             len(self.stars),
             average,
+            latency.p90,
+            latency.maximum,
         )
+
+
+@dataclass(frozen=True)
+class Reports:
+    """The agencies' rows and their total (code and name empty), computed from the same opinions."""
+
+    rows: list[AgencyReport]
+    total: AgencyReport
 
 
 def agency_reports(
@@ -131,7 +183,22 @@ def agency_reports(
     calendar: WorkCalendar,
     as_of: dt.date | None = None,
 ) -> list[AgencyReport]:
-    """One row per agency holding opinions, sorted by agency code.
+    """One row per agency holding opinions, sorted by agency code (see ``reports_with_total``)."""
+    return reports_with_total(docs, period, calendar, as_of).rows
+
+
+def reports_with_total(
+    docs: Iterable[dict[str, Any]],
+    period: Period,
+    calendar: WorkCalendar,
+    as_of: dt.date | None = None,
+    agencies: Iterable[str] = (),
+) -> Reports:
+    """One row per agency holding opinions, sorted by agency code, and the total of those rows.
+
+    ``agencies``, when given, keeps only those agencies' rows, and the total is theirs: its counts
+    are the rows' sums and its latency percentiles are those of all their answers pooled (a
+    percentile of percentiles would be no percentile of anything).
 
     ``as_of`` cuts a period that has not ended yet (pass today); "open and overdue" is judged at the
     earlier of the period's end and ``as_of``. Opinions count for the agency holding them now, and
@@ -166,4 +233,9 @@ def agency_reports(
             and rated_on <= cutoff
         ):
             tally.stars.append(item.rating.stars)
-    return [tally.report(code) for code, tally in sorted(tallies.items())]
+    wanted = set(agencies)
+    kept = sorted(((c, t) for c, t in tallies.items() if not wanted or c in wanted), key=lambda ct: ct[0])
+    total = _Tally("")
+    for _, tally in kept:
+        total.add(tally)
+    return Reports([tally.report(code) for code, tally in kept], total.report(""))

@@ -12,10 +12,13 @@ from hypothesis import strategies as st
 from services.assignment.domain.assignment import Assignment
 from services.assignment.domain.reports import (
     AgencyReport,
+    Latency,
     agency_reports,
     format_rate,
     format_rating,
+    latency_percentiles,
     parse_period,
+    reports_with_total,
 )
 from services.assignment.domain.routing import DirectAnswer
 from shared.errors import DomainError
@@ -86,6 +89,8 @@ def test_the_on_time_rate_counts_open_overdue_opinions_against_the_agency(
     (row,) = agency_reports([d.to_doc() for d in docs], parse_period("2026-Q3"), calendar)
     assert (row.assigned, row.answered_on_time, row.answered_late, row.open_overdue) == (5, 2, 1, 1)
     assert row.median_working_days == 10.0
+    # 7, 10 and 36 working days: p90 sits at 0.9·2 = 1.8 places, 10 + 0.8·(36 − 10)
+    assert (row.p90_working_days, row.max_working_days) == (pytest.approx(30.8), 36.0)
     # 2 on time ÷ (3 answered + 1 open and overdue)
     assert row.on_time_rate == 0.5
     assert format_rate(row.on_time_rate) == "50.0%"
@@ -151,3 +156,87 @@ def test_the_report_has_the_number_and_average_of_the_ratings_given_in_the_perio
     (none,) = agency_reports([unrated.to_doc()], parse_period("2026-Q3"), calendar)
     assert (none.ratings, none.average_rating) == (0, None)
     assert format_rating(none.average_rating, none.ratings) == "—"
+
+
+def test_no_answer_has_no_latency_percentiles() -> None:
+    assert latency_percentiles([]) == Latency(None, None, None)
+
+
+def test_one_answer_is_its_own_median_p90_and_maximum() -> None:
+    assert latency_percentiles([4]) == Latency(4.0, 4.0, 4.0)
+
+
+def test_two_answers_interpolate_between_them() -> None:
+    # position 0.5·1 and 0.9·1 between 2 and 12
+    assert latency_percentiles([12, 2]) == Latency(7.0, 11.0, 12.0)
+
+
+def test_many_answers_give_the_inclusive_percentiles() -> None:
+    days = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 30]  # eleven values: p90 is the tenth, exactly
+    assert latency_percentiles(days) == Latency(6.0, 10.0, 30.0)
+    assert latency_percentiles([5, 1, 9, 3]) == Latency(4.0, pytest.approx(7.8), 9.0)  # 5 + 0.7·(9 − 5)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=2000), min_size=1, max_size=200))
+def test_p50_p90_and_the_maximum_are_ordered_values_of_the_input_or_between_neighbours(
+    days: list[int],
+) -> None:
+    latency = latency_percentiles(days)
+    assert latency.p50 is not None
+    assert latency.p90 is not None
+    assert latency.maximum is not None
+    assert min(days) <= latency.p50 <= latency.p90 <= latency.maximum == max(days)
+    ordered = sorted(days)
+    for value, share in ((latency.p50, 0.5), (latency.p90, 0.9)):
+        position = share * (len(ordered) - 1)
+        below, above = ordered[int(position)], ordered[min(int(position) + 1, len(ordered) - 1)]
+        assert below <= value <= above
+        assert value == pytest.approx(below + (position - int(position)) * (above - below))
+
+
+@given(st.lists(st.integers(min_value=0, max_value=2000), min_size=1, max_size=200))
+def test_p50_is_the_median_the_report_always_showed(days: list[int]) -> None:
+    import statistics
+
+    assert latency_percentiles(days).p50 == float(statistics.median(days))
+
+
+def test_the_total_pools_the_answers_of_the_agencies_asked_for(
+    open_assignment: OpenFactory, calendar: WorkCalendar
+) -> None:
+    july = vn(2026, 7, 1)
+    education = [
+        _answered(open_assignment("education", at=july), vn(2026, 7, 10), "a"),  # 7 working days
+        _answered(open_assignment("education", at=july), vn(2026, 8, 20), "c"),  # 36, late
+    ]
+    health = open_assignment("health_insurance", at=july)
+    assert health.agency is not None
+    assert health.agency.code != AGENCY
+    health.submit_answer(health.agency.code, "h/SYT", D(2026, 7, 15), "Đã trả lời.", vn(2026, 7, 15), "h")
+    # 10 working days
+    docs = [d.to_doc() for d in (*education, health)]
+    period = parse_period("2026-Q3")
+
+    everyone = reports_with_total(docs, period, calendar)
+    (only,) = reports_with_total(docs, period, calendar, agencies=[AGENCY]).rows
+    alone = reports_with_total(docs, period, calendar, agencies=[AGENCY]).total
+    nobody = reports_with_total(docs, period, calendar, agencies=["xa-khong-co"])
+
+    assert len(everyone.rows) == 2
+    total = everyone.total
+    assert (total.agency_code, total.assigned, total.answered_on_time, total.answered_late) == ("", 3, 2, 1)
+    # pooled 7, 10, 36, not the rows' medians (10 and 21.5)
+    assert (total.median_working_days, total.max_working_days) == (10.0, 36.0)
+    assert total.p90_working_days == pytest.approx(30.8)
+    assert only.agency_code == AGENCY
+    assert (alone.assigned, alone.median_working_days, alone.p90_working_days) == (
+        2,
+        21.5,
+        pytest.approx(33.1),
+    )
+    assert nobody.rows == []
+    assert (nobody.total.assigned, nobody.total.median_working_days, nobody.total.on_time_rate) == (
+        0,
+        None,
+        None,
+    )
