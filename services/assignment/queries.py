@@ -11,7 +11,13 @@ from services.assignment.deps import Deps
 from services.assignment.domain import refusals
 from services.assignment.domain.assignment import Assignment
 from services.assignment.domain.conclusion import item_from_assignment
-from services.assignment.domain.reports import agency_reports, format_rate, format_rating, parse_period
+from services.assignment.domain.reports import (
+    AgencyReport,
+    format_rate,
+    format_rating,
+    parse_period,
+    reports_with_total,
+)
 from services.assignment.domain.values import Status
 from shared.contracts import assignment_commands as cmd
 from shared.timeutil import local_date
@@ -46,25 +52,28 @@ async def triage(deps: Deps, c: cmd.ListTriage) -> list[dict[str, Any]]:
     return [summary(Assignment.from_doc(d), today) for d in docs]
 
 
+def _report_row(r: AgencyReport) -> dict[str, Any]:
+    return {
+        **dataclasses.asdict(r),
+        "answered": r.answered,
+        "on_time_rate": r.on_time_rate,
+        "on_time_rate_text": format_rate(r.on_time_rate),
+        "average_rating_text": format_rating(r.average_rating, r.ratings),
+    }
+
+
 async def report(deps: Deps, c: cmd.ReportAgencies) -> dict[str, Any]:
+    """The agencies' rows and their total (latency percentiles of all their answers pooled)."""
     period = parse_period(c.period)
     as_of = c.as_of or local_date(deps.clock())
-    rows = agency_reports(await deps.repo.find(), period, deps.calendar, as_of)
+    found = reports_with_total(await deps.repo.find(), period, deps.calendar, as_of, c.agency_codes)
     return {
         "period": c.period,
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
         "as_of": as_of.isoformat(),
-        "rows": [
-            {
-                **dataclasses.asdict(r),
-                "answered": r.answered,
-                "on_time_rate": r.on_time_rate,
-                "on_time_rate_text": format_rate(r.on_time_rate),
-                "average_rating_text": format_rating(r.average_rating, r.ratings),
-            }
-            for r in rows
-        ],
+        "rows": [_report_row(r) for r in found.rows],
+        "total": _report_row(found.total),
     }
 
 

@@ -140,6 +140,11 @@ class ReportAgencies(AssignmentCommand):
 
     period: str = Field(description="2026-11, 2026-Q3, 2026-H1, 2026-9M or 2026.")
     as_of: dt.date | None = Field(default=None, description="Judge 'open and overdue' at this date.")
+    agency_codes: list[str] = Field(
+        default_factory=list,
+        max_length=500,
+        description="Only these agencies' rows (all when empty); the reply's total is that of the rows.",
+    )
 
 
 class ShowConclusion(AssignmentCommand):

@@ -115,6 +115,9 @@ async def test_the_report_and_the_conclusion_data_cover_the_opinion(bed: Bed) ->
     report = await bed.command("report", {"period": "2026-Q4", "as_of": "2026-12-31"})
     (row,) = report["rows"]
     assert (row["agency_code"], row["assigned"], row["open_overdue"]) == (AGENCY, 1, 1)
+    assert (report["total"]["assigned"], report["total"]["p90_working_days"]) == (1, None)  # nothing answered
+    other = await bed.command("report", {"period": "2026-Q4", "agency_codes": ["xa-khong-co"]})
+    assert (other["rows"], other["total"]["assigned"], other["total"]["on_time_rate_text"]) == ([], 0, "—")
     data = await bed.command("conclusion", {"conference_id": "conf-1"})
     assert data["items"][0]["tracking_code"] == "HN-0001"
     assert data["items"][0]["outcome"] == "assigned"
