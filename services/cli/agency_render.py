@@ -60,6 +60,8 @@ REPORT_COLUMNS = [
     ("answered_late", "Trả lời quá hạn"),
     ("open_overdue", "Chưa trả lời, quá hạn"),
     ("median_working_days", "Trung vị ngày làm việc"),
+    ("p90_working_days", "Phân vị 90 ngày làm việc"),
+    ("max_working_days", "Tối đa ngày làm việc"),
     ("on_time_rate_text", "Tỷ lệ đúng hạn"),
     ("ratings", "Số lượt đánh giá"),
     ("average_rating_text", "Mức độ hài lòng"),
@@ -122,18 +124,27 @@ def print_detail(console: Console, d: dict[str, Any]) -> None:
     console.print(table)
 
 
+def _cells(row: dict[str, Any]) -> list[str]:
+    return ["" if row.get(k) is None else str(row[k]) for k, _ in REPORT_COLUMNS]
+
+
 def print_report(console: Console, data: dict[str, Any]) -> None:
+    """One line per agency, then assignment's total (its percentiles pool the agencies' answers)."""
     table = Table(
         title=f"Kết quả trả lời theo cơ quan, kỳ {data['period']} ({vn_date(data['start'])} – {vn_date(data['end'])})"
     )
     for _, heading in REPORT_COLUMNS:
         table.add_column(heading)
-    for row in data["rows"]:
-        table.add_row(*("" if row.get(k) is None else str(row[k]) for k, _ in REPORT_COLUMNS))
+    rows = data["rows"]
+    for i, row in enumerate(rows):
+        table.add_row(*_cells(row), end_section=i == len(rows) - 1)
+    if rows and data.get("total"):
+        table.add_row(*_cells({**data["total"], "agency_code": "", "agency_name": "Tổng cộng"}))
     console.print(table)
 
 
 def report_csv(data: dict[str, Any]) -> str:
+    """One line per agency and no total line, so that a spreadsheet's sums of the columns stay right."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([heading for _, heading in REPORT_COLUMNS])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from rich.console import Console
 
@@ -94,9 +97,34 @@ def test_the_detail_of_a_transfer_names_the_receiving_agency() -> None:
 REPORT = {
     "period": "2026-Q4", "start": "2026-10-01", "end": "2026-12-31",
     "rows": [{"agency_code": "nb-snv", "agency_name": "Sở Nội vụ", "assigned": 3, "answered_on_time": 2,
-              "answered_late": 1, "open_overdue": 0, "median_working_days": 6, "on_time_rate_text": "67%",
-              "ratings": 3, "average_rating": 4.33, "average_rating_text": "4.3/5 (3 lượt)"}],
+              "answered_late": 1, "open_overdue": 0, "median_working_days": 6, "p90_working_days": 13.2,
+              "max_working_days": 15.0, "on_time_rate_text": "67%", "ratings": 3, "average_rating": 4.33,
+              "average_rating_text": "4.3/5 (3 lượt)"}],
+    "total": {"agency_code": "", "agency_name": "", "assigned": 3, "answered_on_time": 2, "answered_late": 1,
+              "open_overdue": 0, "median_working_days": 6, "p90_working_days": 13.2, "max_working_days": 15.0,
+              "on_time_rate_text": "67%", "ratings": 3, "average_rating_text": "4.3/5 (3 lượt)"},
 }  # fmt: skip
+TWO_AGENCIES = {
+    **REPORT,
+    "rows": [REPORT["rows"][0], {**REPORT["rows"][0], "agency_code": "nb-syt", "agency_name": "Sở Y tế",
+                                 "median_working_days": 2.0, "p90_working_days": 2.8, "max_working_days": 3.0}],
+    "total": {**REPORT["total"], "median_working_days": 4.5, "p90_working_days": 11.7, "max_working_days": 15.0},
+}  # fmt: skip
+
+
+def test_the_agency_report_shows_p90_and_the_maximum_beside_the_median_in_the_table_and_the_csv() -> None:
+    # wide enough for one text line per table row
+    wide = Console(record=True, width=400, color_system=None, file=io.StringIO())
+    print_report(wide, TWO_AGENCIES)
+    lines = wide.export_text().splitlines()
+    csv_lines = list(csv.reader(io.StringIO(report_csv(TWO_AGENCIES))))
+
+    assert "Trung vị ngày làm việc ┃ Phân vị 90 ngày làm việc ┃ Tối đa ngày làm việc" in "\n".join(lines)
+    (total,) = [line for line in lines if "Tổng cộng" in line]
+    assert [cell.strip() for cell in total.split("│")][7:10] == ["4.5", "11.7", "15.0"]  # assignment's total
+    assert csv_lines[0][6:9] == ["Trung vị ngày làm việc", "Phân vị 90 ngày làm việc", "Tối đa ngày làm việc"]
+    assert [line[6:9] for line in csv_lines[1:]] == [["6", "13.2", "15.0"], ["2.0", "2.8", "3.0"]]
+    assert [line[1] for line in csv_lines[1:]] == ["Sở Nội vụ", "Sở Y tế"]  # no total: column sums stay right
 
 
 def test_the_agency_report_has_the_satisfaction_columns_in_the_table_and_the_csv() -> None:
