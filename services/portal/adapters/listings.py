@@ -2,7 +2,8 @@
 
 Kept apart from ``repository.py`` (the read models' own module): these are read-only queries of
 the citizens' listings. The answers search filters on ``published``, ``field`` and ``unit_code``
-and sorts on ``updated_at``; an index on them belongs with the read model's others.
+and sorts on ``published_at``, the calendar filters conferences on ``state`` and sorts on
+``starts_at``: their indexes are declared with the read model's others (``repository.ensure_indexes``).
 """
 
 from __future__ import annotations
@@ -36,10 +37,10 @@ async def snapshots(deps: Deps) -> list[Doc]:
 
 
 async def published(deps: Deps, search: Search) -> Found:
-    """The published answers up to the page asked (newest first) and how many there are in all."""
+    """The published answers up to the page asked (latest published first) and how many in all."""
     where = search.where()
     docs = await deps.store.find(
-        OPINIONS, where, order_by="updated_at", descending=True, limit=search.page * PAGE_SIZE
+        OPINIONS, where, order_by="published_at", descending=True, limit=search.page * PAGE_SIZE
     )
     return Found(docs, await deps.store.count(OPINIONS, where))
 

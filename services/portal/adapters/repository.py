@@ -25,10 +25,17 @@ async def ensure_indexes(store: DocumentStore) -> None:
             Index(("requested_at",)),
             Index(("agency_code",)),
             Index(("unit_code",)),
+            # /tra-loi: published answers, by field or unit or neither, latest published first
+            Index(("published", "published_at")),
+            Index(("published", "field", "published_at")),
+            Index(("published", "unit_code", "published_at")),
+            # Open311's requests.json?service_code=: by field, newest received first
+            Index(("field", "requested_at")),
             outbox.INDEX,
         ],
     )
-    await store.ensure_indexes(CONFERENCES, [outbox.INDEX])
+    # /lich-hoi-nghi and /tra-loi's unit list: the public states, by start
+    await store.ensure_indexes(CONFERENCES, [Index(("state", "starts_at")), outbox.INDEX])
     await store.ensure_indexes(RATINGS, [outbox.INDEX])
     await store.ensure_indexes(ACCOUNTS, [outbox.INDEX])
     await store.ensure_indexes(UNIT_AGENCIES, [outbox.INDEX])

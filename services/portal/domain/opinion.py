@@ -113,6 +113,8 @@ def derive(facts: dict[str, Any], steps: list[Step]) -> Doc:
         "requested_at": received,
         "updated_at": updated.astimezone(dt.UTC).isoformat() if updated else received,
         "published": published is not None,
+        # The answers search sorts on it: a later rating or acknowledgement moves ``updated_at``, not this.
+        "published_at": published.at.astimezone(dt.UTC).isoformat() if published else None,
         "on_time": (published.on_time if published else None) if not direct else True,
         "rated": rated is not None,
     }

@@ -121,12 +121,16 @@ async def test_the_answers_search_lists_published_answers_by_field_and_unit_twen
         await h["intake"].publish([received("op-waiting", waiting), classified("op-waiting", waiting)])
         await h["assignment"].publish(path("op-waiting", waiting)[:2])
         await h["assignment"].publish([published_only(n) for n in range(22)])
+        # The oldest answer rated a day after the others were published: it stays where its publication is.
+        await h["assignment"].publish([rated(published_only(0), T0 + dt.timedelta(days=1))])
 
         async def ready() -> Any:
             page = await run.http.get("/tra-loi", params={"don-vi": "xa-binh-luc", "linh-vuc": "transport"})
             return page if "Có 22 trả lời đã công bố" in page.text else None
 
-        first = await eventually(ready)
+        await eventually(ready)
+        await eventually(lambda: _rated(run.portal.store.get("opinions", "op-listing-0")))
+        first = await run.http.get("/tra-loi", params={"don-vi": "xa-binh-luc", "linh-vuc": "transport"})
         second = await run.http.get("/tra-loi?don-vi=xa-binh-luc&linh-vuc=transport&trang=2")
         labour = await eventually(
             lambda: _with(run.http.get("/tra-loi", params={"linh-vuc": "labour_jobs"}), code)
@@ -140,7 +144,9 @@ async def test_the_answers_search_lists_published_answers_by_field_and_unit_twen
     assert first.text.count('class="published-answer"') == 20
     assert 'href="/tra-loi?linh-vuc=transport&amp;don-vi=xa-binh-luc&amp;trang=2"' in first.text
     assert second.text.count('class="published-answer"') == 2
-    assert "Đường thôn số 0 được sửa trong quý I." in second.text  # the oldest last
+    assert "Đường thôn số 0 được sửa trong quý I." in second.text  # the oldest published last, rated or not
+    assert "Đường thôn số 0 được sửa trong quý I." not in first.text
+    assert first.text.index("Đường thôn số 21 ") < first.text.index("Đường thôn số 20 ")  # latest first
     assert "Lớp đào tạo nghề mở vào tháng 3/2027 tại nhà văn hóa xã." in labour.text
     assert "Văn bản số 12/PKT ngày 01/12/2026" in labour.text
     assert waiting not in everything.text
@@ -150,6 +156,17 @@ async def test_the_answers_search_lists_published_answers_by_field_and_unit_twen
     assert wrong_field.status_code == 400
     assert "unknown_field" in wrong_field.text
     assert wrong_page.status_code == 400
+
+
+def rated(published: a.AnswerPublished, at: dt.datetime) -> a.AnswerRated:
+    values = published.model_dump(include={"correlation_id", "opinion_id", "tracking_code", "field",
+                                            "unit_code", "summary", "received_at"})  # fmt: skip
+    return a.AnswerRated(**values, event_id=f"{published.event_id}-rated", stars=5, occurred_at=at)
+
+
+async def _rated(stored: Any) -> bool:
+    doc = await stored
+    return bool(doc and doc.get("rated"))
 
 
 async def _with(response: Any, text: str) -> Any:

@@ -36,7 +36,9 @@ async def test_opinion_track_prints_what_the_tracking_page_shows_in_vietnamese(
 
         async def page() -> str | None:
             shown = await run.http.get(f"/tra-cuu/{code}")
-            whole = all(f'class="step {s}"' in shown.text for s in ("answered", "returned", "published"))
+            whole = all(
+                f'class="step {s}"' in shown.text for s in ("assigned", "answered", "returned", "published")
+            )
             return shown.text if whole else None  # every step of the path has reached the read model
 
         html = await eventually(page)

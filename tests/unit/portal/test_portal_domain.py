@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -117,6 +118,36 @@ def test_a_published_answer_closes_the_opinion_and_a_second_acknowledgement_is_n
     assert view.answer is not None
     assert view.answer["text"] == "Trả lời."
     assert view.status == "Đã có kết quả"
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(4))))
+def test_the_publication_date_is_the_published_event_s_own_time_in_any_event_order(
+    order: tuple[int, ...],
+) -> None:
+    published_at = T0 + dt.timedelta(days=3)
+    answered = Step("e-answered", "answered", T0 + dt.timedelta(days=2), agency="Phòng Kinh tế")
+    published = Step("e-published", "published", published_at, answer="Trả lời.", on_time=True)
+    rated = Step("e-rated", "rated", T0 + dt.timedelta(days=9), stars=5)
+    events = [received(), *(Recorded(s.event_id, s.at, {}, s) for s in (answered, published, rated))]
+    doc = None
+    for n in order:
+        before = doc
+        doc = record("op-1", doc, events[n])
+        assert doc is not None
+        if n == 2:  # the same publication redelivered changes nothing
+            assert record("op-1", doc, events[n]) is None
+        if before is not None and before["published"] and n != 2:
+            assert doc["published_at"] == before["published_at"]  # a later rating does not move it
+    assert doc is not None
+    assert doc["published_at"] == published_at.isoformat()
+    assert doc["updated_at"] == rated.at.isoformat()
+
+
+def test_an_answer_not_yet_published_has_no_publication_date() -> None:
+    doc = record("op-1", None, received())
+    assert doc is not None
+    assert doc["published"] is False
+    assert doc["published_at"] is None
 
 
 @pytest.mark.parametrize(
