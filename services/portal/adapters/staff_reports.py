@@ -1,10 +1,10 @@
 """The unit's dashboard (assignment's agency report) and the secretariat's conference calendar.
 
 The dashboard asks assignment ``assignment.cmd.report`` (``ReportAgencies``, what ``dialogue
-report agencies`` prints) and shows the rows of the official's scope: an agency officer its agency,
-a head or the secretariat the agencies that answer its unit's opinions. The calendar asks
-scheduling ``scheduling.cmd.list`` and ``scheduling.cmd.compliance``; the plan form sends
-``scheduling.cmd.plan``. Another unit or agency named in the address is refused with 403.
+report agencies`` prints) for the rows of the official's scope, and shows them with the total
+assignment computed for them: an agency officer its agency, a head or the secretariat the agencies
+that answer its unit's opinions. The calendar asks scheduling ``scheduling.cmd.list`` and
+``scheduling.cmd.compliance``; the plan form sends ``scheduling.cmd.plan``. Another unit or agency named in the address is refused with 403.
 """
 
 from __future__ import annotations
@@ -80,7 +80,8 @@ def routes(web: Web, desk: Desk) -> list[Route]:
         today = desk.today()
         period = (request.query_params.get("ky") or str(today.year)).strip()[:20]
         try:
-            result = await web.bus.assignment("report", ac.ReportAgencies(period=period, as_of=today))
+            query = ac.ReportAgencies(period=period, as_of=today, agency_codes=scope)
+            result = await web.bus.assignment("report", query)
         except Unavailable:
             return web.sentence("Chưa mở được bảng theo dõi", UNAVAILABLE, 503, "temporarily_unavailable")
         if not result.ok or not isinstance(result.data, dict):

@@ -3,9 +3,11 @@
 The numbers are assignment's own reply to ``ReportAgencies``, row for row, so the page and the CLI
 never disagree: assigned, answered on time and late, open and overdue at the period's end, the
 median response time in working days, the on-time rate (on time ÷ answered + open and overdue) and
-the citizens' satisfaction. The page keeps only the rows of the official's scope; the unit's line
-adds those rows up with the same formula. "Still open" is the portal's read model (open opinions
-held now), the one column not in the report.
+the citizens' satisfaction, with the response time's p50 (the median), p90 and maximum. The page
+asks for the rows of the official's scope only (``agency_codes``) and its unit line is
+assignment's total of those rows: a percentile cannot be added up from the rows' percentiles, so
+the portal recomputes nothing. "Still open" is the portal's read model (open opinions held now),
+the one column not in the report.
 """
 
 from __future__ import annotations
@@ -31,10 +33,20 @@ class Line:
     ratings: int
     rating_text: str
     open_now: int | None = None
+    p90_days: float | None = None
+    max_days: float | None = None
 
     @property
     def median_text(self) -> str:
-        return "—" if self.median_days is None else f"{self.median_days:g}".replace(".", ",")
+        return days_text(self.median_days)
+
+    @property
+    def p90_text(self) -> str:
+        return days_text(self.p90_days)
+
+    @property
+    def max_text(self) -> str:
+        return days_text(self.max_days)
 
 
 @dataclass(frozen=True)
@@ -47,41 +59,47 @@ class Dashboard:
     total: Line | None
 
 
-def rate_text(on_time: int, answered: int, open_overdue: int) -> str:
-    """The report's formula and format: one decimal, "—" when there is nothing to measure."""
-    denominator = answered + open_overdue
-    return "—" if denominator == 0 else f"{on_time / denominator * 100:.1f}%"
+def days_text(days: float | None) -> str:
+    """Working days as assignment computed them, with a decimal comma; "—" when nothing was answered."""
+    return "—" if days is None else f"{days:g}".replace(".", ",")
 
 
 def _int(row: dict[str, Any], key: str) -> int:
     return int(row.get(key) or 0)
 
 
-def _line(row: dict[str, Any], open_now: dict[str, int]) -> Line:
-    code = str(row["agency_code"])
-    median = row.get("median_working_days")
+def _days(row: dict[str, Any], key: str) -> float | None:
+    value = row.get(key)
+    return None if value is None else float(value)
+
+
+def _line(row: dict[str, Any], open_now: int | None, name: str = "") -> Line:
+    code = str(row.get("agency_code") or "")
     return Line(
-        code, str(row.get("agency_name") or code), _int(row, "assigned"), _int(row, "answered_on_time"),
-        _int(row, "answered_late"), _int(row, "open_overdue"), float(median) if median is not None else None,
+        code, name or str(row.get("agency_name") or code), _int(row, "assigned"), _int(row, "answered_on_time"),
+        _int(row, "answered_late"), _int(row, "open_overdue"), _days(row, "median_working_days"),
         str(row.get("on_time_rate_text") or "—"), _int(row, "ratings"), str(row.get("average_rating_text") or "—"),
-        open_now.get(code),
+        open_now, _days(row, "p90_working_days"), _days(row, "max_working_days"),
     )  # fmt: skip
 
 
 def dashboard(
     data: dict[str, Any], scope: Iterable[str], open_now: dict[str, int] | None = None
 ) -> Dashboard:
-    """Assignment's report reply, kept to the agencies of ``scope``, with the scope's total line."""
+    """Assignment's report reply, kept to the agencies of ``scope``, with assignment's total line.
+
+    The reply is expected to be asked for ``scope`` (``agency_codes``), so that its total is the
+    scope's; the portal adds up only its own "still open" counts."""
     wanted = set(scope)
     counts = open_now or {}
-    lines = [_line(r, counts) for r in data.get("rows", []) if r.get("agency_code") in wanted]
+    lines = [
+        _line(r, counts.get(str(r["agency_code"])))
+        for r in data.get("rows", [])
+        if r.get("agency_code") in wanted
+    ]
     total = None
-    if len(lines) > 1:
-        on_time, late = sum(x.on_time for x in lines), sum(x.late for x in lines)
-        overdue = sum(x.open_overdue for x in lines)
-        total = Line("", "Cả đơn vị", sum(x.assigned for x in lines), on_time, late, overdue, None,
-                     rate_text(on_time, on_time + late, overdue), sum(x.ratings for x in lines), "",
-                     sum(x.open_now or 0 for x in lines))  # fmt: skip
+    if len(lines) > 1 and isinstance(data.get("total"), dict):
+        total = _line(data["total"], sum(x.open_now or 0 for x in lines), "Cả đơn vị")
     return Dashboard(
         str(data.get("period", "")), dt.date.fromisoformat(str(data["start"])),
         dt.date.fromisoformat(str(data["end"])), dt.date.fromisoformat(str(data["as_of"])), lines, total,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -11,6 +12,8 @@ from typing import Any
 import pytest
 from nats.aio.client import Client
 
+from services.assignment.app import build as build_assignment
+from services.assignment.settings import AssignmentSettings
 from services.scheduling.app import build as build_scheduling
 from services.scheduling.settings import SchedulingSettings
 from shared.settings import ServiceSettings
@@ -25,8 +28,8 @@ from tests.service.portal.console_bed import (
     login,
     ticking_assignment,
 )
-from tests.service.portal.rating_bed import command, opinion_at
-from tests.service.portal.support import code_for, running_portal
+from tests.service.portal.rating_bed import CONFERENCE, WHEN, classified, command, opinion_at
+from tests.service.portal.support import code_for, eventually, received, running_portal
 
 pytestmark = [pytest.mark.service, pytest.mark.timeout(180)]
 SECRETARIAT = {
@@ -43,14 +46,19 @@ def words(page: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
-def report_line(row: dict[str, Any]) -> str:
+def days(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}".replace(".", ",")
+
+
+def report_line(row: dict[str, Any], open_now: int = 1, name: str = "") -> str:
     """What the dashboard's row says for assignment's report row, column by column."""
-    median = row["median_working_days"]
-    overdue = f"{row['open_overdue']} (quá hạn)" if row["open_overdue"] else "0"
+    overdue = (
+        f"{row['open_overdue']} (quá hạn)" if row["open_overdue"] and not name else str(row["open_overdue"])
+    )
     return " ".join([
-        row["agency_name"], str(row["assigned"]), str(row["answered_on_time"]), str(row["answered_late"]), overdue,
-        "1", "—" if median is None else f"{median:g}".replace(".", ","), row["on_time_rate_text"],
-        row["average_rating_text"],
+        name or row["agency_name"], str(row["assigned"]), str(row["answered_on_time"]), str(row["answered_late"]),
+        overdue, str(open_now), days(row["median_working_days"]), days(row["p90_working_days"]),
+        days(row["max_working_days"]), row["on_time_rate_text"], row["average_rating_text"],
     ])  # fmt: skip
 
 
@@ -101,6 +109,55 @@ async def test_the_dashboard_shows_assignment_s_report_for_the_official_s_scope_
     ] * 4
     assert calendar_for_officer.status_code == 403
     assert anonymous.status_code == 303
+
+
+async def test_the_dashboard_shows_assignment_s_latency_percentiles_per_agency_and_assignment_s_unit_total(
+    settings_for: Callable[[str], ServiceSettings], nats_client: Client
+) -> None:
+    now, ticks = [WHEN + dt.timedelta(hours=1)], itertools.count()
+    settings = AssignmentSettings(**settings_for("assignment").model_dump())
+    service = build_assignment(settings, clock=lambda: now[0] + dt.timedelta(seconds=next(ticks)))
+    school, insurance = code_for("staff-board-p90-school"), code_for("staff-board-p90-insurance")
+    async with running_portal(settings_for, services={"assignment": service}) as run:
+        await opinion_at(run, nats_client, "op-board-p90-school", school, publish=False)
+        await run.hosts["intake"].publish([
+            received("op-board-p90-insurance", insurance, conference_id=CONFERENCE, received_at=WHEN),
+            classified("op-board-p90-insurance", insurance).model_copy(update={"field": "health_insurance"}),
+        ])  # fmt: skip
+
+        async def routed() -> bool:
+            page = await run.http.get(f"/tra-cuu/{insurance}")
+            return page.status_code == 200 and "step assigned" in page.text
+
+        await eventually(routed)
+        for opinion, day in (("op-board-p90-school", 20), ("op-board-p90-insurance", 27)):  # March 2025
+            now[0] = dt.datetime(2025, 3, day, 2, 0, tzinfo=dt.UTC)
+            agency = (await command(nats_client, "show", {"opinion_id": opinion}))["data"]["agency_code"]
+            answer = {"opinion_id": opinion, "agency_code": agency, "document_date": f"2025-03-{day}",
+                      "summary": "Đã trả lời.", "command_id": f"{opinion}-a", "document_number": f"{day}/CQ"}  # fmt: skip
+            assert (await command(nats_client, "answer", answer))["ok"]
+        await add_user(nats_client, HEAD)
+        async with browser(run) as head:
+            await login(head, HEAD["username"])
+            unit = await head.get("/can-bo/bang-dieu-khien", params={"ky": "2025"})
+        as_of = re.search(r"tính đến ngày (\d\d)/(\d\d)/(\d{4})", unit.text)
+        assert as_of is not None
+        day_seen = dt.date(int(as_of[3]), int(as_of[2]), int(as_of[1])).isoformat()
+        mine = ["hn-bhxh", "hn-sgddt"]
+        report = await command(
+            nats_client, "report", {"period": "2025", "as_of": day_seen, "agency_codes": mine}
+        )
+
+    rows, total = report["data"]["rows"], report["data"]["total"]
+    assert [r["agency_code"] for r in rows] == mine
+    assert [r["p90_working_days"] for r in rows] == [13.0, 8.0]  # one answer each: 13 and 8 working days
+    latency = (total["median_working_days"], total["p90_working_days"], total["max_working_days"])
+    assert latency == (10.5, 12.5, 13.0)  # 13 and 8 pooled, not the rows' numbers added up
+    text = words(unit.text)
+    for row in rows:  # answered, not yet published: each agency still holds its opinion
+        assert report_line(row) in text
+    assert report_line(total, open_now=2, name="Cả đơn vị") in text  # assignment's total, not recomputed
+    assert "Cả đơn vị 2 2 0 0 2 10,5 12,5 13 100.0%" in text
 
 
 def scheduling(settings_for: Callable[[str], ServiceSettings]) -> Any:

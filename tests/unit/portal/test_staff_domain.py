@@ -13,7 +13,7 @@ from services.portal.adapters import events
 from services.portal.deps import Deps
 from services.portal.domain.agencies import learned, names
 from services.portal.domain.casefile import case_file
-from services.portal.domain.dashboard import dashboard, periods, rate_text
+from services.portal.domain.dashboard import dashboard, days_text, periods
 from services.portal.domain.inbox import agency_name, inbox
 from services.portal.domain.opinion import Recorded, record
 from services.portal.domain.requests import mark, pending, request_queue, with_mark
@@ -184,7 +184,8 @@ REPORT = {
     "period": "2026", "start": "2026-01-01", "end": "2026-12-31", "as_of": "2026-12-01",
     "rows": [
         {"agency_code": "nb-sgddt", "agency_name": "Sở Giáo dục và Đào tạo", "assigned": 4, "answered_on_time": 2,
-         "answered_late": 1, "open_overdue": 1, "median_working_days": 6.5, "on_time_rate_text": "50.0%",
+         "answered_late": 1, "open_overdue": 1, "median_working_days": 6.5, "p90_working_days": 12.2,
+         "max_working_days": 14.0, "on_time_rate_text": "50.0%",
          "ratings": 2, "average_rating_text": "4.5/5 (2 lượt)"},
         {"agency_code": "nb-syt", "agency_name": "Sở Y tế", "assigned": 1, "answered_on_time": 1, "answered_late": 0,
          "open_overdue": 0, "median_working_days": 3.0, "on_time_rate_text": "100.0%", "ratings": 0,
@@ -193,10 +194,14 @@ REPORT = {
          "answered_late": 0, "open_overdue": 9, "median_working_days": None, "on_time_rate_text": "0.0%",
          "ratings": 0, "average_rating_text": "—"},
     ],
+    # assignment's total of the two rows the portal asked for (agency_codes): pooled answers' percentiles
+    "total": {"agency_code": "", "agency_name": "", "assigned": 5, "answered_on_time": 3, "answered_late": 1,
+              "open_overdue": 1, "median_working_days": 5.0, "p90_working_days": 11.4, "max_working_days": 14.0,
+              "on_time_rate_text": "60.0%", "ratings": 2, "average_rating_text": "4.5/5 (2 lượt)"},
 }  # fmt: skip
 
 
-def test_the_dashboard_keeps_assignment_s_numbers_for_the_scope_only_and_adds_them_up_with_the_same_formula() -> (
+def test_the_dashboard_keeps_assignment_s_numbers_for_the_scope_only_and_takes_the_total_from_assignment() -> (
     None
 ):
     board = dashboard(REPORT, ["nb-sgddt", "nb-syt"], {"nb-sgddt": 3})
@@ -208,11 +213,20 @@ def test_the_dashboard_keeps_assignment_s_numbers_for_the_scope_only_and_adds_th
         2, 1, 1, "50.0%", "6,5")  # fmt: skip
     assert first.open_now == 3
     assert board.lines[1].open_now is None
-    assert board.total is not None
-    assert (board.total.assigned, board.total.on_time, board.total.open_overdue) == (5, 3, 1)
-    assert board.total.rate_text == "60.0%"  # 3 on time ÷ (4 answered + 1 open and overdue)
+    assert (first.p90_text, first.max_text) == ("12,2", "14")
+    assert (board.lines[1].p90_text, board.lines[1].max_text) == ("—", "—")  # an older reply without them
+    total = board.total
+    assert total is not None
+    assert (total.name, total.assigned, total.on_time, total.open_overdue, total.rate_text) == (
+        "Cả đơn vị", 5, 3, 1, "60.0%")  # fmt: skip
+    assert (total.median_text, total.p90_text, total.max_text) == (
+        "5",
+        "11,4",
+        "14",
+    )  # assignment's, as given
+    assert total.open_now == 3  # the portal's own count, added up
     assert alone.total is None
-    assert rate_text(0, 0, 0) == "—"
+    assert days_text(None) == "—"
     assert board.as_of == dt.date(2026, 12, 1)
 
 
