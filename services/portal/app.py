@@ -17,8 +17,8 @@ from typing import Any
 
 from starlette.applications import Starlette
 
-from services.portal import handlers
-from services.portal.adapters import console, events, login, open311_api, pages, public, results, staff, track
+from services.portal import handlers, queries
+from services.portal.adapters import console, events, login, open311_api, pages, public, staff
 from services.portal.adapters.bus import Bus
 from services.portal.adapters.fields_file import load_services
 from services.portal.adapters.repository import ensure_indexes
@@ -48,7 +48,7 @@ COMMANDS: dict[str, Route[Deps, Any]] = {
     "user-add": route(AddUser, handlers.add_user),
     "user-disable": route(DisableUser, handlers.disable_user),
     "user-reset": route(ResetPassword, handlers.reset_password),
-    "track": route(TrackOpinion, track.track),  # dialogue opinion track: the tracking page's own read
+    "track": route(TrackOpinion, queries.track),  # dialogue opinion track: the tracking page's own read
 }
 
 
@@ -99,7 +99,6 @@ def build(settings: ServiceSettings | None = None) -> PortalHost:
 
     async def start(store: DocumentStore) -> Deps:
         await ensure_indexes(store)
-        await results.ensure_index(store)
         return Deps(store=store, services=services, metrics=metrics)
 
     deps = host.provide(start)
@@ -131,8 +130,8 @@ def build(settings: ServiceSettings | None = None) -> PortalHost:
         return await handlers.keep_conference(deps(), event)
 
     @host.consumer(Scheduling.CONFERENCE_ALL, "conference-results")
-    async def on_conference_results(event: results.ConferenceResults) -> Outcome[None]:
-        return await results.keep_results(deps(), event)
+    async def on_conference_results(event: events.ConferenceResults) -> Outcome[None]:
+        return await handlers.keep_results(deps(), event)
 
     secret = rating_secret(config)
     web_config = WebConfig(

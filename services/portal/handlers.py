@@ -3,7 +3,8 @@
 Every event handler is idempotent: the record keeps the ids of the events it applied, so a
 redelivered or replayed event changes nothing (``domain.opinion.record`` answers None), and a
 conference snapshot is kept only when newer. Replaying the streams into an empty store rebuilds the
-same records. The account commands (``portal.cmd.user-*``) change the officials' accounts: adding a
+same records; a conference's results are merged the same way (``domain.conference.merge_results``).
+The account commands (``portal.cmd.user-*``) change the officials' accounts: adding a
 taken name is refused, disabling twice changes nothing.
 """
 
@@ -13,9 +14,10 @@ import datetime as dt
 from typing import Any
 
 from services.portal.adapters import events
-from services.portal.adapters.repository import ACCOUNTS, OPINIONS, RATINGS, UNIT_AGENCIES
+from services.portal.adapters.repository import ACCOUNTS, OPINIONS, RATINGS, RESULTS, UNIT_AGENCIES
 from services.portal.deps import Deps
 from services.portal.domain import accounts, agencies
+from services.portal.domain.conference import merge_results
 from services.portal.domain.opinion import Recorded, record
 from shared import conference_snapshot
 from shared.conference_snapshot import ConferenceSnapshot
@@ -59,6 +61,13 @@ async def on_notice(deps: Deps, notice: events.NoticeSent) -> Outcome[None]:
 
 async def keep_conference(deps: Deps, event: ConferenceSnapshot) -> Outcome[None]:
     return await conference_snapshot.keep(deps.store, event)
+
+
+async def keep_results(deps: Deps, event: events.ConferenceResults) -> Outcome[None]:
+    """What ``event`` says of the conference's results, merged into the kept ones (else nothing)."""
+    previous = await deps.repo.results(event.conference_id)
+    doc = merge_results(previous, event.conference_id, event.conference_version, event.values())
+    return Outcome(changes=[Change(RESULTS, doc, previous)]) if doc is not None else Outcome()
 
 
 async def rating_sent(deps: Deps, code: str, at: dt.datetime) -> Outcome[None]:

@@ -1,8 +1,8 @@
-"""Read-only answers of the portal's pages, its officials' console and Open311, from its own store only."""
+"""Read-only answers of the portal's pages, its officials' console, Open311 and ``portal.cmd.track``,
+from its own store only."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,26 +10,15 @@ from services.portal.deps import Deps
 from services.portal.domain import accounts, codes, open311
 from services.portal.domain.accounts import Official
 from services.portal.domain.agencies import names
-from services.portal.domain.conference import ConferenceView, conference_view, is_public
 from services.portal.domain.inbox import Row as InboxRow
 from services.portal.domain.inbox import agency_name
 from services.portal.domain.inbox import inbox as agency_inbox
 from services.portal.domain.inbox import review_queue as unit_review_queue
 from services.portal.domain.opinion import Doc
 from services.portal.domain.requests import RequestRow, request_queue
-from services.portal.domain.timeline import TrackingView, tracking_view
-from shared.errors import DomainError
+from services.portal.domain.timeline import reply, tracking_view
+from shared.contracts.intake_commands import TrackOpinion
 from shared.timeutil import local_date
-
-MAX_REQUESTS = 200
-
-
-def unknown_conference(conference_id: str) -> DomainError:
-    return DomainError(
-        "unknown_conference",
-        f"Chưa có thông tin công khai về hội nghị {conference_id[:80]}; hội nghị sẽ hiện ở đây khi được "
-        "thông báo.",
-    )
 
 
 async def opinion_by_code(deps: Deps, typed: str) -> Doc:
@@ -41,8 +30,15 @@ async def opinion_by_code(deps: Deps, typed: str) -> Doc:
     return doc
 
 
-async def track(deps: Deps, typed: str) -> TrackingView:
-    return tracking_view(await opinion_by_code(deps, typed))
+async def track(deps: Deps, body: TrackOpinion) -> dict[str, Any]:
+    """``portal.cmd.track`` (``dialogue opinion track``): what ``/tra-cuu/<code>`` shows, by the same
+    query of the same read model, so the CLI and the page never disagree; a bad code gets its sentence."""
+    view = tracking_view(await opinion_by_code(deps, body.tracking_code))
+    title = None
+    if view.conference_id:
+        snapshot = await deps.repo.conference(view.conference_id)
+        title = str(snapshot["title"]) if snapshot and snapshot.get("title") else None
+    return reply(view, title)
 
 
 @dataclass(frozen=True)
@@ -60,54 +56,12 @@ async def rating_state(deps: Deps, typed: str) -> RatingState:
     return RatingState(code, str(doc["_id"]), bool(doc.get("published")), used)
 
 
-async def conference(deps: Deps, conference_id: str) -> ConferenceView:
-    snapshot = await deps.repo.conference(conference_id)
-    if snapshot is None or not is_public(snapshot):
-        raise unknown_conference(conference_id)
-    docs = await deps.repo.of_conference(conference_id)
-    return conference_view(snapshot, docs, local_date(deps.clock()))
-
-
 def services(deps: Deps) -> list[dict[str, Any]]:
     return open311.service_list(deps.services)
 
 
 def service_codes(deps: Deps) -> set[str]:
     return {s.code for s in deps.services}
-
-
-async def requests(deps: Deps, query: open311.RequestQuery) -> list[dict[str, Any]]:
-    if query.ids:
-        wanted = []
-        for typed in query.ids:
-            try:
-                wanted.append(codes.canonical(typed))
-            except DomainError:
-                continue  # the specification answers the requests found; a wrong id is simply absent
-        docs = await deps.repo.by_codes(wanted) if wanted else []
-    else:
-        where: dict[str, Any] = {"tracking_code": {"$exists": True}}
-        window: dict[str, str] = {}
-        if query.start:
-            window["$gte"] = query.start.astimezone(dt.UTC).isoformat()
-        if query.end:
-            window["$lte"] = query.end.astimezone(dt.UTC).isoformat()
-        if window:
-            where["requested_at"] = window
-        if query.status:
-            where["status"] = query.status
-        if query.service_code:
-            where["field"] = query.service_code
-        docs = await deps.repo.find(where, MAX_REQUESTS)
-    return [open311.request_view(d) for d in docs if d.get("facts", {}).get("tracking_code")]
-
-
-async def request(deps: Deps, typed: str) -> dict[str, Any]:
-    try:
-        doc = await opinion_by_code(deps, typed)
-    except DomainError as exc:
-        raise open311.Open311Error(404, exc.code, exc.message) from None
-    return open311.request_view(doc)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,10 @@
 
 Intake's events are read with their contracts. Assignment's and notification's are read tolerantly
 (``extra="ignore"``, like ``shared.conference_snapshot``): only the fields a public page may show, so
-an event type a later release adds is recorded or skipped, never dead-lettered. Contact data
+an event type a later release adds is recorded or skipped, never dead-lettered. Scheduling's
+conference events are read twice: as the shared snapshot (``shared.conference_snapshot``) and, for
+what the conference produced (attendance, the conclusion, the closing record, only on some events),
+as ``ConferenceResults``. Contact data
 (``agency_email``, a notice's recipient), officials' reasons and the submitter's full name are never
 kept: the name is masked before it is stored, the opinion's text has contacts hidden.
 """
@@ -147,3 +150,36 @@ def acknowledgement(notice: NoticeSent) -> Recorded | None:
     return Recorded(
         notice.event_id, notice.sent_at, {}, Step(notice.event_id, "acknowledged", notice.sent_at)
     )
+
+
+class Record(BaseModel):
+    # No docstring: it would become the schema's description in docs/asyncapi/portal.json.
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    attendee_count: int | None = None
+    opinion_count: int | None = None
+    conclusion_summary: str | None = None
+    conclusion_document: str | None = None
+
+
+class ConferenceResults(BaseModel):
+    """Any event on ``scheduling.conference.>``, read for what the conference produced."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    event_id: str = Field(min_length=1)
+    conference_id: str = Field(min_length=1)
+    conference_version: int = Field(default=1, ge=1)
+    attendee_count: int | None = None
+    opinion_count: int | None = None
+    concluded_at: AwareDatetime | None = None
+    late: bool | None = None
+    conclusion_summary: str | None = None
+    conclusion_document: str | None = None
+    record: Record | None = None  # the class name is the AsyncAPI schema's (docs/asyncapi/portal.json)
+
+    def values(self) -> dict[str, Any]:
+        """What this event says of the results: its own fields over the closing record's."""
+        told = self.record.model_dump() if self.record else {}
+        mine = self.model_dump(mode="json", exclude={"record", "event_id", "conference_id"})
+        return {**told, **{k: v for k, v in mine.items() if v is not None}}

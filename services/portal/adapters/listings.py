@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.portal.adapters.repository import CONFERENCES, OPINIONS
-from services.portal.adapters.results import results_of
 from services.portal.deps import Deps
 from services.portal.domain.answers import PAGE_SIZE, Search
 from services.portal.domain.conference import PUBLIC_STATES, ConferenceView, conference_view, is_public
@@ -59,5 +58,5 @@ async def conference(deps: Deps, conference_id: str) -> ConferenceView:
     if snapshot is None or not is_public(snapshot):
         raise unknown_conference(conference_id)
     docs = await deps.repo.of_conference(conference_id)
-    results = await results_of(deps, conference_id)
+    results = await deps.repo.results(conference_id)
     return conference_view(snapshot, docs, local_date(deps.clock()), results)

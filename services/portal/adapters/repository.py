@@ -1,4 +1,5 @@
-"""The portal's own store (``dialogue_portal``): opinions, conference snapshots, ratings sent, accounts."""
+"""The portal's own store (``dialogue_portal``): opinions, conference snapshots and results, ratings sent,
+accounts, each unit's agencies."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from shared.storage.port import Doc, Index
 
 OPINIONS = "opinions"
 CONFERENCES = conference_snapshot.COLLECTION
+RESULTS = (
+    "conference_results"  # what each conference produced, beside its snapshot (``events.ConferenceResults``)
+)
 RATINGS = "ratings_sent"
 ACCOUNTS = "accounts"  # the officials' accounts: _id is the username, the password only as its hash
 UNIT_AGENCIES = "unit_agencies"  # per host unit, the agencies its opinions were assigned to
@@ -36,6 +40,7 @@ async def ensure_indexes(store: DocumentStore) -> None:
     )
     # /lich-hoi-nghi and /tra-loi's unit list: the public states, by start
     await store.ensure_indexes(CONFERENCES, [Index(("state", "starts_at")), outbox.INDEX])
+    await store.ensure_indexes(RESULTS, [outbox.INDEX])
     await store.ensure_indexes(RATINGS, [outbox.INDEX])
     await store.ensure_indexes(ACCOUNTS, [outbox.INDEX])
     await store.ensure_indexes(UNIT_AGENCIES, [outbox.INDEX])
@@ -64,6 +69,9 @@ class PortalRepository:
 
     async def conference(self, conference_id: str) -> Doc | None:
         return await self.store.get(CONFERENCES, conference_id)
+
+    async def results(self, conference_id: str) -> Doc | None:
+        return await self.store.get(RESULTS, conference_id)
 
     async def rating_sent(self, code: str) -> Doc | None:
         return await self.store.get(RATINGS, code)
