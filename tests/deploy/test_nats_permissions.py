@@ -462,22 +462,24 @@ PORTAL_COMMANDS = {
         "rate", "show", "answer", "return", "publish", "request-extension", "approve-extension",
         "refuse-extension", "request-reassignment", "reassign", "report",
     },
-    "scheduling": {"list", "compliance", "plan"},
+    "scheduling": {"list", "compliance", "plan", "announce", "hold"},
+    "intake": {"submit"},
 }  # fmt: skip
 
 
 def test_the_portal_may_send_exactly_the_commands_its_pages_send() -> None:
-    sent: dict[str, set[str]] = {"assignment": set(), "scheduling": set()}
+    sent: dict[str, set[str]] = {"assignment": set(), "scheduling": set(), "intake": set()}
     for path in (REPO / "services" / "portal").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         # web.bus.assignment(verb, ...) directly or through the console's desk.send(verb, ...);
-        # the calendar's and dashboard's scheduling(verb, ...).
+        # the calendar's and dashboard's scheduling(verb, ...); the secretariat's desk's intake(verb, ...).
         sent["assignment"] |= set(re.findall(r'(?:desk\.send|\.assignment)\(\s*"([a-z-]+)"', text))
         sent["scheduling"] |= set(re.findall(r'\bscheduling\(\s*"([a-z-]+)"', text))
+        sent["intake"] |= set(re.findall(r'\bintake\(\s*"([a-z-]+)"', text))
     block = user_block("portal")
     allowed = {
         context: set(re.findall(rf'"{context}\.cmd\.([a-z-]+)"', block))
-        for context in ("assignment", "scheduling")
+        for context in ("assignment", "scheduling", "intake")
     }
 
     assert sent == PORTAL_COMMANDS
@@ -521,6 +523,8 @@ async def test_the_portal_submits_reads_outcomes_rates_sends_the_officials_comma
     scheduling = await server.connect("scheduling")
     await scheduling.subscribe("scheduling.cmd.>", cb=answer)
     await scheduling.flush()
+    await intake.subscribe("intake.cmd.>", cb=answer)
+    await intake.flush()
     errors = Errors()
     portal = await server.connect("portal", errors)
     outcomes = await portal.subscribe("intake.outcome.hotline")
@@ -552,8 +556,8 @@ async def test_the_portal_submits_reads_outcomes_rates_sends_the_officials_comma
         "assignment.cmd.answer-directly",
         "assignment.cmd.list",
         "intake.cmd.reclassify",
-        "intake.cmd.submit",
-        "scheduling.cmd.announce",
+        "intake.cmd.show",
+        "scheduling.cmd.cancel",
         "scheduling.cmd.conclude",
         "notification.cmd.resend",
         "intake.opinion.received",

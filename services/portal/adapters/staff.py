@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from services.portal.adapters import staff_reports
+from services.portal.adapters import secretariat, staff_reports
 from services.portal.adapters.console import Desk
 from services.portal.adapters.login import Guard
 from services.portal.adapters.web import Web
@@ -117,4 +117,5 @@ def routes(web: Web, guard: Guard) -> list[Route]:
         Route("/lanh-dao/y-kien/{code}/tu-choi-gia-han", refuse_extension, methods=["POST"]),
         Route("/lanh-dao/y-kien/{code}/giao-lai", reassign, methods=["POST"]),
         *staff_reports.routes(web, desk),
+        *secretariat.routes(web, desk),
     ]
