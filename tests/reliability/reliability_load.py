@@ -23,6 +23,11 @@ from shared.subjects import Assignment, Intake, Scheduling, cmd
 SOURCE = "demo-portal"
 CONFERENCE_ID = "hn-2023-dong-du"
 RAISED_AT = "2023-12-20T09:00:00+07:00"
+# The afternoon session: intake's grouping lock serialises one conference's submissions, so only
+# submissions to two conferences give intake batches of several messages to commit together.
+AFTERNOON_ID = "hn-2023-dong-du-chieu"
+AFTERNOON_RAISED_AT = "2023-12-20T14:00:00+07:00"
+CONFERENCES = (CONFERENCE_ID, AFTERNOON_ID)
 T = TypeVar("T")
 CONTENTS = [o.content for o in load_demo("dong_du").opinions]
 
@@ -50,30 +55,35 @@ async def command(nc: Client, subject: str, payload: dict[str, Any], attempts: i
     raise AssertionError(f"{subject} never answered")
 
 
-async def plan_conference(nc: Client) -> None:
-    """The Đồng Du dialogue, back-recorded with its real dates (as the demo does) and announced."""
-    base = {"conference_id": CONFERENCE_ID}
+async def plan_conference(nc: Client, conference_id: str = CONFERENCE_ID) -> None:
+    """The Đồng Du dialogue, back-recorded with its real dates (as the demo does) and announced
+    (``AFTERNOON_ID``: its afternoon session, in the same hall after the morning's)."""
+    base = {"conference_id": conference_id}
+    morning = conference_id == CONFERENCE_ID
+    hours = ("08:00", "11:30") if morning else ("13:30", "17:00")
     await command(nc, cmd(Scheduling.CMD, "plan"), {
-        **base, "command_id": "rel-plan", "effective_at": "2023-11-20T09:00:00+07:00",
-        "title": "Hội nghị đối thoại tại xã Đồng Du", "unit_code": "ha-nam",
-        "starts_at": "2023-12-20T08:00:00+07:00", "ends_at": "2023-12-20T11:30:00+07:00",
+        **base, "command_id": f"rel-plan-{conference_id}", "effective_at": "2023-11-20T09:00:00+07:00",
+        "title": "Hội nghị đối thoại tại xã Đồng Du" + ("" if morning else " (buổi chiều)"), "unit_code": "ha-nam",
+        "starts_at": f"2023-12-20T{hours[0]}:00+07:00", "ends_at": f"2023-12-20T{hours[1]}:00+07:00",
         "chairs": [{"name": "Lê Thị Thủy", "title": "Bí thư Tỉnh ủy"}],
         "participant_groups": ["cadres_party_members", "citizens"], "venue": "Hội trường UBND xã Đồng Du",
     })  # fmt: skip
     await command(nc, cmd(Scheduling.CMD, "announce"), {
-        **base, "command_id": "rel-announce", "effective_at": "2023-12-01T09:00:00+07:00"})  # fmt: skip
+        **base, "command_id": f"rel-announce-{conference_id}", "effective_at": "2023-12-01T09:00:00+07:00"})  # fmt: skip
 
 
-def submission(external_id: str, index: int, name: str = "Phạm Văn Nam") -> dict[str, Any]:
+def submission(
+    external_id: str, index: int, name: str = "Phạm Văn Nam", conference_id: str = CONFERENCE_ID
+) -> dict[str, Any]:
     return {
         "external_id": external_id,
         "kind": "recommendation",
         "content": f"{CONTENTS[index % len(CONTENTS)]} (ý kiến số {external_id})",
         "submitter": {"name": name, "role": "citizen", "residence": "thôn Đô Quan, xã Đồng Du"},
         "channel": "conference",
-        "conference_id": CONFERENCE_ID,
+        "conference_id": conference_id,
         # Raised at the 2023 conference: routed to the departments of that date, deadlines from then.
-        "received_at": RAISED_AT,
+        "received_at": RAISED_AT if conference_id == CONFERENCE_ID else AFTERNOON_RAISED_AT,
     }
 
 
@@ -179,7 +189,13 @@ async def count(nc: Client, smtp: SmtpSink, published: list[str]) -> Counts:
     accepted = {o["external_id"]: o for o in outcomes if o["accepted"] and o["external_id"] in wanted}
     rejected = len({o["external_id"] for o in outcomes if not o["accepted"] and o["external_id"] in wanted})
     assigned = Counter(e["opinion_id"] for e in await read_subject(nc, Assignment.OPINION_ASSIGNED))
-    rows = await command(nc, cmd(Assignment.CMD, "list"), {"conference_id": CONFERENCE_ID, "limit": 5000})
+    rows = [
+        row
+        for conference_id in CONFERENCES
+        for row in await command(
+            nc, cmd(Assignment.CMD, "list"), {"conference_id": conference_id, "limit": 5000}
+        )
+    ]
     emails = smtp.assigned()
     return Counts(
         published=len(wanted), accepted=accepted, rejected=rejected, assigned=assigned,

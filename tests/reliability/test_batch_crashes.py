@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from reliability_harness import SmtpSink, Stack
 from reliability_load import (
+    CONFERENCES,
     Load,
     assert_exactly_once,
     connect,
@@ -70,11 +71,15 @@ async def test_a_service_killed_with_a_batch_in_flight_loses_and_doubles_nothing
     await stack.start_all()
     nc = await connect(stack.nats_url)
     try:
-        await plan_conference(nc)
+        for conference_id in CONFERENCES:
+            await plan_conference(nc, conference_id)
         load = Load(nc)
         ids = [f"batch-{i:04d}" for i in range(BURST)]
-        # All at once, so that each consumer fetches full batches.
-        await asyncio.gather(*(load.publish(i, submission(i, n)) for n, i in enumerate(ids)))
+        # All at once, so that each consumer fetches full batches; to two conferences, since intake
+        # commits one conference's submissions one at a time (its grouping lock).
+        await asyncio.gather(
+            *(load.publish(i, submission(i, n, conference_id=CONFERENCES[n % 2])) for n, i in enumerate(ids))
+        )
         await restart_each_once_it_died(stack, CONSUMING)
 
         counts = await wait_quiet(nc, sink, load.published, timeout=150)
