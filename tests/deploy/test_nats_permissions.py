@@ -472,7 +472,7 @@ def test_the_portal_may_send_exactly_the_commands_its_pages_send() -> None:
     for path in (REPO / "services" / "portal").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         # web.bus.assignment(verb, ...) directly or through the console's desk.send(verb, ...);
-        # the calendar's and dashboard's scheduling(verb, ...); the secretariat's desk's intake(verb, ...).
+        # web.bus.scheduling(verb, ...) (calendar, plan, announce, hold); web.bus.intake(verb, ...) (the desk).
         sent["assignment"] |= set(re.findall(r'(?:desk\.send|\.assignment)\(\s*"([a-z-]+)"', text))
         sent["scheduling"] |= set(re.findall(r'\bscheduling\(\s*"([a-z-]+)"', text))
         sent["intake"] |= set(re.findall(r'\bintake\(\s*"([a-z-]+)"', text))

@@ -1,10 +1,11 @@
-"""What the portal sends: the rating command to assignment, submissions to intake with their outcome.
+"""What the portal sends: the owning services' commands, and submissions to intake with their outcome.
 
-Both go over the host's own NATS connection, so they use the portal user's rights only:
-``assignment.cmd.rate`` (request/reply), ``intake.submit.<source>`` (JetStream, ``Nats-Msg-Id``) and
-``intake.outcome.<source>`` (the outcome intake publishes for every submission), and the officials'
-``assignment.cmd.show|answer|return|publish``. One subscription to
-the outcomes is opened at the first submission and matched by (source, external id).
+Everything goes over the host's own NATS connection, so it uses the portal user's rights only:
+request/reply commands to ``assignment.cmd.<verb>`` (the rating and the officials' actions),
+``scheduling.cmd.<verb>`` (the calendar, the secretariat's plan, announce and hold) and
+``intake.cmd.submit`` (the secretariat's desk); ``intake.submit.<source>`` (JetStream, ``Nats-Msg-Id``)
+and ``intake.outcome.<source>`` (the outcome intake publishes for every submission) for Open311. One
+subscription to the outcomes is opened at the first submission and matched by (source, external id).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from shared.contracts.base import CommandResult
 from shared.contracts.intake import SubmitOpinion
 from shared.ids import new_id
 from shared.nats_sync import settle
-from shared.subjects import Assignment, Intake
+from shared.subjects import Assignment, Intake, Scheduling, cmd
 
 log = logging.getLogger(__name__)
 UNAVAILABLE = "Hệ thống tạm thời chưa nhận được yêu cầu; vui lòng thử lại sau ít phút."
@@ -48,14 +49,26 @@ class Bus:
         """Send ``assignment.cmd.rate`` and answer assignment's result (its sentence when refused)."""
         return await self.assignment("rate", command)
 
-    async def assignment(self, verb: str, command: BaseModel) -> CommandResult:
-        """Send ``assignment.cmd.<verb>`` (the officials' show, answer, return, publish) and its result."""
+    async def command(self, subject: str, command: BaseModel) -> CommandResult:
+        """Send a command to its owning service (request/reply) and answer its result."""
         payload = command.model_dump_json(exclude_none=True).encode()
         try:
-            reply = await self.connection().request(f"{Assignment.CMD}.{verb}", payload, timeout=self.timeout)
+            reply = await self.connection().request(subject, payload, timeout=self.timeout)
         except (NoRespondersError, NatsTimeout) as exc:
             raise Unavailable(str(exc)) from exc
         return CommandResult.model_validate_json(reply.data)
+
+    async def assignment(self, verb: str, command: BaseModel) -> CommandResult:
+        """``assignment.cmd.<verb>``: the officials' show, answer, return, publish, requests, report."""
+        return await self.command(cmd(Assignment.CMD, verb), command)
+
+    async def scheduling(self, verb: str, command: BaseModel) -> CommandResult:
+        """``scheduling.cmd.<verb>``: the calendar's list and checks, the secretariat's plan, announce, hold."""
+        return await self.command(cmd(Scheduling.CMD, verb), command)
+
+    async def intake(self, verb: str, command: BaseModel) -> CommandResult:
+        """``intake.cmd.<verb>``: the secretariat's desk submissions."""
+        return await self.command(cmd(Intake.CMD, verb), command)
 
     async def _on_outcome(self, msg: Msg) -> None:
         try:

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from nats.errors import NoRespondersError
-from nats.errors import TimeoutError as NatsTimeout
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -31,7 +29,6 @@ from shared.contracts.base import CommandResult
 from shared.contracts.portal_commands import Role
 from shared.errors import DomainError
 from shared.ids import derived_id
-from shared.subjects import Intake, Scheduling, cmd
 
 CALENDAR = "/van-phong/lich-hoi-nghi"
 RECORD = "/van-phong/ghi-y-kien"
@@ -40,29 +37,13 @@ Form = dict[str, str]
 
 
 def routes(web: Web, desk: Desk) -> list[Route]:
-    async def request(subject: str, command: BaseModel) -> CommandResult:
-        payload = command.model_dump_json(exclude_none=True).encode()
-        try:
-            reply = await web.bus.connection().request(subject, payload, timeout=web.bus.timeout)
-        except (NoRespondersError, NatsTimeout) as exc:
-            raise Unavailable(str(exc)) from exc
-        return CommandResult.model_validate_json(reply.data)
-
-    async def scheduling(verb: str, command: BaseModel) -> CommandResult:
-        """Send ``scheduling.cmd.<verb>`` and answer scheduling's result."""
-        return await request(cmd(Scheduling.CMD, verb), command)
-
-    async def intake(verb: str, command: BaseModel) -> CommandResult:
-        """Send ``intake.cmd.<verb>`` and answer intake's result."""
-        return await request(cmd(Intake.CMD, verb), command)
-
     def unavailable() -> Response:
         return web.sentence("Chưa gửi được", UNAVAILABLE, 503, "temporarily_unavailable", back=CALENDAR,
                             back_text="Về lịch hội nghị")  # fmt: skip
 
     async def conferences(signed: Signed) -> list[dict[str, object]]:
         """Scheduling's conferences of the secretariat's unit (every year), earliest first."""
-        listed = await scheduling("list", sc.ListConferences(unit=signed.me.scope))
+        listed = await web.bus.scheduling("list", sc.ListConferences(unit=signed.me.scope))
         rows = listed.data if listed.ok and isinstance(listed.data, list) else []
         mine = [r for r in rows if isinstance(r, dict) and r.get("unit_code") == signed.me.scope]
         return sorted(mine, key=lambda r: str(r.get("starts_at", "")))
@@ -118,7 +99,7 @@ def routes(web: Web, desk: Desk) -> list[Route]:
         if fields["conference_id"] not in {str(r.get("conference_id")) for r in rows}:
             return not_yours(fields["conference_id"])
         try:
-            result = await intake("submit", command)
+            result = await web.bus.intake("submit", command)
         except Unavailable:
             return unavailable()
         if not result.ok or not isinstance(result.data, dict):
@@ -163,10 +144,10 @@ def routes(web: Web, desk: Desk) -> list[Route]:
         return RedirectResponse(f"{CALENDAR}?nam={str(found.get('starts_at', ''))[:4]}", status_code=303)
 
     async def announce(request: Request) -> Response:
-        return await change(request, "announce", lambda command: scheduling("announce", command))
+        return await change(request, "announce", lambda command: web.bus.scheduling("announce", command))
 
     async def hold(request: Request) -> Response:
-        return await change(request, "hold", lambda command: scheduling("hold", command))
+        return await change(request, "hold", lambda command: web.bus.scheduling("hold", command))
 
     return [
         Route(RECORD, record_form, methods=["GET"]),

@@ -9,9 +9,6 @@ that answer its unit's opinions. The calendar asks scheduling ``scheduling.cmd.l
 
 from __future__ import annotations
 
-from nats.errors import NoRespondersError
-from nats.errors import TimeoutError as NatsTimeout
-from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -26,11 +23,9 @@ from services.portal.domain import conference_calendar as cal
 from services.portal.domain.dashboard import dashboard, periods
 from shared.contracts import assignment_commands as ac
 from shared.contracts import scheduling_commands as sc
-from shared.contracts.base import CommandResult
 from shared.contracts.portal_commands import Role
 from shared.errors import DomainError
 from shared.ids import derived_id
-from shared.subjects import Scheduling, cmd
 
 CALENDAR = "/van-phong/lich-hoi-nghi"
 DASHBOARD = "/can-bo/bang-dieu-khien"
@@ -39,17 +34,6 @@ UNIT_ROLES = {Role.HEAD, Role.SECRETARIAT}
 
 
 def routes(web: Web, desk: Desk) -> list[Route]:
-    async def scheduling(verb: str, command: BaseModel) -> CommandResult:
-        """Send ``scheduling.cmd.<verb>`` over the portal's connection and answer scheduling's result."""
-        payload = command.model_dump_json(exclude_none=True).encode()
-        try:
-            reply = await web.bus.connection().request(
-                cmd(Scheduling.CMD, verb), payload, timeout=web.bus.timeout
-            )
-        except (NoRespondersError, NatsTimeout) as exc:
-            raise Unavailable(str(exc)) from exc
-        return CommandResult.model_validate_json(reply.data)
-
     def other_scope(what: str, name: str, reason: str) -> Response:
         return web.sentence("Không có quyền", OTHER_SCOPE.format(what=what, name=name[:100]), 403, reason,
                             back=DASHBOARD, back_text="Về bảng theo dõi")  # fmt: skip
@@ -106,8 +90,8 @@ def routes(web: Web, desk: Desk) -> list[Route]:
             return web.sentence("Không mở được lịch", "Năm phải là số từ 2000 đến 2100.", 400, "invalid_year",
                                 back=CALENDAR, back_text="Về lịch hội nghị")  # fmt: skip
         try:
-            listed = await scheduling("list", query)
-            checked = await scheduling("compliance", sc.CheckCompliance(year=year))
+            listed = await web.bus.scheduling("list", query)
+            checked = await web.bus.scheduling("compliance", sc.CheckCompliance(year=year))
         except Unavailable:
             return web.sentence("Chưa mở được lịch hội nghị", UNAVAILABLE, 503, "temporarily_unavailable")
         if (
@@ -141,7 +125,7 @@ def routes(web: Web, desk: Desk) -> list[Route]:
             return web.sentence("Chưa lập được kế hoạch", exc.message, 400, exc.code, back=CALENDAR,
                                 back_text="Về lịch hội nghị")  # fmt: skip
         try:
-            result = await scheduling("plan", command)
+            result = await web.bus.scheduling("plan", command)
         except Unavailable:
             return web.sentence("Chưa gửi được", UNAVAILABLE, 503, "temporarily_unavailable", back=CALENDAR)
         if not result.ok:
