@@ -22,7 +22,7 @@ from services.portal import queries
 from services.portal.adapters.bus import UNAVAILABLE, Unavailable
 from services.portal.adapters.login import NOT_ALLOWED, Guard, Signed
 from services.portal.adapters.security import CSRF_FIELD
-from services.portal.adapters.web import Web
+from services.portal.adapters.web import Handler, Web
 from services.portal.domain import codes
 from services.portal.domain.casefile import CaseFile, case_file
 from shared.contracts import assignment_commands as ac
@@ -101,6 +101,15 @@ class Desk:
             return found
         return signed, found, form, nonce
 
+    def action(self, role: Role, handle: Callable[[Acting], Awaitable[Response]]) -> Handler:
+        """The endpoint of a console form: ``handle`` runs only once ``acting`` let the post through."""
+
+        async def endpoint(request: Request) -> Response:
+            acted = await self.acting(request, role)
+            return acted if isinstance(acted, Response) else await handle(acted)
+
+        return endpoint
+
     def refused(self, title: str, message: str, reason: str, back: str) -> Response:
         """A form the portal itself refuses (400), with the way back to the opinion."""
         return self.web.sentence(title, message, 400, reason, back=back, back_text="Về trang ý kiến")
@@ -146,10 +155,7 @@ def routes(web: Web, guard: Guard) -> list[Route]:
                          intro="Các ý kiến đang giao cho cơ quan, chưa kết thúc, hạn sớm nhất trước.",
                          empty="Không có ý kiến nào đang chờ cơ quan trả lời.")  # fmt: skip
 
-    async def answer(request: Request) -> Response:
-        acted = await desk.acting(request, Role.AGENCY_OFFICER)
-        if isinstance(acted, Response):
-            return acted
+    async def answer(acted: Acting) -> Response:
         signed, found, form, nonce = acted
         back = f"/can-bo/y-kien/{found.code}"
         number, summary = form.get("so", "").strip(), form.get("tom-tat", "").strip()
@@ -177,10 +183,7 @@ def routes(web: Web, guard: Guard) -> list[Route]:
                          "trả lại hoặc công bố, và các đề nghị gia hạn, giao cơ quan khác chờ quyết định.",
                          empty="Không có câu trả lời nào đang chờ duyệt.", requests=requests)  # fmt: skip
 
-    async def return_answer(request: Request) -> Response:
-        acted = await desk.acting(request, Role.HEAD)
-        if isinstance(acted, Response):
-            return acted
+    async def return_answer(acted: Acting) -> Response:
         signed, found, form, nonce = acted
         back = f"/lanh-dao/y-kien/{found.code}"
         reason = form.get("ly-do", "").strip()
@@ -190,10 +193,7 @@ def routes(web: Web, guard: Guard) -> list[Route]:
                                   command_id=derived_id("portal-return", found.opinion_id, nonce))  # fmt: skip
         return await desk.send("return", command, back)
 
-    async def publish(request: Request) -> Response:
-        acted = await desk.acting(request, Role.HEAD)
-        if isinstance(acted, Response):
-            return acted
+    async def publish(acted: Acting) -> Response:
         signed, found, _, nonce = acted
         command = ac.PublishAnswer(opinion_id=found.opinion_id, by=signed.me.by,
                                    command_id=derived_id("portal-publish", found.opinion_id, nonce))  # fmt: skip
@@ -206,9 +206,9 @@ def routes(web: Web, guard: Guard) -> list[Route]:
             opinion_page(Role.AGENCY_OFFICER, "officer_opinion.html.j2"),
             methods=["GET"],
         ),
-        Route("/can-bo/y-kien/{code}/tra-loi", answer, methods=["POST"]),
+        Route("/can-bo/y-kien/{code}/tra-loi", desk.action(Role.AGENCY_OFFICER, answer), methods=["POST"]),
         Route("/lanh-dao/duyet", review, methods=["GET"]),
         Route("/lanh-dao/y-kien/{code}", opinion_page(Role.HEAD, "review_opinion.html.j2"), methods=["GET"]),
-        Route("/lanh-dao/y-kien/{code}/tra-lai", return_answer, methods=["POST"]),
-        Route("/lanh-dao/y-kien/{code}/cong-bo", publish, methods=["POST"]),
+        Route("/lanh-dao/y-kien/{code}/tra-lai", desk.action(Role.HEAD, return_answer), methods=["POST"]),
+        Route("/lanh-dao/y-kien/{code}/cong-bo", desk.action(Role.HEAD, publish), methods=["POST"]),
     ]

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from services.portal.adapters import secretariat, staff_reports
-from services.portal.adapters.console import Desk
+from services.portal.adapters.console import Acting, Desk
 from services.portal.adapters.login import Guard
 from services.portal.adapters.web import Web
 from shared.contracts import assignment_commands as ac
@@ -36,10 +35,7 @@ AGENCY_MISSING = "Vui lòng chọn hoặc nhập mã cơ quan sẽ nhận ý ki�
 def routes(web: Web, guard: Guard) -> list[Route]:
     desk = Desk(web, guard)
 
-    async def request_extension(request: Request) -> Response:
-        acted = await desk.acting(request, Role.AGENCY_OFFICER)
-        if isinstance(acted, Response):
-            return acted
+    async def request_extension(acted: Acting) -> Response:
         signed, found, form, nonce = acted
         back = f"/can-bo/y-kien/{found.code}"
         reason = form.get("ly-do-gia-han", "").strip()
@@ -57,10 +53,7 @@ def routes(web: Web, guard: Guard) -> list[Route]:
         )  # fmt: skip
         return await desk.send("request-extension", command, back)
 
-    async def request_reassignment(request: Request) -> Response:
-        acted = await desk.acting(request, Role.AGENCY_OFFICER)
-        if isinstance(acted, Response):
-            return acted
+    async def request_reassignment(acted: Acting) -> Response:
         signed, found, form, nonce = acted
         back = f"/can-bo/y-kien/{found.code}"
         reason = form.get("ly-do-chuyen", "").strip()
@@ -72,19 +65,13 @@ def routes(web: Web, guard: Guard) -> list[Route]:
         )  # fmt: skip
         return await desk.send("request-reassignment", command, back)
 
-    async def approve_extension(request: Request) -> Response:
-        acted = await desk.acting(request, Role.HEAD)
-        if isinstance(acted, Response):
-            return acted
+    async def approve_extension(acted: Acting) -> Response:
         signed, found, _, nonce = acted
         command = ac.ApproveExtension(opinion_id=found.opinion_id, by=signed.me.by,
                                       command_id=derived_id("portal-approve-extension", found.opinion_id, nonce))  # fmt: skip
         return await desk.send("approve-extension", command, f"/lanh-dao/y-kien/{found.code}")
 
-    async def refuse_extension(request: Request) -> Response:
-        acted = await desk.acting(request, Role.HEAD)
-        if isinstance(acted, Response):
-            return acted
+    async def refuse_extension(acted: Acting) -> Response:
         signed, found, form, nonce = acted
         back = f"/lanh-dao/y-kien/{found.code}"
         reason = form.get("ly-do-tu-choi", "").strip()
@@ -94,10 +81,7 @@ def routes(web: Web, guard: Guard) -> list[Route]:
                                      command_id=derived_id("portal-refuse-extension", found.opinion_id, nonce))  # fmt: skip
         return await desk.send("refuse-extension", command, back)
 
-    async def reassign(request: Request) -> Response:
-        acted = await desk.acting(request, Role.HEAD)
-        if isinstance(acted, Response):
-            return acted
+    async def reassign(acted: Acting) -> Response:
         signed, found, form, nonce = acted
         back = f"/lanh-dao/y-kien/{found.code}"
         agency = form.get("co-quan", "").strip().lower()
@@ -111,11 +95,27 @@ def routes(web: Web, guard: Guard) -> list[Route]:
         return await desk.send("reassign", command, back)
 
     return [
-        Route("/can-bo/y-kien/{code}/gia-han", request_extension, methods=["POST"]),
-        Route("/can-bo/y-kien/{code}/de-nghi-chuyen", request_reassignment, methods=["POST"]),
-        Route("/lanh-dao/y-kien/{code}/dong-y-gia-han", approve_extension, methods=["POST"]),
-        Route("/lanh-dao/y-kien/{code}/tu-choi-gia-han", refuse_extension, methods=["POST"]),
-        Route("/lanh-dao/y-kien/{code}/giao-lai", reassign, methods=["POST"]),
+        Route(
+            "/can-bo/y-kien/{code}/gia-han",
+            desk.action(Role.AGENCY_OFFICER, request_extension),
+            methods=["POST"],
+        ),
+        Route(
+            "/can-bo/y-kien/{code}/de-nghi-chuyen",
+            desk.action(Role.AGENCY_OFFICER, request_reassignment),
+            methods=["POST"],
+        ),
+        Route(
+            "/lanh-dao/y-kien/{code}/dong-y-gia-han",
+            desk.action(Role.HEAD, approve_extension),
+            methods=["POST"],
+        ),
+        Route(
+            "/lanh-dao/y-kien/{code}/tu-choi-gia-han",
+            desk.action(Role.HEAD, refuse_extension),
+            methods=["POST"],
+        ),
+        Route("/lanh-dao/y-kien/{code}/giao-lai", desk.action(Role.HEAD, reassign), methods=["POST"]),
         *staff_reports.routes(web, desk),
         *secretariat.routes(web, desk),
     ]
