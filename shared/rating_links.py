@@ -45,6 +45,10 @@ class MissingSecret(RuntimeError):
     """No rating-link secret is configured (or it is too short to sign anything safely)."""
 
 
+class UnreadableSecret(RuntimeError):
+    """The configured secret file cannot be read: a setting to fix, not a secret to go without."""
+
+
 class LinkCheck(StrEnum):
     """What checking a link found."""
 
@@ -57,7 +61,13 @@ def secret_from_env(environ: dict[str, str] | None = None) -> bytes:
     """The secret from ``DIALOGUE_RATING_LINK_SECRET_FILE`` (preferred) or ``DIALOGUE_RATING_LINK_SECRET``."""
     env = os.environ if environ is None else environ
     path = env.get(SECRET_FILE_ENV)
-    value = Path(path).read_text(encoding="utf-8").strip() if path else env.get(SECRET_ENV, "").strip()
+    try:
+        value = Path(path).read_text(encoding="utf-8").strip() if path else env.get(SECRET_ENV, "").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UnreadableSecret(
+            f"cannot read {SECRET_FILE_ENV}={path} ({reason}); check the path and its permissions"
+        ) from exc
     secret = value.encode()
     if len(secret) < MIN_SECRET_BYTES:
         raise MissingSecret(

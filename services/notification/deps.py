@@ -33,7 +33,8 @@ from services.notification.domain.schedule import RetrySchedule
 from services.notification.domain.triggers import Channel, Trigger
 from services.notification.metrics import NotificationMetrics
 from services.notification.settings import NotificationSettings
-from shared.rating_links import MissingSecret, secret_from_env
+from shared.errors import StartupError
+from shared.rating_links import SECRET_FILE_ENV, MissingSecret, UnreadableSecret, secret_from_env
 from shared.storage.port import DocumentStore
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,8 @@ def rating_secret() -> bytes | None:
     """The rating-link secret the portal verifies with, or None (logged: the survey has no rating link)."""
     try:
         return secret_from_env()
+    except UnreadableSecret as exc:  # configured but unreadable: stop, naming the setting
+        raise StartupError(SECRET_FILE_ENV, f"Notification {exc}.") from exc
     except MissingSecret as exc:
         log.warning("satisfaction surveys link to the tracking page only: %s", exc)
         return None

@@ -82,10 +82,8 @@ class PortalHost(ServiceHost):
 def rating_secret(config: PortalSettings) -> bytes:
     try:
         return config.rating_secret()
-    except OSError as exc:
-        raise StartupError(
-            rating_links.SECRET_FILE_ENV, f"Cannot read the rating-link secret file ({exc}); check the path."
-        ) from exc
+    except rating_links.UnreadableSecret as exc:
+        raise StartupError(rating_links.SECRET_FILE_ENV, f"The portal {exc}.") from exc
     except rating_links.MissingSecret as exc:
         raise StartupError(rating_links.SECRET_ENV, f"The portal cannot sign rating links: {exc}.") from exc
 

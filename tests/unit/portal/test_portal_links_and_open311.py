@@ -69,6 +69,14 @@ def test_the_secret_comes_from_its_file_before_the_variable_and_must_be_long_eno
         rating_links.secret_from_env({})
 
 
+def test_a_secret_file_that_cannot_be_read_is_named_with_its_reason(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-secret"
+    with pytest.raises(rating_links.UnreadableSecret) as caught:
+        rating_links.secret_from_env({rating_links.SECRET_FILE_ENV: str(missing)})
+    assert str(missing) in str(caught.value)
+    assert "No such file or directory" in str(caught.value)
+
+
 def test_api_keys_come_from_the_setting_and_its_file(tmp_path: Path) -> None:
     file = tmp_path / "keys"
     file.write_text("# source=key\nhotline=key-hotline-2\n")
