@@ -462,7 +462,7 @@ PORTAL_COMMANDS = {
         "rate", "show", "answer", "return", "publish", "request-extension", "approve-extension",
         "refuse-extension", "request-reassignment", "reassign", "report",
     },
-    "scheduling": {"list", "compliance", "plan", "announce", "hold"},
+    "scheduling": {"list", "compliance", "plan", "announce", "hold", "conclude"},
     "intake": {"submit"},
 }  # fmt: skip
 
@@ -472,7 +472,7 @@ def test_the_portal_may_send_exactly_the_commands_its_pages_send() -> None:
     for path in (REPO / "services" / "portal").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         # web.bus.assignment(verb, ...) directly or through the console's desk.send(verb, ...);
-        # web.bus.scheduling(verb, ...) (calendar, plan, announce, hold); web.bus.intake(verb, ...) (the desk).
+        # web.bus.scheduling(verb, ...) (calendar, plan, announce, hold, conclude); web.bus.intake(verb, ...) (the desk).
         sent["assignment"] |= set(re.findall(r'(?:desk\.send|\.assignment)\(\s*"([a-z-]+)"', text))
         sent["scheduling"] |= set(re.findall(r'\bscheduling\(\s*"([a-z-]+)"', text))
         sent["intake"] |= set(re.findall(r'\bintake\(\s*"([a-z-]+)"', text))
@@ -558,7 +558,7 @@ async def test_the_portal_submits_reads_outcomes_rates_sends_the_officials_comma
         "intake.cmd.reclassify",
         "intake.cmd.show",
         "scheduling.cmd.cancel",
-        "scheduling.cmd.conclude",
+        "scheduling.cmd.close",
         "notification.cmd.resend",
         "intake.opinion.received",
         "assignment.opinion.answer-rated",

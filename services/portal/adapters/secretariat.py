@@ -17,10 +17,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from services.portal.adapters import unit_desk as unit
 from services.portal.adapters.bus import UNAVAILABLE, Unavailable
 from services.portal.adapters.console import Desk
 from services.portal.adapters.login import Signed
-from services.portal.adapters.security import CSRF_FIELD
 from services.portal.adapters.web import Web
 from services.portal.domain import secretariat as sec
 from shared.contracts import intake_commands as ic
@@ -33,7 +33,7 @@ from shared.ids import derived_id
 CALENDAR = "/van-phong/lich-hoi-nghi"
 RECORD = "/van-phong/ghi-y-kien"
 NOT_YOUR_CONFERENCE = "Hội nghị {id} không thuộc đơn vị của ông/bà; ông/bà chỉ ghi ý kiến và điều hành hội nghị của đơn vị mình."
-Form = dict[str, str]
+Form = unit.Form
 
 
 def routes(web: Web, desk: Desk) -> list[Route]:
@@ -42,26 +42,16 @@ def routes(web: Web, desk: Desk) -> list[Route]:
                             back_text="Về lịch hội nghị")  # fmt: skip
 
     async def conferences(signed: Signed) -> list[dict[str, object]]:
-        """Scheduling's conferences of the secretariat's unit (every year), earliest first."""
-        listed = await web.bus.scheduling("list", sc.ListConferences(unit=signed.me.scope))
-        rows = listed.data if listed.ok and isinstance(listed.data, list) else []
-        mine = [r for r in rows if isinstance(r, dict) and r.get("unit_code") == signed.me.scope]
-        return sorted(mine, key=lambda r: str(r.get("starts_at", "")))
+        return await unit.conferences(web, signed)
 
     def not_yours(conference_id: str) -> Response:
-        return web.sentence("Không có quyền", NOT_YOUR_CONFERENCE.format(id=conference_id[:100]), 403,
-                            "not_your_unit", back=CALENDAR, back_text="Về lịch hội nghị")  # fmt: skip
+        return unit.not_yours(
+            web, NOT_YOUR_CONFERENCE.format(id=conference_id[:100]), CALENDAR, "Về lịch hội nghị"
+        )
 
     async def posted(request: Request) -> tuple[Signed, Form, str] | Response:
         """A secretariat's form post with its token checked."""
-        signed = await desk.guard.require(request, Role.SECRETARIAT)
-        if isinstance(signed, Response):
-            return signed
-        form = {k: str(v) for k, v in (await request.form(max_files=0, max_fields=20)).items()}
-        nonce = desk.guard.nonce(signed, form.get(CSRF_FIELD))
-        if nonce is None:
-            return desk.guard.csrf_refused()
-        return signed, form, nonce
+        return await unit.posted(desk, request, Role.SECRETARIAT)
 
     async def record_form(request: Request) -> Response:
         signed = await desk.guard.require(request, Role.SECRETARIAT)
@@ -120,7 +110,7 @@ def routes(web: Web, desk: Desk) -> list[Route]:
             rows = await conferences(signed)
         except Unavailable:
             return unavailable()
-        found = next((r for r in rows if str(r.get("conference_id")) == conference_id), None)
+        found = unit.find(rows, conference_id)
         if found is None:
             return not_yours(conference_id)
         command_id = derived_id(f"portal-{verb}", conference_id, nonce)

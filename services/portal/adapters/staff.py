@@ -16,7 +16,7 @@ import datetime as dt
 from starlette.responses import Response
 from starlette.routing import Route
 
-from services.portal.adapters import secretariat, staff_reports
+from services.portal.adapters import head_conclusions, secretariat, staff_reports
 from services.portal.adapters.console import Acting, Desk
 from services.portal.adapters.login import Guard
 from services.portal.adapters.web import Web
@@ -118,4 +118,5 @@ def routes(web: Web, guard: Guard) -> list[Route]:
         Route("/lanh-dao/y-kien/{code}/giao-lai", desk.action(Role.HEAD, reassign), methods=["POST"]),
         *staff_reports.routes(web, desk),
         *secretariat.routes(web, desk),
+        *head_conclusions.routes(web, desk),
     ]
