@@ -100,6 +100,9 @@ def classified(e: OpinionClassified | OpinionReclassified) -> Recorded:
         "field": e.field,
         "conference_id": e.conference_id,
         "unit_code": e.unit_code,
+        # Its consumer is not the received event's: applied first, the record is already dated, so
+        # Open311's window and the listings find it before OpinionReceived arrives.
+        "received_at": _utc(e.received_at),
     }
     return Recorded(e.event_id, e.occurred_at, facts)
 
