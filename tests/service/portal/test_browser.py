@@ -44,6 +44,25 @@ def chromium() -> str:
 
 
 @pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+async def log_in(page: Any, base: str, username: str, lands: str) -> None:
+    """Log ``username`` in through the form and wait for the page the role lands on."""
+    await page.goto(f"{base}/dang-nhap")
+    await page.get_by_label("Tên đăng nhập").fill(username)
+    await page.get_by_label("Mật khẩu").fill(PASSWORD)
+    await page.get_by_role("button", name="Đăng nhập").click()
+    await page.wait_for_url(f"{base}{lands}")
+
+
+async def reload_until(page: Any, url: str, text: str) -> None:
+    """Reload ``url`` until it shows ``text`` (the read model catches up with the events)."""
+
+    async def shown() -> bool:
+        await page.goto(url)
+        return text in await page.content()
+
+    await eventually(shown)
+
+
 async def test_a_citizen_looks_up_the_code_reads_the_answer_and_rates_it_in_a_browser(
     settings_for: Callable[[str], ServiceSettings], nats_client: Client, tmp_path: Path
 ) -> None:
@@ -131,20 +150,6 @@ async def test_an_officer_answers_a_head_returns_it_the_officer_answers_again_an
                 for page in (officer, head, citizen):
                     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
-                async def log_in(page: Any, username: str, lands: str) -> None:
-                    await page.goto(f"{run.url}/dang-nhap")
-                    await page.get_by_label("Tên đăng nhập").fill(username)
-                    await page.get_by_label("Mật khẩu").fill(PASSWORD)
-                    await page.get_by_role("button", name="Đăng nhập").click()
-                    await page.wait_for_url(f"{run.url}{lands}")
-
-                async def reload_until(page: Any, url: str, text: str) -> None:
-                    async def shown() -> bool:
-                        await page.goto(url)
-                        return text in await page.content()
-
-                    await eventually(shown)
-
                 async def answer(number: str, summary: str) -> None:
                     await officer.goto(f"{run.url}/can-bo/y-kien/{code}")
                     await officer.get_by_label("Số văn bản").fill(number)
@@ -153,7 +158,7 @@ async def test_an_officer_answers_a_head_returns_it_the_officer_answers_again_an
                     await officer.get_by_role("button", name="Gửi trả lời").click()
                     await officer.wait_for_url(f"{run.url}/can-bo/y-kien/{code}")
 
-                await log_in(officer, OFFICER["username"], "/can-bo/hop-thu")
+                await log_in(officer, run.url, OFFICER["username"], "/can-bo/hop-thu")
                 await reload_until(officer, f"{run.url}/can-bo/hop-thu", "giáo viên tiếng Anh")
                 await officer.screenshot(path=shots / "5-hop-thu-co-quan.png", full_page=True)
                 inbox = await officer.locator("table.queue tbody tr").all_inner_texts()
@@ -162,7 +167,7 @@ async def test_an_officer_answers_a_head_returns_it_the_officer_answers_again_an
                 await answer("1/SGD", "Sở sẽ xem xét.")
                 answered = await officer.locator("dl.facts").inner_text()
 
-                await log_in(head, HEAD["username"], "/lanh-dao/duyet")
+                await log_in(head, run.url, HEAD["username"], "/lanh-dao/duyet")
                 await reload_until(head, f"{run.url}/lanh-dao/duyet", code)
                 await head.get_by_role("link", name=code).click()
                 await head.get_by_label("Lý do trả lại", exact=False).fill("Cần nêu thời gian sửa trường.")
@@ -248,21 +253,7 @@ async def test_an_officer_asks_for_an_extension_and_the_head_approves_it_then_re
                 for page in (officer, head):
                     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
-                async def log_in(page: Any, username: str, lands: str) -> None:
-                    await page.goto(f"{run.url}/dang-nhap")
-                    await page.get_by_label("Tên đăng nhập").fill(username)
-                    await page.get_by_label("Mật khẩu").fill(PASSWORD)
-                    await page.get_by_role("button", name="Đăng nhập").click()
-                    await page.wait_for_url(f"{run.url}{lands}")
-
-                async def reload_until(page: Any, url: str, text: str) -> None:
-                    async def shown() -> bool:
-                        await page.goto(url)
-                        return text in await page.content()
-
-                    await eventually(shown)
-
-                await log_in(officer, OFFICER["username"], "/can-bo/hop-thu")
+                await log_in(officer, run.url, OFFICER["username"], "/can-bo/hop-thu")
                 await reload_until(officer, f"{run.url}/can-bo/hop-thu", code)
                 await officer.get_by_role("link", name=code).click()
                 await officer.get_by_label("Hạn trả lời đề nghị").fill(asked.isoformat())
@@ -274,7 +265,7 @@ async def test_an_officer_asks_for_an_extension_and_the_head_approves_it_then_re
                 await officer.screenshot(path=shots / "7-de-nghi-gia-han.png", full_page=True)
                 asking = await officer.locator("dl.facts").inner_text()
 
-                await log_in(head, HEAD["username"], "/lanh-dao/duyet")
+                await log_in(head, run.url, HEAD["username"], "/lanh-dao/duyet")
                 await reload_until(head, f"{run.url}/lanh-dao/duyet", "Đề nghị gia hạn đến")
                 await head.screenshot(path=shots / "8-lanh-dao-cho-xu-ly.png", full_page=True)
                 requests = await head.locator("table.requests tbody tr").all_inner_texts()
