@@ -64,6 +64,13 @@ exec "$@"
 """
 
 
+# The demo gives each of its two scenarios 180 s and, past that, names the step that did not finish.
+# The CLI process and the tests that run it wait longer, so a slow or stuck step fails with the
+# demo's own sentence (its output), not with a timeout that shows nothing of the stack.
+DEMO_SECONDS = 2 * 180 + 40
+TEST_SECONDS = DEMO_SECONDS + 120
+
+
 def namespace_options(writable: list[Path], tmpfs: list[str], read_only: bool) -> list[str]:
     """Arguments of ``_READ_ONLY_ROOT``: what stays writable, the tmpfs mounts, and the paths this
     process needs (the checkout, the virtualenv, Python) that a tmpfs would hide."""
@@ -338,6 +345,7 @@ class Stack:
         return self.cli(
             "demo", "--output-dir", ".",
             "--source-user", "external", "--source-password-file", "/run/secrets/nats_external_password",
+            timeout=DEMO_SECONDS,
         )  # fmt: skip
 
     def cli(self, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tests.deployed.deployment import k8s_config
-from tests.deployed.stack import KubernetesStack
+from tests.deployed.stack import TEST_SECONDS, KubernetesStack
 
 pytestmark = pytest.mark.deployed
 
 
+@pytest.mark.timeout(TEST_SECONDS)
 def test_the_scenario_runs_on_a_three_node_cluster_with_replicated_streams(
     kubernetes_stack: KubernetesStack,
 ) -> None:

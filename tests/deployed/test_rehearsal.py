@@ -15,11 +15,12 @@ import httpx
 import pytest
 
 from tests.deployed.deployment import COMPOSE_DIR, REPO, compose, env_file
-from tests.deployed.stack import Service, Stack, wait_for
+from tests.deployed.stack import TEST_SECONDS, Service, Stack, wait_for
 
 pytestmark = pytest.mark.deployed
 
 
+@pytest.mark.timeout(TEST_SECONDS)
 def test_the_dong_du_scenario_runs_on_the_stack_as_deployed(stack: Stack) -> None:
     stack.start()
 
@@ -142,6 +143,7 @@ def rate_through_the_link(portal: Service, links: list[str]) -> None:
         assert forged.status_code == 403, forged.text
 
 
+@pytest.mark.timeout(TEST_SECONDS)
 def test_a_data_file_mounted_in_the_config_folder_replaces_the_shipped_one(sqlite_stack: Stack) -> None:
     shipped = REPO / "services" / "notification" / "data" / "directory.toml"
     replaced = shipped.read_text(encoding="utf-8").replace(
