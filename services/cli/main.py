@@ -66,8 +66,14 @@ def run(
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
-class Stopped(BaseException):
-    """A stop signal arrived (SIGINT, SIGTERM or SIGHUP): the stack is taken down, then the command ends."""
+class Stopped(KeyboardInterrupt):
+    """A stop signal arrived (SIGINT, SIGTERM or SIGHUP): the stack is taken down, then the command ends.
+
+    A ``KeyboardInterrupt``: asyncio lets only that (and ``SystemExit``) out of a callback or a task
+    step. Any other exception raised by the signal handler while the demo's event loop runs a
+    callback (a socket read, a future's done-callback) goes to the loop's exception handler, and the
+    signal would be lost.
+    """
 
     def __init__(self, signum: int) -> None:
         super().__init__(signal.Signals(signum).name)
