@@ -50,6 +50,7 @@ class Subscriptions:
         self.uow = uow
         self.on_refused = on_refused  # counts a command payload refused with this reason code
         self.lag_consumers: list[tuple[str, str]] = []  # (stream, durable) of every consumer
+        self.bindings: list[tuple[str, str, str]] = []  # (stream, durable, subject) of every consumer
 
     def consumer(self, subject: str, purpose: str, *, batch_size: int | None = None) -> Callable[[F], F]:
         """Register a durable JetStream pull consumer named ``<service>-<purpose>``.
@@ -62,6 +63,7 @@ class Subscriptions:
         stream = stream_for(subject).name
         durable = f"{self.settings.service}-{purpose}"
         self.lag_consumers.append((stream, durable))
+        self.bindings.append((stream, durable, subject))
 
         def decorate(func: F) -> F:
             handler, decoder = validating_json(self._committing(func))

@@ -167,6 +167,8 @@ class ServiceHost:
         self._starting = "creating this service's streams"
         await streams.ensure_streams(js, self.owned, self.settings.stream_replicas, self.watch)
         await streams.wait_for_streams(js, (s for s, _ in self.lag_consumers), self.watch, self._waiting)
+        self._starting = "creating this service's durable consumers"
+        await streams.ensure_consumers(js, self.subscriptions.bindings, self.watch, self._waiting)
         self._starting = "binding consumers and command subscriptions"
         await step(self.watch, "binding its consumers and commands", self.broker.start)
         # Every command subscription reached the server (a message to our own inbox came back).

@@ -72,19 +72,71 @@ async def ensure_streams(
 async def wait_for_streams(
     js: JetStreamContext, names: Iterable[str], watch: PermissionWatch, waiting: Callable[[str], None]
 ) -> None:
-    """Wait until the streams ``names`` exist (their owners create them); ``waiting`` says which."""
+    """Wait until the streams ``names`` exist (their owners create them) and have a leader.
+
+    On a cluster, a stream just created by its owner answers nothing until its replicas elected a
+    leader, and the JetStream API times out meanwhile: that is waited for too, as is a missing stream.
+    """
     for name in sorted(set(names)):
         waited = 0
         while True:
             try:
-                await step(watch, f"reading stream {name}'s info", functools.partial(js.stream_info, name))
-                break
+                info = await step(
+                    watch, f"reading stream {name}'s info", functools.partial(js.stream_info, name)
+                )
+                if info.cluster is None or info.cluster.leader:
+                    break
+                waiting(f"waiting for stream {name} to elect a leader")
             except NotFoundError:
                 waiting(f"waiting for stream {name}, which its owning service creates")
-                if waited % 20 == 0:
-                    log.info("waiting for stream %s to be created by its owner", name)
-                waited += 1
+            except TimeoutError:  # nats-py's TimeoutError is one
+                waiting(f"waiting for stream {name} to answer (JetStream timed out)")
+            if waited % 20 == 0:
+                log.info("waiting for stream %s (created by its owner, with a leader)", name)
+            waited += 1
+            await asyncio.sleep(0.5)
+
+
+async def ensure_consumers(
+    js: JetStreamContext,
+    bindings: Iterable[tuple[str, str, str]],
+    watch: PermissionWatch,
+    waiting: Callable[[str], None],
+    patience: float = 120.0,
+) -> None:
+    """Create the durable consumers ``(stream, durable, subject)`` before FastStream binds to them.
+
+    FastStream's start (nats-py's ``pull_subscribe``) asks for each consumer once and gives up on
+    the JetStream API's first timeout, which a cluster still electing the stream's or the
+    consumer's leader gives under load. Here each is asked for, and created with the configuration
+    ``pull_subscribe`` would give it, until it answers; FastStream then finds it at once.
+    """
+    for stream, durable, subject in bindings:
+        deadline = asyncio.get_running_loop().time() + patience
+        while True:
+            try:
+                await _ensure_consumer(js, stream, durable, subject, watch)
+                break
+            except TimeoutError:  # nats-py's TimeoutError is one
+                if asyncio.get_running_loop().time() > deadline:
+                    raise
+                waiting(f"waiting for JetStream to create consumer {durable} on {stream} (timed out)")
+                log.info("JetStream timed out creating consumer %s on %s; retrying", durable, stream)
                 await asyncio.sleep(0.5)
+
+
+async def _ensure_consumer(
+    js: JetStreamContext, stream: str, durable: str, subject: str, watch: PermissionWatch
+) -> None:
+    try:
+        await step(watch, f"reading consumer {durable}", functools.partial(js.consumer_info, stream, durable))
+        return
+    except NotFoundError:
+        pass
+    config = consumer_config(durable)
+    config.name = durable
+    config.filter_subject = subject
+    await step(watch, f"creating consumer {durable}", functools.partial(js.add_consumer, stream, config))
 
 
 async def _retry_until_ready(action: Callable[[], Awaitable[None]], attempts: int = 30) -> None:
