@@ -71,7 +71,7 @@ def test_a_user_without_a_right_it_needs_stops_the_service_naming_the_right(sqli
 
     assert code == EX_CONFIG
     assert re.search(
-        r"refused user intake while binding its consumers.*consumer\.create\.scheduling", log, re.I
+        r"refused user intake while creating consumer intake-\S+.*consumer\.create\.scheduling", log, re.I
     )
     assert "accounts.conf" in log
 
