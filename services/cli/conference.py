@@ -2,6 +2,7 @@
 
 Dates are typed in Asia/Ho_Chi_Minh ("2026-12-05 08:00"); every command gets a fresh command id
 unless ``--command-id`` repeats one (a repeat replays the first answer instead of acting twice).
+``--by`` names the operator, as in ``dialogue assignment``: the events say who did it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ At = Annotated[
     str | None, typer.Option("--at", help="Thời điểm thực hiện thực tế (giờ Việt Nam), mặc định là bây giờ.")
 ]
 CommandId = Annotated[str | None, typer.Option(help="Mã lệnh; gửi lại cùng mã thì không thực hiện hai lần.")]
+By = Annotated[str, typer.Option("--by", help="Người ra lệnh (lãnh đạo, văn phòng).")]
 Override = Annotated[bool, typer.Option(help="Chấp nhận trùng lịch người chủ trì hoặc địa điểm.")]
 
 
@@ -41,11 +43,12 @@ def _when(text: str, option: str) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=VN_TZ)
 
 
-def _stamp(verb: str, command_id: str | None, at: str | None) -> dict[str, Any]:
-    """The fields every change carries: a fresh command id unless repeated, and when it really happened."""
+def _stamp(verb: str, command_id: str | None, at: str | None, by: str) -> dict[str, Any]:
+    """The fields every change carries: a fresh command id unless repeated, when it really happened, who."""
     return {
         "command_id": command_id or f"cli-{verb}-{new_id()}",
         "effective_at": _when(at, "--at") if at else None,
+        "by": by,
     }
 
 
@@ -88,13 +91,14 @@ def plan(
     expected: Annotated[int | None, typer.Option(help="Số người dự kiến tham dự.")] = None,
     conference_id: Annotated[str | None, typer.Option("--id", help="Mã hội nghị (mặc định tự sinh).")] = None,
     override: Override = False,
+    by: By = "",
     at: At = None,
     command_id: CommandId = None,
 ) -> None:
     """Lập kế hoạch một hội nghị đối thoại."""
     plan = build(
         sc.PlanConference,
-        **_stamp("plan", command_id, at),
+        **_stamp("plan", command_id, at, by),
         conference_id=conference_id,
         title=title,
         unit_code=unit,
@@ -116,11 +120,11 @@ def plan(
 
 
 @conference_app.command()
-def announce(conference_id: Id, at: At = None, command_id: CommandId = None) -> None:
+def announce(conference_id: Id, by: By = "", at: At = None, command_id: CommandId = None) -> None:
     """Công bố hội nghị (ít nhất 7 ngày trước ngày diễn ra)."""
     _act(
         "announce",
-        build(sc.AnnounceConference, **_stamp("announce", command_id, at), conference_id=conference_id),
+        build(sc.AnnounceConference, **_stamp("announce", command_id, at, by), conference_id=conference_id),
     )
 
 
@@ -130,6 +134,7 @@ def reschedule(
     start: Annotated[str, typer.Option(help="Bắt đầu mới (giờ Việt Nam).")],
     end: Annotated[str, typer.Option(help="Kết thúc mới (giờ Việt Nam).")],
     override: Override = False,
+    by: By = "",
     at: At = None,
     command_id: CommandId = None,
 ) -> None:
@@ -138,7 +143,7 @@ def reschedule(
         "reschedule",
         build(
             sc.RescheduleConference,
-            **_stamp("reschedule", command_id, at),
+            **_stamp("reschedule", command_id, at, by),
             conference_id=conference_id,
             starts_at=_when(start, "--start"),
             ends_at=_when(end, "--end"),
@@ -151,6 +156,7 @@ def reschedule(
 def postpone(
     conference_id: Id,
     reason: Annotated[str, typer.Option(help="Lý do tạm hoãn.")],
+    by: By = "",
     at: At = None,
     command_id: CommandId = None,
 ) -> None:
@@ -159,7 +165,7 @@ def postpone(
         "postpone",
         build(
             sc.PostponeConference,
-            **_stamp("postpone", command_id, at),
+            **_stamp("postpone", command_id, at, by),
             conference_id=conference_id,
             reason=reason,
         ),
@@ -170,6 +176,7 @@ def postpone(
 def cancel(
     conference_id: Id,
     reason: Annotated[str, typer.Option(help="Lý do hủy.")],
+    by: By = "",
     at: At = None,
     command_id: CommandId = None,
 ) -> None:
@@ -178,7 +185,7 @@ def cancel(
         "cancel",
         build(
             sc.CancelConference,
-            **_stamp("cancel", command_id, at),
+            **_stamp("cancel", command_id, at, by),
             conference_id=conference_id,
             reason=reason,
         ),
@@ -191,6 +198,7 @@ def hold(
     attendees: Annotated[int, typer.Option(help="Số người tham dự.")],
     opinions: Annotated[int, typer.Option(help="Số ý kiến, kiến nghị.")],
     held_at: Annotated[str | None, typer.Option(help="Thời điểm tổ chức; mặc định giờ bắt đầu.")] = None,
+    by: By = "",
     at: At = None,
     command_id: CommandId = None,
 ) -> None:
@@ -199,7 +207,7 @@ def hold(
         "hold",
         build(
             sc.HoldConference,
-            **_stamp("hold", command_id, at),
+            **_stamp("hold", command_id, at, by),
             conference_id=conference_id,
             attendee_count=attendees,
             opinion_count=opinions,
@@ -213,6 +221,7 @@ def conclude(
     conference_id: Id,
     summary: Annotated[str, typer.Option(help="Tóm tắt kết luận của người chủ trì.")],
     document: Annotated[str, typer.Option(help="Số hoặc đường dẫn văn bản kết luận.")],
+    by: By = "",
     at: At = None,
     command_id: CommandId = None,
 ) -> None:
@@ -221,7 +230,7 @@ def conclude(
         "conclude",
         build(
             sc.ConcludeConference,
-            **_stamp("conclude", command_id, at),
+            **_stamp("conclude", command_id, at, by),
             conference_id=conference_id,
             summary=summary,
             document=document,
@@ -230,6 +239,8 @@ def conclude(
 
 
 @conference_app.command()
-def close(conference_id: Id, at: At = None, command_id: CommandId = None) -> None:
+def close(conference_id: Id, by: By = "", at: At = None, command_id: CommandId = None) -> None:
     """Đóng hồ sơ hội nghị."""
-    _act("close", build(sc.CloseConference, **_stamp("close", command_id, at), conference_id=conference_id))
+    _act(
+        "close", build(sc.CloseConference, **_stamp("close", command_id, at, by), conference_id=conference_id)
+    )

@@ -69,6 +69,7 @@ async def scenario(nc: Client, portal: Client, now: dt.datetime, deadline: float
         sc.PlanConference(
             **ids,
             command_id=f"demo-plan-{conference_id}",
+            by=SECRETARIAT,
             title=demo.name,
             unit_code=UNIT,
             starts_at=first,
@@ -80,12 +81,15 @@ async def scenario(nc: Client, portal: Client, now: dt.datetime, deadline: float
             expected_attendance=150,
         ),
     )
-    await scheduling("announce", sc.AnnounceConference(**ids, command_id=f"demo-announce-{conference_id}"))
+    await scheduling(
+        "announce", sc.AnnounceConference(**ids, command_id=f"demo-announce-{conference_id}", by=SECRETARIAT)
+    )
     await scheduling(
         "reschedule",
         sc.RescheduleConference(
             **ids,
             command_id=f"demo-reschedule-{conference_id}",
+            by=SECRETARIAT,
             starts_at=moved,
             ends_at=moved + dt.timedelta(hours=3),
         ),

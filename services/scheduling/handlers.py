@@ -5,7 +5,8 @@ its events, for the host's unit of work to save, publish and answer (a concurren
 handler on the fresh state). A refused command raises ``DomainError`` before anything is decided
 (the aggregate is immutable), so nothing is half-written. A repeated command id finds its events in
 the aggregate: the outcome re-publishes them with the same ids and changes nothing, and JetStream
-drops the duplicates.
+drops the duplicates. Every event says who gave the command (``by``); a command without one, from a
+sender older than ``by``, is the secretariat's (the head's, for a conclusion), as in assignment.
 """
 
 from __future__ import annotations
@@ -34,6 +35,13 @@ from shared.unit_of_work import Change, Outcome
 Decision = tuple[Conference, list[ConferenceEvent]]
 Decide = Callable[[Conference], Awaitable[Decision]]
 Reply = Outcome[CommandResult]
+SECRETARIAT = "secretariat"  # who plans and runs conferences, when a command does not say
+HEAD = "head"  # who issues the conclusion, when the command does not say
+
+
+def _by(c: cmds.SchedulingCommand, default: str = SECRETARIAT) -> str:
+    """Who gave ``c``: its ``by``, else the role that usually gives it."""
+    return c.by.strip() or default
 
 
 def _outcome(
@@ -76,6 +84,7 @@ async def plan(deps: Deps, c: cmds.PlanConference) -> Reply:
         others=others,
         override=c.override,
         existing=existing,
+        by=_by(c),
     )
     return _outcome(deps, "plan", c.command_id, existing, doc, decision)
 
@@ -91,7 +100,7 @@ async def announce(deps: Deps, c: cmds.AnnounceConference) -> Reply:
     at = effective_time(c.effective_at, deps.clock())
 
     async def decide(conf: Conference) -> Decision:
-        return conf.announce(command_id=c.command_id, now=at, rules=deps.rules)
+        return conf.announce(command_id=c.command_id, now=at, rules=deps.rules, by=_by(c))
 
     return await _apply(deps, "announce", c, decide)
 
@@ -113,6 +122,7 @@ async def reschedule(deps: Deps, c: cmds.RescheduleConference) -> Reply:
             rules=deps.rules,
             others=others,
             override=c.override,
+            by=_by(c),
         )
 
     return await _apply(deps, "reschedule", c, decide)
@@ -122,7 +132,7 @@ async def postpone(deps: Deps, c: cmds.PostponeConference) -> Reply:
     at = effective_time(c.effective_at, deps.clock())
 
     async def decide(conf: Conference) -> Decision:
-        return conf.postpone(c.reason, command_id=c.command_id, now=at)
+        return conf.postpone(c.reason, command_id=c.command_id, now=at, by=_by(c))
 
     return await _apply(deps, "postpone", c, decide)
 
@@ -131,7 +141,7 @@ async def cancel(deps: Deps, c: cmds.CancelConference) -> Reply:
     at = effective_time(c.effective_at, deps.clock())
 
     async def decide(conf: Conference) -> Decision:
-        return conf.cancel(c.reason, command_id=c.command_id, now=at)
+        return conf.cancel(c.reason, command_id=c.command_id, now=at, by=_by(c))
 
     return await _apply(deps, "cancel", c, decide)
 
@@ -147,6 +157,7 @@ async def hold(deps: Deps, c: cmds.HoldConference) -> Reply:
             now=at,
             held_at=c.held_at,
             rules=deps.rules,
+            by=_by(c),
         )
 
     return await _apply(deps, "hold", c, decide)
@@ -156,7 +167,9 @@ async def conclude(deps: Deps, c: cmds.ConcludeConference) -> Reply:
     at = effective_time(c.effective_at, deps.clock())
 
     async def decide(conf: Conference) -> Decision:
-        return conf.conclude(summary=c.summary, document=c.document, command_id=c.command_id, now=at)
+        return conf.conclude(
+            summary=c.summary, document=c.document, command_id=c.command_id, now=at, by=_by(c, HEAD)
+        )
 
     return await _apply(deps, "conclude", c, decide)
 
@@ -165,7 +178,7 @@ async def close(deps: Deps, c: cmds.CloseConference) -> Reply:
     at = effective_time(c.effective_at, deps.clock())
 
     async def decide(conf: Conference) -> Decision:
-        return conf.close(command_id=c.command_id, now=at)
+        return conf.close(command_id=c.command_id, now=at, by=_by(c))
 
     return await _apply(deps, "close", c, decide)
 

@@ -55,6 +55,11 @@ class ConferenceEvent(Event):
     state: str = Field(default="planned", description="Lifecycle state after this event.")
     conference_version: int = Field(default=1, ge=1, description="Version of the conference after it.")
     command_id: str = Field(default="", description="Operator command that caused it ('' for sweeps).")
+    by: str | None = Field(
+        default=None,
+        description="Who gave the command that caused it: a person or portal account, or 'system' (the "
+        "reminder sweep); absent from events published before scheduling recorded it.",
+    )
 
 
 class ConferencePlanned(ConferenceEvent):

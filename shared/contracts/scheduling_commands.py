@@ -3,7 +3,9 @@
 The CLI sends them; scheduling validates each payload once, against these models, and refuses a bad
 one with the reason code and sentence of ``shared.refusals``. Times without an offset are read as
 Asia/Ho_Chi_Minh. ``effective_at`` is when the action really happened (the secretariat often records
-after the fact); scheduling refuses one in the future.
+after the fact); scheduling refuses one in the future. ``by`` names who gives the command (a person or
+a portal account); the events it causes carry it, and a command without one (a sender from before
+``by``) is attributed to the role that usually gives it: the secretariat, or the head for a conclusion.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class SchedulingCommand(_Payload):
     command_id: str = Field(
         min_length=1, max_length=200, description="Idempotency key: a repeated id replays the first answer."
     )
+    by: str = Field(default="", max_length=200, description="Who gives the command (head, secretariat).")
     effective_at: dt.datetime | None = Field(
         default=None, description="When it really happened (Vietnam time without an offset); default now."
     )

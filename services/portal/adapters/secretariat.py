@@ -3,9 +3,10 @@
 The opinion goes to intake as ``SubmitDeskOpinion`` on ``intake.cmd.submit``, with an external id
 derived from the form's token, so a double submit is one opinion; the page shows intake's tracking
 code, or intake's refusal. The calendar's buttons send scheduling's ``AnnounceConference`` and
-``HoldConference`` (``scheduling.cmd.announce|hold``), their command ids derived from the token too,
-and show scheduling's refusal as its sentence. Every conference named in a form or an address is
-checked against scheduling's list of the secretariat's unit first: another unit's is refused with 403.
+``HoldConference`` (``scheduling.cmd.announce|hold``), their command ids derived from the token too
+and ``by`` naming the account, so the events say who; scheduling's refusal is shown as its sentence.
+Every conference named in a form or an address is checked against scheduling's list of the
+secretariat's unit first: another unit's is refused with 403.
 """
 
 from __future__ import annotations
@@ -118,9 +119,10 @@ def routes(web: Web, desk: Desk) -> list[Route]:
         try:
             if verb == "hold":
                 command = sc.HoldConference(conference_id=conference_id, command_id=command_id,
-                                            **sec.hold_fields(form))  # fmt: skip
+                                            by=signed.me.by, **sec.hold_fields(form))  # fmt: skip
             else:
-                command = sc.AnnounceConference(conference_id=conference_id, command_id=command_id)
+                command = sc.AnnounceConference(conference_id=conference_id, command_id=command_id,
+                                                by=signed.me.by)  # fmt: skip
         except DomainError as exc:
             return web.sentence("Chưa ghi nhận được", exc.message, 400, exc.code, back=CALENDAR,
                                 back_text="Về lịch hội nghị")  # fmt: skip

@@ -48,8 +48,12 @@ class Conference(Transitions):
         others: Iterable[ConferenceData] = (),
         override: bool = False,
         existing: Conference | None = None,
+        by: str | None = None,
     ) -> Outcome:
-        """Create a planned conference; ``existing`` is whatever the store holds under that id."""
+        """Create a planned conference; ``existing`` is whatever the store holds under that id.
+
+        ``by`` is who gave the command; the event records it.
+        """
         require_aware(now, "now")
         if existing is not None:
             replayed = existing.replay(command_id)
@@ -79,7 +83,7 @@ class Conference(Transitions):
             overridden_conflicts=overridden,
         )
         event = ConferencePlanned(
-            **conference.snapshot(command_id, now, "ConferencePlanned"),
+            **conference.snapshot(command_id, now, "ConferencePlanned", by),
             co_organisers=details.co_organisers,
             agenda_topics=details.agenda_topics,
             trigger=details.trigger,

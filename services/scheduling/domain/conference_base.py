@@ -59,8 +59,10 @@ class ConferenceData:
             return None
         return [e for e in self.history if e.command_id == command_id]
 
-    def snapshot(self, command_id: str, now: dt.datetime, event_type: str) -> dict[str, Any]:
-        """The fields every event carries, describing this conference."""
+    def snapshot(
+        self, command_id: str, now: dt.datetime, event_type: str, by: str | None = None
+    ) -> dict[str, Any]:
+        """The fields every event carries, describing this conference and who caused the change."""
         d = self.details
         return {
             "event_id": event_id_for(self.id, command_id, event_type),
@@ -80,6 +82,7 @@ class ConferenceData:
             "format": d.format,
             "venue": d.venue,
             "link": d.link,
+            "by": by,
         }
 
     def allowed_actions(self) -> list[Action]:

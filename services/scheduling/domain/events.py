@@ -22,6 +22,8 @@ from services.scheduling.domain.values import (
 )
 from shared.ids import derived_id
 
+SYSTEM = "system"  # ``by`` of what no person asked for: the reminder sweep's events
+
 
 def event_id_for(conference_id: str, command_id: str, event_type: str) -> str:
     """The deterministic id of the event ``event_type`` caused by ``command_id``."""
@@ -47,6 +49,9 @@ class ConferenceEvent:
     format: ConferenceFormat
     venue: str | None
     link: str | None
+    # Who gave the command (a person or portal account), SYSTEM for a sweep; None in an event stored
+    # before scheduling recorded it.
+    by: str | None = None
 
     @property
     def type(self) -> str:

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from services.scheduling.domain.conference_base import ConferenceData
-from services.scheduling.domain.events import ConferenceEvent
+from services.scheduling.domain.events import SYSTEM, ConferenceEvent
 from services.scheduling.domain.values import ConferenceState
 from shared.ids import derived_id
 
@@ -49,7 +49,7 @@ def due_reminders(
         and c.start - dt.timedelta(hours=policy.hours_before) <= now < c.start
     ):
         start_key = c.start.astimezone(dt.UTC).isoformat()
-        fields = c.snapshot("", now, "ConferenceReminderDue")
+        fields = c.snapshot("", now, "ConferenceReminderDue", by=SYSTEM)
         fields["event_id"] = derived_id(c.id, "ConferenceReminderDue", start_key)
         key = f"conference_{policy.hours_before}h@{start_key}"
         due.append((key, ConferenceReminderDue(**fields, hours_before=policy.hours_before)))
@@ -57,7 +57,7 @@ def due_reminders(
         for days in policy.days_after:
             moment = c.held_at + dt.timedelta(days=days)
             if moment <= now < moment + policy.grace:
-                fields = c.snapshot("", now, "ConclusionReminderDue")
+                fields = c.snapshot("", now, "ConclusionReminderDue", by=SYSTEM)
                 fields["event_id"] = derived_id(c.id, "ConclusionReminderDue", days)
                 event = ConclusionReminderDue(
                     **fields, held_at=c.held_at, conclusion_due=c.conclusion_due, days_after=days

@@ -78,6 +78,7 @@ def _commit(
     *,
     changes: dict[str, Any],
     extra: dict[str, Any],
+    by: str | None,
 ) -> tuple[_C, list[ConferenceEvent]]:
     """The next version in state ``target`` with ``changes``, and its event (``extra``: its own fields)."""
     now_utc = now.astimezone(dt.UTC)
@@ -89,14 +90,19 @@ def _commit(
         applied=(*conf.applied, command_id),
         **changes,
     )
-    event = event_cls(**new.snapshot(command_id, now, event_cls.__name__), **extra)
+    event = event_cls(**new.snapshot(command_id, now, event_cls.__name__, by), **extra)
     new = replace(new, history=(*new.history, event))
     return new, [event]
 
 
 class Transitions(ConferenceData):
     def announce(
-        self, *, command_id: str, now: dt.datetime, rules: SchedulingRules = DEFAULT_RULES
+        self,
+        *,
+        command_id: str,
+        now: dt.datetime,
+        rules: SchedulingRules = DEFAULT_RULES,
+        by: str | None = None,
     ) -> tuple[Self, list[ConferenceEvent]]:
         """Publish the time, place and content; at least ``rules.notice`` before the start."""
         require_aware(now, "now")
@@ -112,6 +118,7 @@ class Transitions(ConferenceData):
             ConferenceAnnounced,
             changes={"announced_at": now.astimezone(dt.UTC)},
             extra={"announced_at": now.astimezone(dt.UTC)},
+            by=by,
         )
 
     def reschedule(
@@ -125,6 +132,7 @@ class Transitions(ConferenceData):
         rules: SchedulingRules = DEFAULT_RULES,
         others: Iterable[ConferenceData] = (),
         override: bool = False,
+        by: str | None = None,
     ) -> tuple[Self, list[ConferenceEvent]]:
         """Move the conference; a postponed one returns to the state it was postponed from."""
         require_aware(now, "now")
@@ -154,10 +162,11 @@ class Transitions(ConferenceData):
                 "previous_end": self.end,
                 "overridden_conflicts": overridden,
             },
+            by=by,
         )
 
     def postpone(
-        self, reason: str, *, command_id: str, now: dt.datetime
+        self, reason: str, *, command_id: str, now: dt.datetime, by: str | None = None
     ) -> tuple[Self, list[ConferenceEvent]]:
         """Put the conference on hold until it is rescheduled."""
         require_aware(now, "now")
@@ -173,9 +182,12 @@ class Transitions(ConferenceData):
             ConferencePostponed,
             changes={"postponed_from": self.state, "reason": reason},
             extra={"reason": reason, "postponed_from": self.state},
+            by=by,
         )
 
-    def cancel(self, reason: str, *, command_id: str, now: dt.datetime) -> tuple[Self, list[ConferenceEvent]]:
+    def cancel(
+        self, reason: str, *, command_id: str, now: dt.datetime, by: str | None = None
+    ) -> tuple[Self, list[ConferenceEvent]]:
         """Cancel for good; the reason is published with the event."""
         require_aware(now, "now")
         if (replayed := self.replay(command_id)) is not None:
@@ -190,6 +202,7 @@ class Transitions(ConferenceData):
             ConferenceCancelled,
             changes={"reason": reason, "cancelled_at": now.astimezone(dt.UTC), "postponed_from": None},
             extra={"reason": reason, "cancelled_from": self.state},
+            by=by,
         )
 
     def hold(
@@ -201,6 +214,7 @@ class Transitions(ConferenceData):
         now: dt.datetime,
         held_at: dt.datetime | None = None,
         rules: SchedulingRules = DEFAULT_RULES,
+        by: str | None = None,
     ) -> tuple[Self, list[ConferenceEvent]]:
         """Record that the conference took place (by default at its scheduled start)."""
         require_aware(now, "now")
@@ -234,10 +248,11 @@ class Transitions(ConferenceData):
                 "attendee_count": attendee_count,
                 "opinion_count": opinion_count,
             },
+            by=by,
         )
 
     def conclude(
-        self, *, summary: str, document: str, command_id: str, now: dt.datetime
+        self, *, summary: str, document: str, command_id: str, now: dt.datetime, by: str | None = None
     ) -> tuple[Self, list[ConferenceEvent]]:
         """Record the head's written conclusion (văn bản kết luận); late ones are flagged."""
         require_aware(now, "now")
@@ -269,9 +284,12 @@ class Transitions(ConferenceData):
                 "conclusion_summary": summary,
                 "conclusion_document": document,
             },
+            by=by,
         )
 
-    def close(self, *, command_id: str, now: dt.datetime) -> tuple[Self, list[ConferenceEvent]]:
+    def close(
+        self, *, command_id: str, now: dt.datetime, by: str | None = None
+    ) -> tuple[Self, list[ConferenceEvent]]:
         """Close the file once the results are published; the closing record is complete by then."""
         require_aware(now, "now")
         if (replayed := self.replay(command_id)) is not None:
@@ -285,4 +303,5 @@ class Transitions(ConferenceData):
             ConferenceClosed,
             changes={"closed_at": now.astimezone(dt.UTC)},
             extra={"closed_at": now.astimezone(dt.UTC), "record": self.record},
+            by=by,
         )

@@ -188,3 +188,39 @@ async def test_the_secretariat_announces_then_holds_its_conference_and_schedulin
     )  # scheduling's
     assert "đã tổ chức" in words(after_hold.text)
     assert rows[mine]["state"] == "held"
+
+
+async def conference_events(nc: Client, conference_id: str) -> list[tuple[str, dict[str, Any]]]:
+    """The events stored on the SCHEDULING stream for ``conference_id``, in order."""
+    sub = await nc.jetstream().pull_subscribe("scheduling.conference.>", durable=None, stream="SCHEDULING")
+    found: list[tuple[str, dict[str, Any]]] = []
+    try:
+        while True:
+            found += [(m.subject, json.loads(m.data)) for m in await sub.fetch(100, timeout=1)]
+    except TimeoutError:
+        pass
+    await sub.unsubscribe()
+    return [(subject, event) for subject, event in found if event["conference_id"] == conference_id]
+
+
+async def test_the_announced_and_held_events_name_the_secretariat_account_that_sent_them(
+    settings_for: Callable[[str], ServiceSettings], nats_client: Client
+) -> None:
+    now = [SCHEDULING_NOW]
+    async with running_portal(settings_for, services=services(settings_for, now)) as run:
+        await add_user(nats_client, SECRETARIAT)
+        async with browser(run) as secretariat:
+            await login(secretariat, SECRETARIAT["username"])
+            mine = await plan(secretariat, nats_client, "binh-luc-xa", "Đối thoại về việc làm xã Bình Lục")
+            page = await secretariat.get(CALENDAR, params={"nam": "2026"})
+            announced = await secretariat.post(f"{CALENDAR}/{mine}/cong-bo", data={"csrf": csrf(page.text)})
+            now[0] = dt.datetime(2026, 12, 20, 6, 0, tzinfo=dt.UTC)  # 13:00 in Vietnam, after it ended
+            page = await secretariat.get(CALENDAR, params={"nam": "2026"})
+            counts = {"csrf": csrf(page.text), "so-nguoi": "80", "so-y-kien": "6"}
+            held = await secretariat.post(f"{CALENDAR}/{mine}/to-chuc", data=counts)
+        events = dict(await conference_events(nats_client, mine))
+
+    assert (announced.status_code, held.status_code) == (303, 303)
+    account = f"{SECRETARIAT['display_name']} ({SECRETARIAT['username']})"  # "Đỗ Thị Thu (thu.vp)"
+    assert events["scheduling.conference.announced"]["by"] == account
+    assert events["scheduling.conference.held"]["by"] == account

@@ -59,6 +59,15 @@ def test_a_time_the_cli_cannot_read_names_the_option_and_the_expected_form() -> 
     assert "(wrong_type)" in said(result)
 
 
+def test_every_conference_command_takes_the_operator_s_name_and_checks_it_before_sending() -> None:
+    for verb in ("plan", "announce", "reschedule", "postpone", "cancel", "hold", "conclude", "close"):
+        assert "--by" in dialogue("conference", verb, "--help").output, verb
+    result = dialogue("conference", "announce", "hn-1", "--by", "A" * 201)
+    assert result.exit_code == 1
+    assert "Trường “--by” dài quá 200 ký tự" in said(result)
+    assert "nats_unreachable" not in said(result)
+
+
 def test_a_chair_without_a_title_is_refused_with_the_form_to_type() -> None:
     result = dialogue("conference", "plan", "--title", "Hội nghị", "--unit", "dong-du",
                       "--start", "2026-12-05 08:00", "--end", "2026-12-05 11:00",
