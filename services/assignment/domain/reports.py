@@ -71,14 +71,19 @@ def parse_period(text: str) -> Period:
     return Period(label, dt.date(year, first, 1), _month_end(year, last))
 
 
+def _one_decimal(value: float) -> str:
+    """``value`` with one decimal and the Vietnamese decimal comma: 4,3."""
+    return f"{value:.1f}".replace(".", ",")
+
+
 def format_rate(rate: float | None) -> str:
-    """Percent with one decimal, or "—" when there is nothing to measure."""
-    return "—" if rate is None else f"{rate * 100:.1f}%"
+    """Percent with one decimal comma (100,0%), or "—" when there is nothing to measure."""
+    return "—" if rate is None else f"{_one_decimal(rate * 100)}%"
 
 
 def format_rating(average: float | None, count: int) -> str:
-    """Average stars out of 5 with the number of ratings, or "—" when nobody rated."""
-    return "—" if average is None else f"{average:.1f}/5 ({count} lượt)"
+    """Average stars out of 5 with the number of ratings (4,3/5 (3 lượt)), or "—" when nobody rated."""
+    return "—" if average is None else f"{_one_decimal(average)}/5 ({count} lượt)"
 
 
 @dataclass(frozen=True)

@@ -157,7 +157,7 @@ async def test_the_dashboard_shows_assignment_s_latency_percentiles_per_agency_a
     for row in rows:  # answered, not yet published: each agency still holds its opinion
         assert report_line(row) in text
     assert report_line(total, open_now=2, name="Cả đơn vị") in text  # assignment's total, not recomputed
-    assert "Cả đơn vị 2 2 0 0 2 10,5 12,5 13 100.0%" in text
+    assert "Cả đơn vị 2 2 0 0 2 10,5 12,5 13 100,0%" in text
 
 
 def scheduling(settings_for: Callable[[str], ServiceSettings]) -> Any:

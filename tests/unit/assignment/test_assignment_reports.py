@@ -93,7 +93,7 @@ def test_the_on_time_rate_counts_open_overdue_opinions_against_the_agency(
     assert (row.p90_working_days, row.max_working_days) == (pytest.approx(30.8), 36.0)
     # 2 on time ÷ (3 answered + 1 open and overdue)
     assert row.on_time_rate == 0.5
-    assert format_rate(row.on_time_rate) == "50.0%"
+    assert format_rate(row.on_time_rate) == "50,0%"
 
 
 def test_an_opinion_answered_after_the_period_counts_as_open_and_overdue_at_its_end(
@@ -152,7 +152,7 @@ def test_the_report_has_the_number_and_average_of_the_ratings_given_in_the_perio
     docs = [a.to_doc() for a in (*rated, earlier, unrated)]
     (row,) = agency_reports(docs, parse_period("2026-Q3"), calendar)
     assert (row.ratings, row.average_rating) == (3, 4.33)
-    assert format_rating(row.average_rating, row.ratings) == "4.3/5 (3 lượt)"
+    assert format_rating(row.average_rating, row.ratings) == "4,3/5 (3 lượt)"
     (none,) = agency_reports([unrated.to_doc()], parse_period("2026-Q3"), calendar)
     assert (none.ratings, none.average_rating) == (0, None)
     assert format_rating(none.average_rating, none.ratings) == "—"

@@ -78,7 +78,7 @@ async def test_the_transferred_opinion_is_accepted_answered_published_and_rated_
         1,
         5.0,
     )
-    assert row["average_rating_text"] == "5.0/5 (1 lượt)"
+    assert row["average_rating_text"] == "5,0/5 (1 lượt)"
     data = await bed.command("conclusion", {"conference_id": "conf-1"})
     (item,) = data["items"]
     assert (item["outcome"], item["agency_name"]) == ("transferred", "Sở Nội vụ tỉnh Ninh Bình")

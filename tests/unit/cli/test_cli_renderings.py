@@ -98,11 +98,11 @@ REPORT = {
     "period": "2026-Q4", "start": "2026-10-01", "end": "2026-12-31",
     "rows": [{"agency_code": "nb-snv", "agency_name": "Sở Nội vụ", "assigned": 3, "answered_on_time": 2,
               "answered_late": 1, "open_overdue": 0, "median_working_days": 6, "p90_working_days": 13.2,
-              "max_working_days": 15.0, "on_time_rate_text": "67%", "ratings": 3, "average_rating": 4.33,
-              "average_rating_text": "4.3/5 (3 lượt)"}],
+              "max_working_days": 15.0, "on_time_rate_text": "66,7%", "ratings": 3, "average_rating": 4.33,
+              "average_rating_text": "4,3/5 (3 lượt)"}],
     "total": {"agency_code": "", "agency_name": "", "assigned": 3, "answered_on_time": 2, "answered_late": 1,
               "open_overdue": 0, "median_working_days": 6, "p90_working_days": 13.2, "max_working_days": 15.0,
-              "on_time_rate_text": "67%", "ratings": 3, "average_rating_text": "4.3/5 (3 lượt)"},
+              "on_time_rate_text": "66,7%", "ratings": 3, "average_rating_text": "4,3/5 (3 lượt)"},
 }  # fmt: skip
 TWO_AGENCIES = {
     **REPORT,
@@ -130,10 +130,10 @@ def test_the_agency_report_shows_p90_and_the_maximum_beside_the_median_in_the_ta
 def test_the_agency_report_has_the_satisfaction_columns_in_the_table_and_the_csv() -> None:
     text = printed(print_report, REPORT)
     assert "Mức độ hài lòng" in text
-    assert "4.3/5 (3 lượt)" in text
+    assert "4,3/5 (3 lượt)" in text
     csv_text = report_csv(REPORT)
     assert csv_text.splitlines()[0].endswith("Số lượt đánh giá,Mức độ hài lòng")
-    assert csv_text.splitlines()[1].endswith("3,4.3/5 (3 lượt)")
+    assert csv_text.splitlines()[1].endswith('3,"4,3/5 (3 lượt)"')  # the decimal comma is quoted
 
 
 def test_the_conference_report_names_every_late_conclusion() -> None:
