@@ -37,6 +37,8 @@ HEADS = [
     {"name": "Lê Thị Thủy", "title": "Bí thư Tỉnh ủy"},
     {"name": "Trương Quốc Huy", "title": "Chủ tịch UBND tỉnh"},
 ]
+SECRETARIAT = "Văn phòng UBND tỉnh Hà Nam"  # who plans, announces and records the conference
+CONCLUDED_BY = "Trương Quốc Huy (Chủ tịch UBND tỉnh)"
 # Topics the heads answered on the spot, each with its own answer; the rest went to the departments.
 ANSWERED_AT_CONFERENCE = {
     "village_cultural_house": "Tỉnh đã ban hành cơ chế hỗ trợ xây dựng nhà văn hóa thôn sau sáp nhập; "
@@ -127,10 +129,13 @@ async def _scenario(nc: Client, portal: Client, data_dir: Path, deadline: float)
         venue="Hội trường UBND xã Đồng Du, huyện Bình Lục",
         co_organisers=["Ủy ban MTTQ Việt Nam tỉnh Hà Nam"],
         expected_attendance=200,
+        by=SECRETARIAT,
     )
     await request(nc, subject, plan)
     subject, ids = _scheduling("announce")
-    await request(nc, subject, sc.AnnounceConference(**ids, effective_at="2023-12-01T09:00:00+07:00"))
+    await request(
+        nc, subject, sc.AnnounceConference(**ids, effective_at="2023-12-01T09:00:00+07:00", by=SECRETARIAT)
+    )
     # Raised during the conference, five minutes apart: deadlines count from then, not from today.
     raised = await submit_opinions(
         portal,
@@ -142,7 +147,11 @@ async def _scenario(nc: Client, portal: Client, data_dir: Path, deadline: float)
     summary.accepted, summary.rejected = raised.accepted, raised.rejected
     subject, ids = _scheduling("hold")
     held = sc.HoldConference(
-        **ids, attendee_count=200, opinion_count=len(demo.opinions), effective_at="2023-12-20T11:30:00+07:00"
+        **ids,
+        attendee_count=200,
+        opinion_count=len(demo.opinions),
+        effective_at="2023-12-20T11:30:00+07:00",
+        by=SECRETARIAT,
     )
     await request(nc, subject, held)
     report = await request(nc, cmd(Intake.CMD, "report"), ic.ReportOpinions(conference_id=CONFERENCE_ID))
@@ -159,6 +168,7 @@ async def _scenario(nc: Client, portal: Client, data_dir: Path, deadline: float)
         "chuyển cấp có thẩm quyền các nội dung vượt thẩm quyền.",
         document=f"Thông báo kết luận, {data_dir / 'ket-luan-hn-2023-dong-du.docx'}",
         effective_at="2023-12-28T09:00:00+07:00",
+        by=CONCLUDED_BY,
     )
     await request(nc, subject, concluded)
     shown = await request(nc, cmd(Scheduling.CMD, "show"), sc.ShowConference(conference_id=CONFERENCE_ID))

@@ -110,6 +110,7 @@ def routes(web: Web, desk: Desk) -> list[Route]:
         command = sc.ConcludeConference(
             conference_id=conference_id,
             command_id=derived_id("portal-conclude", conference_id, nonce),
+            by=signed.me.by,
             **fields,
         )
         try:

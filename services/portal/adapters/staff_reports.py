@@ -119,7 +119,7 @@ def routes(web: Web, desk: Desk) -> list[Route]:
         try:
             fields = cal.plan_fields(values, [str(g) for g in form.getlist("thanh-phan")], signed.me.scope)
             command = sc.PlanConference(
-                command_id=derived_id("portal-plan", signed.me.username, nonce), **fields
+                command_id=derived_id("portal-plan", signed.me.username, nonce), by=signed.me.by, **fields
             )
         except DomainError as exc:
             return web.sentence("Chưa lập được kế hoạch", exc.message, 400, exc.code, back=CALENDAR,

@@ -15,7 +15,7 @@ from services.scheduling.settings import SchedulingSettings
 from shared.settings import ServiceSettings
 from tests.service.portal.console_bed import add_user, browser, csrf, login
 from tests.service.portal.support import running_portal
-from tests.service.portal.test_secretariat import CALENDAR, ELSEWHERE, OTHER, listed, plan
+from tests.service.portal.test_secretariat import CALENDAR, ELSEWHERE, OTHER, conference_events, listed, plan
 from tests.service.portal.test_staff_reports import SCHEDULING_NOW, SECRETARIAT, words
 
 pytestmark = [pytest.mark.service, pytest.mark.timeout(180)]
@@ -68,6 +68,10 @@ async def test_the_head_concludes_its_unit_s_held_conference_and_scheduling_s_re
             calendar = await head.get(CALENDAR, params={"nam": "2026"})
             secretariat_page = await secretariat.get(PAGE)
         rows = {r["conference_id"]: r for r in await listed(nats_client)}
+        concluded_by = [
+            event["by"] for subject, event in await conference_events(nats_client, held)
+            if subject == "scheduling.conference.concluded"
+        ]  # fmt: skip
 
     assert 'href="/lanh-dao/ket-luan"' in in_time.text  # the head's navigation
     assert f'action="{PAGE}/{held}"' in in_time.text
@@ -90,6 +94,7 @@ async def test_the_head_concludes_its_unit_s_held_conference_and_scheduling_s_re
     assert again.status_code == 303  # scheduling replays the first answer to the same command id
     assert rows[held]["state"] == "concluded"
     assert rows[held]["conclusion_late"] is True
+    assert concluded_by == [f"{HEAD['display_name']} ({HEAD['username']})"]  # the head who signed, once
     assert f'action="{PAGE}/{held}"' not in after.text
     assert "Không có hội nghị nào đang chờ kết luận." in words(after.text)
     assert "Đối thoại với thanh niên xã Bình Lục (mã" in words(after.text)

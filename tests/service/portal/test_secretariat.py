@@ -203,7 +203,7 @@ async def conference_events(nc: Client, conference_id: str) -> list[tuple[str, d
     return [(subject, event) for subject, event in found if event["conference_id"] == conference_id]
 
 
-async def test_the_announced_and_held_events_name_the_secretariat_account_that_sent_them(
+async def test_the_planned_announced_and_held_events_name_the_secretariat_account_that_sent_them(
     settings_for: Callable[[str], ServiceSettings], nats_client: Client
 ) -> None:
     now = [SCHEDULING_NOW]
@@ -222,5 +222,6 @@ async def test_the_announced_and_held_events_name_the_secretariat_account_that_s
 
     assert (announced.status_code, held.status_code) == (303, 303)
     account = f"{SECRETARIAT['display_name']} ({SECRETARIAT['username']})"  # "Đỗ Thị Thu (thu.vp)"
+    assert events["scheduling.conference.planned"]["by"] == account
     assert events["scheduling.conference.announced"]["by"] == account
     assert events["scheduling.conference.held"]["by"] == account
