@@ -124,8 +124,17 @@ def print_detail(console: Console, d: dict[str, Any]) -> None:
     console.print(table)
 
 
+def _cell(value: Any) -> str:
+    """A table cell as a clerk reads it: working days with the Vietnamese decimal comma (4,5)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
+
+
 def _cells(row: dict[str, Any]) -> list[str]:
-    return ["" if row.get(k) is None else str(row[k]) for k, _ in REPORT_COLUMNS]
+    return [_cell(row.get(k)) for k, _ in REPORT_COLUMNS]
 
 
 def print_report(console: Console, data: dict[str, Any]) -> None:

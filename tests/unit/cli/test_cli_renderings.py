@@ -121,7 +121,7 @@ def test_the_agency_report_shows_p90_and_the_maximum_beside_the_median_in_the_ta
 
     assert "Trung vị ngày làm việc ┃ Phân vị 90 ngày làm việc ┃ Tối đa ngày làm việc" in "\n".join(lines)
     (total,) = [line for line in lines if "Tổng cộng" in line]
-    assert [cell.strip() for cell in total.split("│")][7:10] == ["4.5", "11.7", "15.0"]  # assignment's total
+    assert [cell.strip() for cell in total.split("│")][7:10] == ["4,5", "11,7", "15"]  # decimal comma
     assert csv_lines[0][6:9] == ["Trung vị ngày làm việc", "Phân vị 90 ngày làm việc", "Tối đa ngày làm việc"]
     assert [line[6:9] for line in csv_lines[1:]] == [["6", "13.2", "15.0"], ["2.0", "2.8", "3.0"]]
     assert [line[1] for line in csv_lines[1:]] == ["Sở Nội vụ", "Sở Y tế"]  # no total: column sums stay right
