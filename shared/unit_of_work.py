@@ -21,6 +21,13 @@ together, one store call clearing the outboxes. Each handler then returns on its
 message is acked, nacked or dead-lettered by its own chain. A change that conflicts fails only its
 own outcome, whose handler runs again on the fresh state (in a later batch); a handler that raises
 never reaches the batch; the others are committed.
+
+Chains: outcomes with the same ``Outcome.chain`` were decided one after the other, each against
+the ones before it (intake: a conference's new opinions, grouped against the earlier ones and
+numbered after them). In one batch they are saved as one group, in the order they were handed in,
+so a later one is never saved without the earlier ones (SQLite: all or none; MongoDB: document by
+document, stopping at the first that fails), and each gets the group's answer. ``open_batch()``
+tells a handler whether an earlier outcome is still in the batch its own would join.
 """
 
 from __future__ import annotations
@@ -76,6 +83,7 @@ class Outcome(Generic[T]):
     events: Sequence[Event] = ()
     reply: T | None = None
     after_commit: Callable[[], None] | None = None
+    chain: str | None = None  # saved in one group with its batch's other outcomes of the chain
 
     @property
     def all_events(self) -> list[Event]:
@@ -91,10 +99,12 @@ class _Waiting:
     context: contextvars.Context
 
 
-async def _save(store: DocumentStore, groups: Sequence[Sequence[Saved]]) -> list[Exception | None]:
+async def _save(
+    store: DocumentStore, groups: Sequence[Sequence[Saved]], chained: bool = False
+) -> list[Exception | None]:
     """``store.save_batch``; one group (one message's commit) is saved as it always was, document by
-    document."""
-    if len(groups) > 1:
+    document, unless it holds a chain of several outcomes (``save_batch`` saves it as one)."""
+    if len(groups) > 1 or chained:
         return await store.save_batch(groups)
     try:
         for collection, doc in groups[0]:
@@ -102,6 +112,21 @@ async def _save(store: DocumentStore, groups: Sequence[Sequence[Saved]]) -> list
     except (ConcurrencyConflict, DuplicateKey) as exc:
         return [exc]
     return [None]
+
+
+def _chained(outcomes: Sequence[Outcome[Any]], writing: Sequence[int]) -> list[list[int]]:
+    """The save groups of a batch: each writing outcome alone, except a chain's, together in order."""
+    groups: list[list[int]] = []
+    of_chain: dict[str, list[int]] = {}
+    for i in writing:
+        chain = outcomes[i].chain
+        if chain is not None and chain in of_chain:
+            of_chain[chain].append(i)
+            continue
+        groups.append([i])
+        if chain is not None:
+            of_chain[chain] = groups[-1]
+    return groups
 
 
 @dataclass
@@ -124,6 +149,7 @@ class UnitOfWork:
     # Called with the number of outcomes each commit confirmed (the batch-size histogram).
     observe_batch: Callable[[int], None] | None = None
     _waiting: list[_Waiting] = field(default_factory=list, init=False, repr=False)
+    _batch: object = field(default_factory=object, init=False, repr=False)  # what ``_waiting`` forms
     _timer: asyncio.Handle | None = field(default=None, init=False, repr=False)
     _flushing: set[asyncio.Task[None]] = field(default_factory=set, init=False, repr=False)
 
@@ -152,9 +178,13 @@ class UnitOfWork:
         results: list[BaseException | None] = [None] * len(outcomes)
         writing = [i for i, docs in enumerate(staged) if docs]
         if writing:
-            answers = await _save(store, [staged[i] for i in writing])
-            for i, refused in zip(writing, answers, strict=True):
-                results[i] = refused
+            groups = _chained(outcomes, writing)
+            answers = await _save(
+                store, [[d for i in g for d in staged[i]] for g in groups], any(len(g) > 1 for g in groups)
+            )
+            for group, refused in zip(groups, answers, strict=True):
+                for i in group:
+                    results[i] = refused
             self.collections.update(c for i in writing for c, _ in staged[i])
         events: list[list[Event]] = []
         for outcome, result in zip(outcomes, results, strict=True):
@@ -210,6 +240,11 @@ class UnitOfWork:
                 failures[i] = outcome
         return failures
 
+    def open_batch(self) -> object:
+        """The batch an outcome handed to ``run(batched=True)`` now would join: the same object until
+        that batch is taken for its commit (a new object on every call when outcomes commit alone)."""
+        return self._batch if self.batch_size > 1 else object()
+
     async def run(
         self, decide: Callable[[], Awaitable[Any]], what: str = "the change", *, batched: bool = False
     ) -> Any:
@@ -256,6 +291,7 @@ class UnitOfWork:
             self._timer = None
         batch, self._waiting = self._waiting, []
         if batch:
+            self._batch = object()
             task = asyncio.ensure_future(self._commit_waiting(batch))
             self._flushing.add(task)
             task.add_done_callback(self._flushing.discard)

@@ -37,8 +37,8 @@ log = logging.getLogger(__name__)
 
 
 # verb on ``intake.cmd.<verb>`` → its payload contract and the handler or query answering it; the
-# desk's ``submit`` is registered apart: like a submission from another system, it holds the
-# conference's grouping lock until its outcome is committed.
+# desk's ``submit`` is registered apart: like a submission from another system, its opinion is in
+# flight in the conference's topics until its outcome is committed (adapters/topics_cache.py).
 COMMANDS: dict[str, Route[Deps, Any]] = {
     "reclassify": route(ReclassifyOpinion, handlers.reclassify),
     "list": route(ListOpinions, queries.list_opinions),
@@ -78,15 +78,16 @@ def build(settings: ServiceSettings | None = None) -> ServiceHost:
     @host.consumer(Intake.SUBMIT_ALL, "submissions")
     async def on_submission(body: SkipValidation[SubmitOpinion]) -> None:
         # The annotation documents the command in AsyncAPI; the handler validates the raw bytes, so a
-        # refused submission still gets its outcome on intake.outcome.<source>. The conference lock
-        # the handler takes is held until the outcome is committed (see adapters/locks.py).
+        # refused submission still gets its outcome on intake.outcome.<source>. What the handler
+        # reserves in the conference's topics is confirmed by the commit of its batch, or failed
+        # when the scope closes without it (see adapters/topics_cache.py).
         raw = host.current_message().raw_message
         meta = raw.metadata
-        async with deps().locks.scope() as locks:
+        async with deps().topics.reservations(host.uow.open_batch) as reserved:
             result: Submitted = await host.uow.run(
                 lambda: handlers.submit_external(
                     deps(),
-                    locks,
+                    reserved,
                     raw.subject.split(".", 2)[2],
                     raw.data,
                     now=utcnow(),
@@ -95,14 +96,17 @@ def build(settings: ServiceSettings | None = None) -> ServiceHost:
                     deliveries=meta.num_delivered,
                 ),
                 "submission",
+                batched=True,
             )
         await settle(result)
 
     @host.command(Intake.CMD, "submit", payload=SubmitDeskOpinion)
     async def submit(body: SubmitDeskOpinion) -> Any:
-        async with deps().locks.scope() as locks:
+        async with deps().topics.reservations(host.uow.open_batch) as reserved:
             result: Submitted = await host.uow.run(
-                lambda: handlers.submit_desk(deps(), locks, body, utcnow()), "intake.cmd.submit"
+                lambda: handlers.submit_desk(deps(), reserved, body, utcnow()),
+                "intake.cmd.submit",
+                batched=True,  # committed with the batch its opinion was decided in (open_batch)
             )
         await settle(result)
         return result.view

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from services.intake.adapters.locks import KeyedLocks
 from services.intake.adapters.repository import OpinionRepository
 from services.intake.adapters.rules_file import load_rules
 from services.intake.adapters.topics_cache import TopicsCache
@@ -33,7 +32,6 @@ class Deps:
     calendar: WorkCalendar = field(default_factory=default_calendar)
     policy: IntakePolicy = field(default_factory=IntakePolicy)
     grouping: GroupingPolicy = field(default_factory=GroupingPolicy)
-    locks: KeyedLocks = field(default_factory=KeyedLocks)
     topics: TopicsCache = field(default_factory=TopicsCache)
     metrics: IntakeMetrics | None = None
     unknown_conference_deliveries: int = UNKNOWN_CONFERENCE_DELIVERIES

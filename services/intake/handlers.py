@@ -9,7 +9,9 @@ derives from the message's delivery key), so a sender that sends twice hears bac
 A new opinion is an insert: a clash on its id (a concurrent delivery won), its tracking code (taken
 meanwhile) or its conference sequence number (another replica recorded an opinion of the conference)
 is a conflict, and the host runs the handler again, which then finds the opinion, derives the next
-code, or sees the conference's new opinions and groups again.
+code, or sees the conference's new opinions and groups again. The opinions of one conference are
+decided one after the other against the ones before them, committed or still in flight, and
+committed together (see services/intake/adapters/topics_cache.py).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 from services.intake import domain as d
 from services.intake import queries
 from services.intake.adapters import repository, views, wire
-from services.intake.adapters.locks import LockScope
+from services.intake.adapters.topics_cache import Reservation, Reservations
 from services.intake.deps import Deps
 from services.intake.domain import refusals
 from services.intake.settings import DESK_SOURCE
@@ -87,58 +89,67 @@ class _Recorded:
     opinion: d.Opinion
     events: list[Event]
     change: Change | None = None
-    seq: int | None = None
+    reservation: Reservation | None = None  # its group and number, in flight until committed
 
     def outcome(self, deps: Deps, *extra: Event, view: dict[str, Any] | None = None) -> Outcome[Submitted]:
         events = [*self.events, *extra]
         reply = Submitted(True, events, self.opinion, new=self.change is not None, view=view)
         if self.change is None:
             return Outcome(events=events, reply=reply)
-        opinion, seq = self.opinion, self.seq
+        opinion, reservation = self.opinion, self.reservation
 
         def recorded() -> None:
-            deps.topics.remember(opinion, seq)
+            if reservation is not None:
+                reservation.confirm()
             if deps.metrics is not None:
                 deps.metrics.recorded(opinion)
 
-        return Outcome(changes=[self.change], events=extra, reply=reply, after_commit=recorded)
+        chain = None if reservation is None else f"conference:{reservation.conference_id}"
+        return Outcome(changes=[self.change], events=extra, reply=reply, after_commit=recorded, chain=chain)
 
 
 async def _record(
     deps: Deps,
-    locks: LockScope,
+    reserved: Reservations,
     command: d.SubmitOpinion,
     conference: ConferenceSnapshot | None,
     now: dt.datetime,
 ) -> _Recorded:
-    """Record a checked submission once; a known one answers with the events it produced then."""
-    if command.conference_id is not None:
-        # Grouping reads the conference's recorded opinions: one opinion of a conference at a time in
-        # this process, until its outcome is committed (the subscriber closes the scope after that).
-        await locks.take(command.conference_id)
-    existing = await deps.repo.get(command.opinion_id)
-    if existing is not None:
-        events = existing.replay(command.command_id) or wire.to_contracts(
-            existing.opinion.intake_events(), existing.opinion, conference
+    """Record a checked submission once; a known one answers with the events it produced then.
+
+    An opinion of a conference is grouped against the conference's opinions recorded or in flight
+    and numbered after them in one step with no await before its outcome reaches the unit of work
+    (the callers return it at once), so it joins their batch and their save group.
+    """
+    while True:
+        existing = await deps.repo.get(command.opinion_id)
+        if existing is not None:
+            events = existing.replay(command.command_id) or wire.to_contracts(
+                existing.opinion.intake_events(), existing.opinion, conference
+            )
+            return _Recorded(existing.opinion, events)
+        code = await _free_code(deps, command.opinion_id)
+        opinion, domain_events = d.receive_opinion(
+            command, now=now, rules=deps.rules, calendar=deps.calendar, policy=deps.policy, tracking_code=code
         )
-        return _Recorded(existing.opinion, events)
-    code = await _free_code(deps, command.opinion_id)
-    opinion, domain_events = d.receive_opinion(
-        command, now=now, rules=deps.rules, calendar=deps.calendar, policy=deps.policy, tracking_code=code
-    )
-    seq: int | None = None
-    if opinion.conference_id is not None:
-        topics = await deps.topics.current(deps.repo, opinion.conference_id)
-        chosen = d.assign_group(d.candidate(opinion), topics.copies(), deps.grouping)
-        domain_events += opinion.join_group(chosen.group_id, at=now)
-        seq = topics.next_seq
-    events = wire.to_contracts(domain_events, opinion, conference)
-    return _Recorded(opinion, events, repository.added(opinion, events, command.command_id, seq), seq)
+        if opinion.conference_id is None:
+            events = wire.to_contracts(domain_events, opinion, conference)
+            return _Recorded(opinion, events, repository.added(opinion, events, command.command_id, None))
+        topics = await deps.topics.decidable(deps.repo, opinion.conference_id, opinion.id, reserved.batch)
+        if topics is None:  # another delivery of this opinion was in flight: look it up again
+            continue
+        group_id, seq = topics.reserve(d.candidate(opinion), deps.grouping, reserved.batch())
+        reservation = Reservation(deps.topics, opinion.conference_id, topics, opinion.id)
+        reserved.hold(reservation)
+        domain_events += opinion.join_group(group_id, at=now)
+        events = wire.to_contracts(domain_events, opinion, conference)
+        change = repository.added(opinion, events, command.command_id, seq)
+        return _Recorded(opinion, events, change, reservation)
 
 
 async def submit_external(
     deps: Deps,
-    locks: LockScope,
+    reserved: Reservations,
     source: str,
     raw: bytes,
     *,
@@ -152,11 +163,12 @@ async def submit_external(
     A conference intake has no snapshot of yet is waited for (``TransientError``: redelivered
     later), and refused once the message has been delivered ``unknown_conference_deliveries`` times.
     """
+    reserved.retry()  # when run again: what the earlier run reserved was not committed
     try:
         command = wire.read_submission(raw, source, deps.known_sources, deps.policy.max_content)
         refuse = deliveries >= deps.unknown_conference_deliveries
         command, conference = await _with_conference(deps, command, refuse_unknown=refuse)
-        recorded = await _record(deps, locks, command, conference, now)
+        recorded = await _record(deps, reserved, command, conference, now)
     except DomainError as error:
         events, dead_letter = wire.refusal(
             error, source=source, raw=raw, key=key, at=now, msg_id=msg_id, deliveries=deliveries
@@ -167,12 +179,13 @@ async def submit_external(
 
 
 async def submit_desk(
-    deps: Deps, locks: LockScope, body: SubmitDeskOpinion, now: dt.datetime
+    deps: Deps, reserved: Reservations, body: SubmitDeskOpinion, now: dt.datetime
 ) -> Outcome[Submitted]:
     """An opinion entered at the conference desk, a written petition or a hotline call (source 'desk')."""
+    reserved.retry()  # when run again: what the earlier run reserved was not committed
     command = wire.command_for(body, DESK_SOURCE, deps.policy.max_content)
     command, conference = await _with_conference(deps, command, refuse_unknown=True)
-    recorded = await _record(deps, locks, command, conference, now)
+    recorded = await _record(deps, reserved, command, conference, now)
     view = {
         **views.summary(recorded.opinion, dict(deps.rules.names())),
         "duplicate": recorded.change is None,

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from services.intake import domain as d
 from services.intake import handlers, queries
 from services.intake.adapters.rules_file import load_rules
 from services.intake.deps import Deps
@@ -24,6 +25,7 @@ from shared.contracts.intake_commands import (
     SubmitDeskOpinion,
 )
 from shared.storage import DocumentStore
+from shared.storage.port import Doc
 from shared.unit_of_work import UnitOfWork
 from tests.fakes import InMemoryStore
 
@@ -36,7 +38,7 @@ SNAPSHOT = ConferenceSnapshot(
 
 
 class Intake:
-    """One intake process: its deps (own topics cache and locks) and a unit of work on ``store``."""
+    """One intake process: its deps (its own topics cache) and a unit of work on ``store``."""
 
     def __init__(self, store: DocumentStore, conference_known: bool) -> None:
         self.deps = Deps(store=store, rules=load_rules(), known_sources=frozenset({"demo-portal", "hotline"}))
@@ -67,10 +69,10 @@ def make_context(
 async def submit_external(
     ctx: Intake, source: str, body: bytes, *, key: str, now: dt.datetime, deliveries: int = 1
 ) -> Submitted:
-    async with ctx.deps.locks.scope() as locks:
+    async with ctx.deps.topics.reservations() as reserved:
         reply, _ = await ctx.run(
             lambda: handlers.submit_external(
-                ctx.deps, locks, source, body, key=key, now=now, deliveries=deliveries
+                ctx.deps, reserved, source, body, key=key, now=now, deliveries=deliveries
             )
         )
     assert isinstance(reply, Submitted)
@@ -81,8 +83,8 @@ async def submit_desk(
     ctx: Intake, body: dict[str, Any], now: dt.datetime
 ) -> tuple[Submitted, dict[str, Any]]:
     command = refusals.parse(SubmitDeskOpinion, body)
-    async with ctx.deps.locks.scope() as locks:
-        reply, _ = await ctx.run(lambda: handlers.submit_desk(ctx.deps, locks, command, now))
+    async with ctx.deps.topics.reservations() as reserved:
+        reply, _ = await ctx.run(lambda: handlers.submit_desk(ctx.deps, reserved, command, now))
     assert isinstance(reply, Submitted)
     assert reply.view is not None
     return reply, reply.view
@@ -124,3 +126,16 @@ def payload(external_id: str = "dd-01", **changes: Any) -> dict[str, Any]:
 
 def raw(body: Any) -> bytes:
     return json.dumps(body, ensure_ascii=False).encode()
+
+
+def assert_grouped_in_sequence(docs: Sequence[Doc]) -> None:
+    """A conference's opinions (``docs`` in sequence order) are numbered 1..n once each, and each is
+    in the group that grouping it after the ones numbered below it gives: what one replica deciding
+    one opinion at a time records."""
+    assert [doc["conference_seq"] for doc in docs] == list(range(1, len(docs) + 1))
+    groups: list[d.TopicGroup] = []
+    for doc in docs:
+        chosen = d.assign_group(d.candidate(d.Opinion.from_doc(doc)), groups)
+        if all(group is not chosen for group in groups):
+            groups.append(chosen)
+        assert doc["topic_group_id"] == chosen.group_id, doc["external_id"]
