@@ -21,7 +21,7 @@ from services.portal import handlers, queries
 from services.portal.adapters import console, events, login, open311_api, pages, public, staff
 from services.portal.adapters.bus import Bus
 from services.portal.adapters.fields_file import load_services
-from services.portal.adapters.repository import ensure_indexes
+from services.portal.adapters.repository import Lanes, ensure_indexes
 from services.portal.adapters.security import SecureHeaders
 from services.portal.adapters.web import Web, WebServer, environment
 from services.portal.deps import Deps, WebConfig
@@ -102,26 +102,35 @@ def build(settings: ServiceSettings | None = None) -> PortalHost:
     deps = host.provide(start)
     host.commands(PORTAL_CMD, deps, COMMANDS)
 
+    # An opinion's events, whichever consumer brings them, go through its lane (``repository.Lanes``).
+    lanes: Lanes[handlers.Told] = Lanes(
+        lambda decide, what: host.uow.run(decide, what, batched=True),
+        lambda opinion_id: deps().repo.opinion(opinion_id),
+        lambda opinion_id, previous, told: handlers.apply_told(deps(), opinion_id, previous, told),
+    )
+
     @host.consumer(Intake.OPINION_RECEIVED, "received")
-    async def on_received(event: OpinionReceived) -> Outcome[None]:
-        return await handlers.on_received(deps(), event)
+    async def on_received(event: OpinionReceived) -> None:
+        await lanes.apply(event.opinion_id, handlers.received(event))
 
     @host.consumer(Intake.OPINION_CLASSIFIED, "classified")
-    async def on_classified(event: OpinionClassified) -> Outcome[None]:
-        return await handlers.on_classified(deps(), event)
+    async def on_classified(event: OpinionClassified) -> None:
+        await lanes.apply(event.opinion_id, handlers.classified(event))
 
     @host.consumer(Intake.OPINION_RECLASSIFIED, "reclassified")
-    async def on_reclassified(event: OpinionReclassified) -> Outcome[None]:
-        return await handlers.on_classified(deps(), event)
+    async def on_reclassified(event: OpinionReclassified) -> None:
+        await lanes.apply(event.opinion_id, handlers.classified(event))
 
     @host.consumer(Assignment.OPINION_ALL, "assignment-progress")
-    async def on_assignment(event: events.AssignmentStep) -> Outcome[None]:
+    async def on_assignment(event: events.AssignmentStep) -> None:
         subject = host.current_message().raw_message.subject
-        return await handlers.on_assignment(deps(), subject, event)
+        await lanes.apply(event.opinion_id, handlers.assignment(subject, event))
 
     @host.consumer(Notification.DELIVERY_SENT, "acknowledgements")
-    async def on_notice(event: events.NoticeSent) -> Outcome[None]:
-        return await handlers.on_notice(deps(), event)
+    async def on_notice(event: events.NoticeSent) -> None:
+        told = handlers.notice(event)
+        if told is not None:  # a notice of another trigger is acked at once: nothing to record
+            await lanes.apply(event.correlation_id, told)
 
     @host.consumer(Scheduling.CONFERENCE_ALL, "conference-snapshots")
     async def on_conference(event: ConferenceSnapshot) -> Outcome[None]:

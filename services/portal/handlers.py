@@ -1,8 +1,9 @@
 """The portal's handlers: each event becomes a change of its read model; nothing is published.
 
 Every event handler is idempotent: the record keeps the ids of the events it applied, so a
-redelivered or replayed event changes nothing (``domain.opinion.record`` answers None), and a
-conference snapshot is kept only when newer. Replaying the streams into an empty store rebuilds the
+redelivered or replayed event changes nothing (``domain.opinion.record_all`` skips it; ``apply_told``
+takes the events of one opinion that arrived together, in one change), and a conference snapshot is
+kept only when newer. Replaying the streams into an empty store rebuilds the
 same records; a conference's results are merged the same way (``domain.conference.merge_results``).
 The account commands (``portal.cmd.user-*``) change the officials' accounts: adding a
 taken name is refused, disabling twice changes nothing.
@@ -11,6 +12,8 @@ taken name is refused, disabling twice changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from services.portal.adapters import events
@@ -18,7 +21,7 @@ from services.portal.adapters.repository import ACCOUNTS, OPINIONS, RATINGS, RES
 from services.portal.deps import Deps
 from services.portal.domain import accounts, agencies
 from services.portal.domain.conference import merge_results
-from services.portal.domain.opinion import Recorded, record
+from services.portal.domain.opinion import Doc, Recorded, record_all
 from shared import conference_snapshot
 from shared.conference_snapshot import ConferenceSnapshot
 from shared.contracts.intake import OpinionClassified, OpinionReceived, OpinionReclassified
@@ -26,37 +29,78 @@ from shared.contracts.portal_commands import AddUser, DisableUser, ResetPassword
 from shared.unit_of_work import Change, Outcome
 
 
-async def _apply(deps: Deps, opinion_id: str, recorded: Recorded | None) -> Outcome[None]:
-    if recorded is None:
+@dataclass(frozen=True)
+class Told:
+    """What one event tells an opinion's record, and the unit's agency it names (``events.unit_agency``)."""
+
+    recorded: Recorded
+    agency: tuple[str, str, str] | None = None
+
+
+def received(e: OpinionReceived) -> Told:
+    return Told(events.received(e))
+
+
+def classified(e: OpinionClassified | OpinionReclassified) -> Told:
+    return Told(events.classified(e))
+
+
+def assignment(subject: str, e: events.AssignmentStep) -> Told:
+    return Told(events.assignment(subject, e), events.unit_agency(subject, e))
+
+
+def notice(n: events.NoticeSent) -> Told | None:
+    """The acknowledgement step, or None for a notice of another trigger (nothing to record)."""
+    recorded = events.acknowledgement(n)
+    return Told(recorded) if recorded is not None else None
+
+
+async def apply_told(
+    deps: Deps, opinion_id: str, previous: Doc | None, told: Sequence[Told]
+) -> Outcome[None]:
+    """The record of ``opinion_id`` with every event of ``told`` applied (one change, or none when each
+    was applied before), and each unit's agencies that an event applied here names for the first time."""
+    doc, fresh = record_all(opinion_id, previous, [t.recorded for t in told])
+    if doc is None:
         return Outcome()
-    previous = await deps.repo.opinion(opinion_id)
-    doc = record(opinion_id, previous, recorded)
-    return Outcome(changes=[Change(OPINIONS, doc, previous)]) if doc is not None else Outcome()
+    changes = [Change(OPINIONS, doc, previous)]
+    applied = {id(r) for r in fresh}
+    units: dict[str, tuple[Doc | None, Doc | None]] = {}  # unit → (as stored, as learned here)
+    for t in told:
+        if t.agency is None or id(t.recorded) not in applied:
+            continue
+        unit = t.agency[0]
+        if unit not in units:
+            units[unit] = (await deps.repo.unit_agencies(unit), None)
+        stored, learned = units[unit]
+        newer = agencies.learned(learned or stored, *t.agency, t.recorded.at)
+        if newer is not None:
+            units[unit] = (stored, newer)
+    changes += [Change(UNIT_AGENCIES, new, stored) for stored, new in units.values() if new is not None]
+    return Outcome(changes=changes)
+
+
+async def _apply(deps: Deps, opinion_id: str, told: Told | None) -> Outcome[None]:
+    if told is None:
+        return Outcome()
+    return await apply_told(deps, opinion_id, await deps.repo.opinion(opinion_id), [told])
 
 
 async def on_received(deps: Deps, e: OpinionReceived) -> Outcome[None]:
-    return await _apply(deps, e.opinion_id, events.received(e))
+    return await _apply(deps, e.opinion_id, received(e))
 
 
 async def on_classified(deps: Deps, e: OpinionClassified | OpinionReclassified) -> Outcome[None]:
-    return await _apply(deps, e.opinion_id, events.classified(e))
+    return await _apply(deps, e.opinion_id, classified(e))
 
 
 async def on_assignment(deps: Deps, subject: str, e: events.AssignmentStep) -> Outcome[None]:
     """The opinion's record, and the unit's agencies when the event names one new to the unit."""
-    applied = await _apply(deps, e.opinion_id, events.assignment(subject, e))
-    holder = events.unit_agency(subject, e)
-    if holder is None or not applied.changes:
-        return applied
-    previous = await deps.repo.unit_agencies(holder[0])
-    doc = agencies.learned(previous, *holder, e.occurred_at)
-    if doc is None:
-        return applied
-    return Outcome(changes=[*applied.changes, Change(UNIT_AGENCIES, doc, previous)])
+    return await _apply(deps, e.opinion_id, assignment(subject, e))
 
 
-async def on_notice(deps: Deps, notice: events.NoticeSent) -> Outcome[None]:
-    return await _apply(deps, notice.correlation_id, events.acknowledgement(notice))
+async def on_notice(deps: Deps, n: events.NoticeSent) -> Outcome[None]:
+    return await _apply(deps, n.correlation_id, notice(n))
 
 
 async def keep_conference(deps: Deps, event: ConferenceSnapshot) -> Outcome[None]:

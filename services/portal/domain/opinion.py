@@ -12,6 +12,7 @@ empty store rebuilds exactly the same records.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,32 +44,58 @@ class Recorded:
 
 def record(opinion_id: str, previous: Doc | None, event: Recorded) -> Doc | None:
     """The opinion's record with ``event`` applied, or None when it was applied before."""
-    doc: Doc = {k: v for k, v in (previous or {}).items() if k not in ("version",)}
+    return record_all(opinion_id, previous, [event])[0]
+
+
+def record_all(
+    opinion_id: str, previous: Doc | None, events: Sequence[Recorded]
+) -> tuple[Doc | None, list[Recorded]]:
+    """The record with ``events`` applied in their order, and those it had not applied before.
+
+    The same record as applying them one at a time (``record``): facts and marks are merged in the
+    same order, the steps sorted by the same stable key; the stored steps are read once and the
+    derived fields computed once. None (and no event) when every one was applied before.
+    """
+    doc: Doc = {k: v for k, v in (previous or {}).items() if k != "version"}
     seen: list[str] = list(doc.get("seen", []))
-    if event.event_id in seen:
-        return None
+    known = set(seen)
+    fresh: list[Recorded] = []
+    for event in events:
+        if event.event_id not in known:
+            known.add(event.event_id)
+            fresh.append(event)
+    if not fresh:
+        return None, []
     doc["_id"] = opinion_id
-    doc["seen"] = [*seen, event.event_id][-MAX_SEEN:]
+    doc["seen"] = [*seen, *(e.event_id for e in fresh)][-MAX_SEEN:]
     facts: dict[str, Any] = dict(doc.get("facts", {}))
     facts_at: dict[str, str] = dict(doc.get("facts_at", {}))
-    at = event.at.astimezone(dt.UTC).isoformat()
-    for key, value in event.facts.items():
-        if value is None:
-            continue
-        if key not in facts_at or facts_at[key] <= at:
-            facts[key] = value
-            facts_at[key] = at
+    # Each stored step with its stored form: only a new step is written out.
+    steps = [(Step.from_doc(s), s) for s in doc.get("steps", [])]
+    kinds = {s.kind for s, _ in steps}
+    new_marks: list[Mark] = []
+    for event in fresh:
+        at = event.at.astimezone(dt.UTC).isoformat()
+        for key, value in event.facts.items():
+            if value is None:
+                continue
+            if key not in facts_at or facts_at[key] <= at:
+                facts[key] = value
+                facts_at[key] = at
+        step = event.step
+        if step is not None and not (step.kind in ONCE and step.kind in kinds):
+            steps.append((step, step.to_doc()))
+            kinds.add(step.kind)
+        if event.request is not None:
+            new_marks.append(event.request)
     doc["facts"], doc["facts_at"] = facts, facts_at
-    steps = [Step.from_doc(s) for s in doc.get("steps", [])]
-    if event.step is not None and not (
-        event.step.kind in ONCE and any(s.kind == event.step.kind for s in steps)
-    ):
-        steps.append(event.step)
-    steps.sort(key=lambda s: s.sort_key)
-    doc["steps"] = [s.to_doc() for s in steps]
-    marks = with_mark(doc.get("requests", []), event.request)
-    doc["requests"] = [m.to_doc() for m in marks]
-    return {**doc, **derive(facts, steps), **pending(marks)}
+    steps.sort(key=lambda pair: pair[0].sort_key)
+    doc["steps"] = [stored for _, stored in steps]
+    requests = with_mark(doc.get("requests", []), new_marks[0] if new_marks else None)
+    for later in new_marks[1:]:  # several requests opened or closed at once: rare
+        requests = with_mark([m.to_doc() for m in requests], later)
+    doc["requests"] = [m.to_doc() for m in requests]
+    return {**doc, **derive(facts, [s for s, _ in steps]), **pending(requests)}, fresh
 
 
 def derive(facts: dict[str, Any], steps: list[Step]) -> Doc:

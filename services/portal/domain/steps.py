@@ -43,12 +43,12 @@ class Step:
 
     def to_doc(self) -> dict[str, Any]:
         doc: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
+        for name in _FIELDS:
+            value = getattr(self, name)
             if isinstance(value, dt.date):  # datetimes too
                 value = value.isoformat()
             if value is not None:
-                doc[f.name] = value
+                doc[name] = value
         return doc
 
     @classmethod
@@ -63,6 +63,9 @@ class Step:
     @property
     def sort_key(self) -> tuple[dt.datetime, int]:
         return (self.at, ORDER.index(self.kind) if self.kind in ORDER else len(ORDER))
+
+
+_FIELDS = tuple(f.name for f in fields(Step))  # read once: ``fields()`` per call was a third of to_doc
 
 
 def assignment_step_kind(subject: str, *, transferred: bool = False, reassigned: bool = False) -> str | None:
