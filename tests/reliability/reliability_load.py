@@ -23,8 +23,9 @@ from shared.subjects import Assignment, Intake, Scheduling, cmd
 SOURCE = "demo-portal"
 CONFERENCE_ID = "hn-2023-dong-du"
 RAISED_AT = "2023-12-20T09:00:00+07:00"
-# The afternoon session: intake's grouping lock serialises one conference's submissions, so only
-# submissions to two conferences give intake batches of several messages to commit together.
+# The afternoon session: submissions to two conferences give intake batches that hold a chain of
+# several opinions of each conference (committed as one save group, see services/intake/adapters/
+# topics_cache.py) beside another conference's, so a crash hits both kinds.
 AFTERNOON_ID = "hn-2023-dong-du-chieu"
 AFTERNOON_RAISED_AT = "2023-12-20T14:00:00+07:00"
 CONFERENCES = (CONFERENCE_ID, AFTERNOON_ID)

@@ -75,8 +75,8 @@ async def test_a_service_killed_with_a_batch_in_flight_loses_and_doubles_nothing
             await plan_conference(nc, conference_id)
         load = Load(nc)
         ids = [f"batch-{i:04d}" for i in range(BURST)]
-        # All at once, so that each consumer fetches full batches; to two conferences, since intake
-        # commits one conference's submissions one at a time (its grouping lock).
+        # All at once, so that each consumer fetches full batches; to two conferences, so that
+        # intake's batches hold two conferences' chains of opinions (each saved as one group).
         await asyncio.gather(
             *(load.publish(i, submission(i, n, conference_id=CONFERENCES[n % 2])) for n, i in enumerate(ids))
         )
