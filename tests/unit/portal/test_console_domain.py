@@ -6,11 +6,12 @@ import datetime as dt
 from typing import Literal
 
 import pytest
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, extract_parameters
+from argon2.exceptions import VerifyMismatchError
 
 from services.portal import handlers
 from services.portal.adapters import sessions
-from services.portal.adapters.passwords import Passwords
+from services.portal.adapters.passwords import Passwords, unmatchable
 from services.portal.deps import Deps
 from services.portal.domain import accounts
 from services.portal.domain.inbox import inbox, review_queue, urgency
@@ -170,6 +171,11 @@ class CountingHasher(PasswordHasher):
     def __init__(self) -> None:
         super().__init__(time_cost=1, memory_cost=8, parallelism=1)
         self.verified = 0
+        self.hashed = 0
+
+    def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+        self.hashed += 1
+        return super().hash(password, salt=salt)
 
     def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
         self.verified += 1
@@ -186,3 +192,15 @@ async def test_an_unknown_username_costs_one_argon2_verification_like_a_known_on
     assert not await passwords.verify(stored, "sai")
     assert not await passwords.verify(None, "mat-khau-dung-1")  # no account: a dummy hash is verified
     assert hasher.verified == 3
+
+
+def test_the_unknown_users_dummy_hash_has_the_hashers_parameters_and_matches_no_password() -> None:
+    hasher = CountingHasher()
+    Passwords(hasher)
+    dummy = unmatchable(hasher)
+
+    assert hasher.hashed == 0  # nothing hashed at start-up: the memory cost is paid only on a login
+    assert extract_parameters(dummy) == extract_parameters(hasher.hash("mat-khau-dung-1"))
+    with pytest.raises(VerifyMismatchError):  # a well-formed hash that fails, not an invalid one
+        hasher.verify(dummy, "not-a-password-of-anyone")
+    assert unmatchable(hasher) != dummy  # a salt of its own each time
