@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import threading
+import time
 from typing import Literal
 
 import pytest
@@ -204,3 +207,36 @@ def test_the_unknown_users_dummy_hash_has_the_hashers_parameters_and_matches_no_
     with pytest.raises(VerifyMismatchError):  # a well-formed hash that fails, not an invalid one
         hasher.verify(dummy, "not-a-password-of-anyone")
     assert unmatchable(hasher) != dummy  # a salt of its own each time
+
+
+class OverlapHasher(CountingHasher):
+    """Records how many verifications run at the same moment (each holds its thread a little)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lock = threading.Lock()
+        self.running = 0
+        self.most = 0
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        try:
+            time.sleep(0.05)
+            return super().verify(hash, password)
+        finally:
+            with self.lock:
+                self.running -= 1
+
+
+async def test_a_burst_of_logins_runs_at_most_the_hashing_threads_argon2_calls_at_once() -> None:
+    hasher = OverlapHasher()
+    passwords = Passwords(hasher, threads=2)
+    stored = hasher.hash("mat-khau-dung-1")
+
+    answers = await asyncio.gather(*(passwords.verify(stored, "mat-khau-dung-1") for _ in range(8)))
+
+    assert answers == [True] * 8
+    assert hasher.verified == 8
+    assert hasher.most <= 2  # the default executor would have run up to six at once (64 MiB each)
