@@ -244,7 +244,7 @@ class Service:
 
     def tracebacks(self) -> list[str]:
         text = self.log.read_text(errors="replace")
-        return [line[:400] for line in text.splitlines() if "Traceback" in line]
+        return [line[:6000] for line in text.splitlines() if "Traceback" in line]
 
 
 @dataclass
