@@ -40,3 +40,15 @@ async def stream_events(
         pass
     await sub.unsubscribe()
     return found
+
+
+def plan_payload(conference_id: str, command_id: str, **overrides: Any) -> dict[str, Any]:
+    """A valid PlanConference payload for xã Bình Lục; ``overrides`` replace or add fields."""
+    payload: dict[str, Any] = {
+        "command_id": command_id, "conference_id": conference_id,
+        "title": "Hội nghị đối thoại với nhân dân xã Bình Lục", "unit_code": "binh-luc-xa",
+        "starts_at": "2026-12-05T08:00:00+07:00", "ends_at": "2026-12-05T11:00:00+07:00",
+        "chairs": [{"name": "Nguyễn Văn An", "title": "Bí thư Đảng ủy xã"}],
+        "participant_groups": ["citizens"], "venue": "Hội trường UBND xã Bình Lục",
+    }  # fmt: skip
+    return payload | overrides

@@ -7,11 +7,10 @@ import asyncio
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from nats.aio.client import Client
-from scheduling_support import Ask, stream_events
+from scheduling_support import Ask, plan_payload, stream_events
 
 from shared.host import ServiceHost
 from shared.settings import ServiceSettings
@@ -20,17 +19,6 @@ from shared.subjects import Scheduling
 pytestmark = pytest.mark.service
 
 SECRETARY = "Trần Thị Bình (vp-binh-luc)"
-
-
-def plan_payload(conference_id: str, command_id: str, **overrides: Any) -> dict[str, Any]:
-    payload: dict[str, Any] = {
-        "command_id": command_id, "conference_id": conference_id,
-        "title": "Hội nghị đối thoại với thanh niên xã Bình Lục", "unit_code": "binh-luc-xa",
-        "starts_at": "2026-12-12T08:00:00+07:00", "ends_at": "2026-12-12T11:00:00+07:00",
-        "chairs": [{"name": "Nguyễn Văn An", "title": "Bí thư Đảng ủy xã"}],
-        "participant_groups": ["youth_union_members"], "venue": "Nhà văn hóa xã Bình Lục",
-    }  # fmt: skip
-    return payload | overrides
 
 
 async def test_the_planned_event_says_who_planned_the_conference(

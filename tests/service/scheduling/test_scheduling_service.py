@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from nats.aio.client import Client
 from prometheus_client import CollectorRegistry
-from scheduling_support import Ask, Clock, stream_events
+from scheduling_support import Ask, Clock, plan_payload, stream_events
 
 from services.scheduling import handlers
 from services.scheduling.adapters.repository import ConferenceRepository
@@ -28,17 +28,6 @@ from shared.unit_of_work import UnitOfWork
 pytestmark = pytest.mark.service
 
 DONG_DU = "hn-2023-dong-du"
-
-
-def plan_payload(conference_id: str, command_id: str, **overrides: Any) -> dict[str, Any]:
-    payload: dict[str, Any] = {
-        "command_id": command_id, "conference_id": conference_id,
-        "title": "Hội nghị đối thoại với nhân dân xã Bình Lục", "unit_code": "binh-luc-xa",
-        "starts_at": "2026-12-05T08:00:00+07:00", "ends_at": "2026-12-05T11:00:00+07:00",
-        "chairs": [{"name": "Nguyễn Văn An", "title": "Bí thư Đảng ủy xã"}],
-        "participant_groups": ["citizens"], "venue": "Hội trường UBND xã Bình Lục",
-    }  # fmt: skip
-    return payload | overrides
 
 
 async def test_a_conference_goes_from_plan_to_closed_with_one_event_per_step(
