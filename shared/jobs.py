@@ -1,11 +1,15 @@
 """The periodic jobs of a service (sweeps, lag gauges): each in its own task; a failure is logged and
-the job runs again at its next interval, so one bad sweep never stops the service."""
+the job runs again at its next interval, so one bad sweep never stops the service. A transient
+failure (``TransientError``, e.g. JetStream not storing a re-published event yet) is a
+warning without a traceback; anything else is logged with its traceback."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+
+from shared.errors import TransientError
 
 log = logging.getLogger(__name__)
 Job = Callable[[], Awaitable[object]]
@@ -36,9 +40,13 @@ class Jobs:
 
     async def _every(self, interval: float, job: Job) -> None:
         while True:
+            name = getattr(job, "__name__", repr(job))
             try:
                 await job()
+            except TransientError as exc:
+                log.warning(
+                    "periodic job %s did not finish (%s); it runs again in %.0fs", name, exc, interval
+                )
             except Exception:
-                name = getattr(job, "__name__", repr(job))
                 log.exception("periodic job %s failed; it runs again in %.0fs", name, interval)
             await asyncio.sleep(interval)
