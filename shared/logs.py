@@ -53,10 +53,15 @@ def configure_logging(service: str, level: str = "INFO", fmt: str = "json") -> N
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("faststream", "nats", "pymongo"):
-        logger = logging.getLogger(noisy)
-        logger.setLevel(max(logging.WARNING, root.level))
-        # FastStream gives its logger a coloured text handler of its own and stops propagation: its
-        # lines (a broken connection, a handler's exception) then bypass the chosen format.
+    noisy = ("faststream", "nats", "pymongo")
+    for name in noisy:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
+    # FastStream gives its loggers (``faststream``, and ``faststream.access.nats`` of a broker built
+    # without a logger of ours) a coloured text handler of their own and stops propagation: their
+    # lines (a broken connection, a handler's exception) then bypass the chosen format. Every such
+    # logger that exists by now is handed back to the root's handler.
+    existing = [n for n in logging.Logger.manager.loggerDict if n.split(".", 1)[0] in noisy]
+    for name in {*noisy, *existing}:
+        logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
