@@ -81,6 +81,18 @@ async def test_a_pub_ack_refused_by_the_stream_raises_its_error_and_no_connectio
     assert connected.published() is None
 
 
+async def answer_as_the_stream_leader(connected: Connected, error: dict[str, object]) -> None:
+    """A responder on the subject answers each publish with ``error``, as a clustered stream's
+    leader does (a single server never says it)."""
+    connection = connected.broker.connection
+
+    async def stream_leader(msg: Msg) -> None:
+        await msg.respond(json.dumps({"error": error}).encode())
+
+    await connection.subscribe(Intake.OPINION_CLASSIFIED, cb=stream_leader)
+    await connection.flush()
+
+
 @pytest.mark.parametrize(
     "refusal",
     [
@@ -94,13 +106,7 @@ async def test_a_cluster_not_storing_the_message_yet_is_a_transient_failure_with
 ) -> None:
     # What a clustered stream answers while it still proposes an earlier publish of the same id or
     # elects a leader; a single server never says it, so a responder on the subject stands in for it.
-    connection = connected.broker.connection
-
-    async def stream_leader(msg: Msg) -> None:
-        await msg.respond(json.dumps({"error": refusal}).encode())
-
-    await connection.subscribe(Intake.OPINION_CLASSIFIED, cb=stream_leader)
-    await connection.flush()
+    await answer_as_the_stream_leader(connected, refusal)
     event = classified(2)
 
     with pytest.raises(TransientError) as failed:
@@ -135,13 +141,7 @@ async def test_a_sweep_whose_re_publish_is_still_in_process_warns_without_a_trac
         "err_code": DUPLICATE_IN_PROCESS,
         "description": "duplicate message id is in process",
     }
-    connection = connected.broker.connection
-
-    async def stream_leader(msg: Msg) -> None:
-        await msg.respond(json.dumps({"error": conflict}).encode())
-
-    await connection.subscribe(Intake.OPINION_CLASSIFIED, cb=stream_leader)
-    await connection.flush()
+    await answer_as_the_stream_leader(connected, conflict)
     event = classified(4)
 
     async def sweep() -> None:
