@@ -16,7 +16,7 @@ Batches: FastStream hands a JetStream consumer its fetched messages concurrently
 own middleware chain (metrics, tracing, the ack policy). With ``batch_size`` above 1, the outcomes
 that the handlers of one loop turn return (or of ``batch_wait`` seconds) are committed together
 (``commit_batch``): one store call for their states (``DocumentStore.save_batch``: a transaction on
-SQLite, unordered bulk writes on MongoDB), one publish of all their events with the PubAcks awaited
+SQLite, bulk writes on MongoDB), one publish of all their events with the PubAcks awaited
 together, one store call clearing the outboxes. Each handler then returns on its own, so each
 message is acked, nacked or dead-lettered by its own chain. A change that conflicts fails only its
 own outcome, whose handler runs again on the fresh state (in a later batch); a handler that raises
@@ -25,9 +25,16 @@ never reaches the batch; the others are committed.
 Chains: outcomes with the same ``Outcome.chain`` were decided one after the other, each against
 the ones before it (intake: a conference's new opinions, grouped against the earlier ones and
 numbered after them). In one batch they are saved as one group, in the order they were handed in,
-so a later one is never saved without the earlier ones (SQLite: all or none; MongoDB: document by
-document, stopping at the first that fails), and each gets the group's answer. ``open_batch()``
-tells a handler whether an earlier outcome is still in the batch its own would join.
+so a later one is never saved without the earlier ones (SQLite: all or none; MongoDB: one ordered
+bulk write, stopping at the first document that fails). Each outcome gets its own answer from how
+far the group got (the refusal's ``SaveRefused.written``): an outcome whose documents were all
+written before the refused one is committed (published, confirmed, its message acked); the outcome
+holding the refused document and every later one of the chain get the refusal and run again. On
+SQLite nothing of a refused group is written, so all of its outcomes fail. An outcome of several
+changes whose first documents were written before the refused one is not committed either: those
+documents stay saved with their events unpublished in their outbox, the sweep publishes them, and
+a conflict runs its handler again on the state they hold.
+``open_batch()`` tells a handler whether an earlier outcome is still in the batch its own would join.
 """
 
 from __future__ import annotations
@@ -42,7 +49,7 @@ from typing import Any, Generic, TypeVar
 from shared import failpoints, outbox
 from shared.contracts.base import Event
 from shared.errors import TransientError
-from shared.storage.port import ConcurrencyConflict, Doc, DocumentStore, DuplicateKey, Saved
+from shared.storage.port import ConcurrencyConflict, Doc, DocumentStore, DuplicateKey, Saved, SaveRefused
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -114,6 +121,24 @@ async def _save(
     return [None]
 
 
+def _answers(
+    groups: Sequence[Sequence[int]], sizes: Sequence[int], answers: Sequence[Exception | None]
+) -> dict[int, Exception | None]:
+    """Each writing outcome's answer from its save group's: committed when every document of it was
+    written before the refused one (``SaveRefused.written``), else the group's refusal."""
+    results: dict[int, Exception | None] = {}
+    for group, refused in zip(groups, answers, strict=True):
+        written = refused.written if isinstance(refused, SaveRefused) else 0
+        for i in group:
+            if refused is None or written >= sizes[i]:
+                results[i] = None
+                written -= sizes[i]
+            else:  # this outcome holds the refused document, or comes after it
+                results[i] = refused
+                written = 0
+    return results
+
+
 def _chained(outcomes: Sequence[Outcome[Any]], writing: Sequence[int]) -> list[list[int]]:
     """The save groups of a batch: each writing outcome alone, except a chain's, together in order."""
     groups: list[list[int]] = []
@@ -165,8 +190,10 @@ class UnitOfWork:
         """Save every outcome's changes, publish their events in order, then clear the outboxes.
 
         Returns, per outcome, None when it was committed, or why not: a ``ConcurrencyConflict`` or
-        ``DuplicateKey`` of one of its changes (nothing of it was saved), or the publish's failure
-        (saved, not confirmed: the outbox keeps its events). A store that cannot be reached raises.
+        ``DuplicateKey`` of one of its changes or of an earlier outcome of its chain (nothing of it
+        was saved, except, on MongoDB, documents of it before the refused one: their events wait in
+        their outbox for the sweep), or the publish's failure (saved, not confirmed: the outbox
+        keeps its events). A store that cannot be reached raises.
         ``contexts`` (one per outcome): publish each outcome's events in its own context.
         """
         store = self.store()
@@ -182,9 +209,8 @@ class UnitOfWork:
             answers = await _save(
                 store, [[d for i in g for d in staged[i]] for g in groups], any(len(g) > 1 for g in groups)
             )
-            for group, refused in zip(groups, answers, strict=True):
-                for i in group:
-                    results[i] = refused
+            for i, answer in _answers(groups, [len(docs) for docs in staged], answers).items():
+                results[i] = answer
             self.collections.update(c for i in writing for c, _ in staged[i])
         events: list[list[Event]] = []
         for outcome, result in zip(outcomes, results, strict=True):

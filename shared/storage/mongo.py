@@ -31,6 +31,7 @@ from shared.storage.port import (
     Filter,
     Index,
     Saved,
+    SaveRefused,
     Update,
     check_filter,
 )
@@ -249,7 +250,9 @@ class MongoStore:
 
     async def save_batch(self, groups: Sequence[Sequence[Saved]]) -> list[Exception | None]:
         """One unordered bulk write per collection for the single-document groups; a group of
-        several documents is saved one by one, as ``save`` does (MongoDB without transactions)."""
+        several documents in one ordered bulk write (one per run of consecutive documents of one
+        collection), which stops at its first refused document: the ones before it stay saved, as
+        the refusal's ``written`` says (MongoDB without transactions)."""
         results: list[Exception | None] = [None] * len(groups)
         bulks: dict[str, list[tuple[int, Doc]]] = {}
         for i, group in enumerate(groups):
@@ -257,19 +260,51 @@ class MongoStore:
                 collection, doc = group[0]
                 bulks.setdefault(collection, []).append((i, doc))
                 continue
-            try:
-                for collection, doc in group:
-                    await self.save(collection, doc)
-            except (ConcurrencyConflict, DuplicateKey) as exc:
-                results[i] = exc
+            results[i] = await self._save_in_order(group)
         for collection, docs in bulks.items():
             for i, failure in await self._bulk_save(collection, docs):
                 results[i] = failure
         return results
 
+    @staticmethod
+    def _operation(doc: Doc) -> Any:
+        """The bulk operation saving ``doc`` as ``save`` does (see ``_bulk_save``)."""
+        version = int(doc["version"])
+        if version == 1:
+            return InsertOne(dict(doc))
+        return ReplaceOne({"_id": doc["_id"], "version": version - 1}, dict(doc), upsert=True)
+
+    async def _save_in_order(self, group: Sequence[Saved]) -> Exception | None:
+        """Save ``group`` in its order, one ordered bulk write per run of consecutive documents of
+        one collection (a single one for a group in one collection); the first refusal, whose
+        ``written`` counts the documents of the group saved before it, or None."""
+        written = 0
+        runs: list[tuple[str, list[Doc]]] = []
+        for collection, doc in group:
+            if runs and runs[-1][0] == collection:
+                runs[-1][1].append(doc)
+            else:
+                runs.append((collection, [doc]))
+        for collection, docs in runs:
+            ops = [self._operation(doc) for doc in docs]
+            try:
+                with _unavailable_is_transient():
+                    await _settled(self._coll(collection).bulk_write(ops, ordered=True))
+            except BulkWriteError as exc:
+                # Ordered: the write stopped at its one write error, and the documents before it
+                # are saved.
+                failures = self._failures(exc, list(enumerate(docs)))
+                if not failures:  # no write error to answer with: as ``save`` would raise it
+                    raise
+                k, failure = failures[0]
+                failure.written = written + k
+                return failure
+            written += len(docs)
+        return None
+
     async def _bulk_save(
         self, collection: str, docs: Sequence[tuple[int, Doc]]
-    ) -> list[tuple[int, Exception]]:
+    ) -> list[tuple[int, SaveRefused]]:
         """Save ``docs`` (group index, document) in one unordered bulk write; the failed ones.
 
         A later version replaces its predecessor through an upsert filtered on the previous
@@ -277,13 +312,7 @@ class MongoStore:
         version conflict comes back as that operation's duplicate-key error (the port never deletes,
         so a document of version above 1 always exists, and the upsert never inserts one).
         """
-        ops: list[Any] = []
-        for _, doc in docs:
-            version = int(doc["version"])
-            if version == 1:
-                ops.append(InsertOne(dict(doc)))
-            else:
-                ops.append(ReplaceOne({"_id": doc["_id"], "version": version - 1}, dict(doc), upsert=True))
+        ops = [self._operation(doc) for _, doc in docs]
         try:
             with _unavailable_is_transient():
                 await _settled(self._coll(collection).bulk_write(ops, ordered=False))
@@ -292,11 +321,11 @@ class MongoStore:
         return []
 
     @staticmethod
-    def _failures(exc: BulkWriteError, docs: Sequence[tuple[int, Doc]]) -> list[tuple[int, Exception]]:
+    def _failures(exc: BulkWriteError, docs: Sequence[tuple[int, Doc]]) -> list[tuple[int, SaveRefused]]:
         details = exc.details or {}
         if details.get("writeConcernErrors"):
             raise TransientError(f"MongoDB did not confirm a bulk write: {details['writeConcernErrors']}")
-        failures: list[tuple[int, Exception]] = []
+        failures: list[tuple[int, SaveRefused]] = []
         for error in details.get("writeErrors", []):
             i, doc = docs[int(error["index"])]
             if error.get("code") != DUPLICATE_KEY:

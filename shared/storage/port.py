@@ -23,11 +23,25 @@ Filter = Mapping[str, Any]
 OPERATORS = frozenset({"$eq", "$ne", "$lt", "$lte", "$gt", "$gte", "$in", "$nin", "$exists"})
 
 
-class ConcurrencyConflict(Exception):
+class SaveRefused(Exception):
+    """A save the store refused: ``ConcurrencyConflict`` or ``DuplicateKey``.
+
+    ``written``: in an answer of ``save_batch``, how many of the group's documents, the ones before
+    the refused document in the group's order, stay saved. MongoDB saves a group in order without a
+    transaction, so the documents before the refused one are written; SQLite (and the fake) roll the
+    group back, and a refusal raised by ``save`` or ``insert`` concerns one document: 0 there.
+    """
+
+    def __init__(self, *args: object, written: int = 0) -> None:
+        super().__init__(*args)
+        self.written = written
+
+
+class ConcurrencyConflict(SaveRefused):
     """Someone else saved the document first; reload and try again."""
 
 
-class DuplicateKey(Exception):
+class DuplicateKey(SaveRefused):
     """A document with that id already exists."""
 
 
@@ -89,15 +103,19 @@ class DocumentStore(Protocol):
         """
 
     async def save_batch(self, groups: Sequence[Sequence[Saved]]) -> list[Exception | None]:
-        """Save many groups of documents in one round trip, each group as ``save`` would save it.
+        """Save many groups of documents in few round trips, each document as ``save`` would save it.
 
         The answer has one entry per group: None when its documents were saved, else the
-        ``ConcurrencyConflict`` or ``DuplicateKey`` that ``save`` would have raised; a group that
-        failed leaves no document of its own changed (SQLite: one transaction, a savepoint per
-        group; MongoDB: one unordered bulk write per collection, a group of several documents
-        saved one by one as ``save`` does). A store that cannot be reached raises
-        ``TransientError`` and saved nothing (SQLite) or what its answer cannot say (MongoDB: the
-        caller treats every group as failed, and optimistic versions make a retry safe).
+        ``ConcurrencyConflict`` or ``DuplicateKey`` (a ``SaveRefused``) that ``save`` would have
+        raised for the first document of the group that was refused. A group's documents are saved
+        in their order, and none after the refused one is saved; the refusal's ``written`` says how
+        many before it stay saved: 0 on SQLite (one transaction, a savepoint per group, rolled back
+        when it fails), the count of the documents before the refused one on MongoDB (one unordered
+        bulk write per collection for the groups of one document; one ordered bulk write for a
+        group of several, one per run of consecutive documents of one collection, stopping at the
+        first that fails). A store that cannot be reached raises ``TransientError`` and saved nothing
+        (SQLite) or what its answer cannot say (MongoDB: the caller treats every group as failed,
+        and optimistic versions make a retry safe).
         """
 
     async def update_batch(self, updates: Sequence[Update]) -> None:

@@ -290,7 +290,8 @@ class SqliteStore:
             raise ConcurrencyConflict(doc["_id"])
 
     async def save_batch(self, groups: Sequence[Sequence[Saved]]) -> list[Exception | None]:
-        """Every group in one transaction, each in its own savepoint (rolled back when it fails)."""
+        """Every group in one transaction, each in its own savepoint (rolled back when it fails:
+        nothing of a refused group stays, and its refusal's ``written`` is 0)."""
         tables = {c: await self._ensure_table(c) for group in groups for c, _ in group}
         results: list[Exception | None] = []
         with _transient_when_unavailable():
