@@ -46,6 +46,10 @@ class ServiceSettings(BaseSettings):
     stream_replicas: int = 1
     consumer_lag_seconds: float = 15.0  # how often each service reads its consumers' lag
     outbox_sweep_seconds: float = 5.0  # how often the host re-publishes events saved but never confirmed
+    # The sweep skips events staged less than this many seconds ago: the unit of work that saved them
+    # is most likely still publishing them (a publish takes milliseconds), and publishing the same
+    # ids again meanwhile makes a clustered stream answer 409. Below outbox_sweep_seconds; 0 sweeps all.
+    outbox_sweep_min_age_seconds: float = 3.0
     # Batched units of work (shared.unit_of_work): each JetStream consumer fetches up to batch_size
     # messages, and the outcomes their handlers return in one loop turn (or within batch_wait_ms)
     # are committed together, at most batch_size per commit; batch_commit=false commits each

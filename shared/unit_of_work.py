@@ -10,7 +10,10 @@ publishes itself. The host then:
 
 A concurrent save (``ConcurrencyConflict``) re-runs the handler on the fresh state; a publish that
 fails leaves the events in the outbox, where the host's sweep finds them, and the message is
-redelivered, finds its cause in the outbox and re-publishes the same ids.
+redelivered, finds its cause in the outbox and re-publishes the same ids. The sweep leaves alone the
+events staged less than ``sweep_min_age`` seconds ago (``outbox.stage`` records when): a unit of work
+that saved them may still be publishing them, and a second publish of the same ids while JetStream
+processes the first only makes a clustered stream answer 409 ("duplicate message id is in process").
 
 Batches: FastStream hands a JetStream consumer its fetched messages concurrently, each through its
 own middleware chain (metrics, tracing, the ack policy). With ``batch_size`` above 1, the outcomes
@@ -32,8 +35,8 @@ written before the refused one is committed (published, confirmed, its message a
 holding the refused document and every later one of the chain get the refusal and run again. On
 SQLite nothing of a refused group is written, so all of its outcomes fail. An outcome of several
 changes whose first documents were written before the refused one is not committed either: those
-documents stay saved with their events unpublished in their outbox, the sweep publishes them, and
-a conflict runs its handler again on the state they hold.
+documents stay saved with their events unpublished in their outbox, the sweep publishes them once
+they are ``sweep_min_age`` old, and a conflict runs its handler again on the state they hold.
 ``open_batch()`` tells a handler whether an earlier outcome is still in the batch its own would join.
 """
 
@@ -42,6 +45,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -173,6 +177,11 @@ class UnitOfWork:
     publish_in_context: bool = False
     # Called with the number of outcomes each commit confirmed (the batch-size histogram).
     observe_batch: Callable[[int], None] | None = None
+    # The sweep leaves events staged less than this many seconds ago to the unit of work publishing
+    # them (0: it publishes every unconfirmed event); ``clock`` is the wall clock (epoch seconds)
+    # that stamps and ages them, so that one replica's sweep can age another replica's events.
+    sweep_min_age: float = 0.0
+    clock: Callable[[], float] = time.time
     _waiting: list[_Waiting] = field(default_factory=list, init=False, repr=False)
     _batch: object = field(default_factory=object, init=False, repr=False)  # what ``_waiting`` forms
     _timer: asyncio.Handle | None = field(default=None, init=False, repr=False)
@@ -197,10 +206,14 @@ class UnitOfWork:
         ``contexts`` (one per outcome): publish each outcome's events in its own context.
         """
         store = self.store()
+        now = self.clock()
         staged: list[list[Saved]] = []
         for outcome in outcomes:
             staged.append(
-                [(c.collection, outbox.stage(c.doc, c.previous, c.cause, c.events)) for c in outcome.changes]
+                [
+                    (c.collection, outbox.stage(c.doc, c.previous, c.cause, c.events, now=now))
+                    for c in outcome.changes
+                ]
             )
         results: list[BaseException | None] = [None] * len(outcomes)
         writing = [i for i, docs in enumerate(staged) if docs]
@@ -359,10 +372,19 @@ class UnitOfWork:
         return published
 
     async def sweep(self, collections: Iterable[str] = ()) -> int:
-        """Publish what was saved and never confirmed (a process died between save and PubAck)."""
+        """Publish what was saved and never confirmed (a process died between save and PubAck).
+
+        Events staged less than ``sweep_min_age`` seconds ago are left to the unit of work that is
+        publishing them (a later sweep takes them if it does not); a document saved before their
+        staging time was recorded has none, and is swept at once. The stamp may come from another
+        replica's wall clock: one running ahead of this one's delays the sweep of its events by as
+        much.
+        """
         store = self.store()
         published = 0
-        for collection, doc in await outbox.unpublished(store, {*self.collections, *collections}):
+        staged_before = self.clock() - self.sweep_min_age if self.sweep_min_age > 0 else None
+        unconfirmed = await outbox.unpublished(store, {*self.collections, *collections}, staged_before)
+        for collection, doc in unconfirmed:
             events = outbox.pending(doc)
             await self.publish(events)
             await outbox.mark_published(store, collection, doc)
