@@ -1,10 +1,12 @@
 """One hop of the FastStream baseline: the services' consumer machinery around a handler that only
 republishes (own process).
 
-The same FastStream subscriber the services register (``ServiceHost.consumer``: durable pull consumer,
-fetch batches of 16, manual acks through the reliability middleware, FastStream's Prometheus
-middleware) and the same publish path (nats-py ``publish_async``, PubAck awaited before the ack), with
-no validation, domain work or store. It separates what the framework costs from what the services do.
+The same FastStream subscriber the services register (``ServiceHost.consumer`` through
+``shared.batch_consumer.subscribe_batches``: durable pull consumer, FastStream's batch subscriber
+fetching up to 16, each message metered with FastStream's Prometheus metrics and settled by the
+reliability policy on its own) and the same publish path (nats-py ``publish_async``, PubAck awaited
+before the ack), with no validation, domain work or store. It separates what the framework costs
+from what the services do.
 
 ``python -m bench.relay_faststream <url> <stream> <subject_in> <subject_out> <durable> <batch> <max_seconds>``
 """
@@ -16,14 +18,16 @@ import logging
 import sys
 from typing import Any
 
-from faststream import AckPolicy
-from faststream.nats import JStream, NatsBroker, PullSub
+from faststream.nats import NatsBroker
 from faststream.nats.prometheus import NatsPrometheusMiddleware
+from nats.aio.client import DEFAULT_INBOX_PREFIX
 from prometheus_client import CollectorRegistry
+from pydantic import BaseModel
 
+from shared.batch_consumer import BatchHandler, ConsumeMetrics, current_message, subscribe_batches
+from shared.connection import per_message_only
 from shared.contracts.rejections import MessageRejected
-from shared.reliability import ReliableConsumer, raw_body
-from shared.streams import consumer_config
+from shared.reliability import ReliableConsumer
 
 
 async def relay(
@@ -33,26 +37,33 @@ async def relay(
         logging.warning("relay rejected a message: %s", rejection.reason)
 
     policy = ReliableConsumer("relay", nowhere, lambda reason: None)
+    registry = CollectorRegistry()
+    prometheus = NatsPrometheusMiddleware(registry=registry, app_name="relay")
     broker = NatsBroker(
         url,
-        middlewares=[NatsPrometheusMiddleware(registry=CollectorRegistry(), app_name="relay"), policy],
+        middlewares=[per_message_only(prometheus), per_message_only(policy)],
         logger=logging.getLogger("faststream.relay"),
     )
-    config = consumer_config(durable)
     published: dict[str, Any] = {}
 
-    @broker.subscriber(
-        subject_in, stream=JStream(stream, declare=False), durable=durable, config=config,
-        pull_sub=PullSub(batch_size=batch, timeout=1.0), ack_policy=AckPolicy.MANUAL, decoder=raw_body,
-    )  # fmt: skip
-    async def handle(body: bytes) -> None:
-        message = broker.context.get_local("message")
-        key = (message.headers or {}).get("Bench-Key", "")
+    async def republish(body: bytes) -> None:
+        key = (current_message().headers or {}).get("Bench-Key", "")
         ack = await published["js"].publish_async(
             subject_out, body, stream=None, headers={"Nats-Msg-Id": f"{subject_out}:{key}", "Bench-Key": key}
         )
         await asyncio.wait_for(ack, 10.0)
 
+    subscribe_batches(
+        broker,
+        subject_in,
+        BatchHandler(republish, policy, ConsumeMetrics(registry, "relay")),
+        BaseModel,
+        stream=stream,
+        durable=durable,
+        batch_size=batch,
+        inbox_prefix=DEFAULT_INBOX_PREFIX.decode(),
+        name="republish",
+    )
     await broker.connect()
     published["js"] = broker.connection.jetstream()
     await broker.start()

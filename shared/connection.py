@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from faststream import BaseMiddleware
 from faststream.nats import NatsBroker
 from faststream.nats.prometheus import NatsPrometheusMiddleware
 from faststream.nats.security import NatsCredentials, NatsSecurity, NatsUserPassword
@@ -35,9 +36,25 @@ def middlewares(
     service: str, registry: CollectorRegistry, policy: ReliableConsumer, tracer: TracerProvider | None
 ) -> list[Any]:
     """Telemetry outermost (a message's span covers the metrics and the ack policy too), then
-    FastStream's Prometheus metrics, then the ack policy next to the handler."""
+    FastStream's Prometheus metrics, then the ack policy next to the handler.
+
+    They apply to operator commands and to publishes through the broker; a consumer's fetched batch
+    passes them untouched, and ``shared.batch_consumer`` gives each of its messages the same three.
+    """
     chain: list[Any] = [] if tracer is None else [telemetry_middleware(tracer)]
-    return [*chain, NatsPrometheusMiddleware(registry=registry, app_name=service), policy]
+    chain += [NatsPrometheusMiddleware(registry=registry, app_name=service), policy]
+    return [per_message_only(m) for m in chain]
+
+
+def per_message_only(middleware: Any) -> Any:
+    """``middleware``, except for a fetched batch (a list of messages), which it lets through."""
+
+    def build(msg: Any, /, *, context: Any) -> Any:
+        if isinstance(msg, list):
+            return BaseMiddleware(msg, context=context)
+        return middleware(msg, context=context)
+
+    return build
 
 
 def new_broker(settings: ServiceSettings, watch: PermissionWatch, chain: list[Any]) -> NatsBroker:

@@ -12,21 +12,30 @@ import json
 import logging
 import typing
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from faststream import AckPolicy
-from faststream.nats import JStream, NatsBroker, PullSub
-from faststream.nats.message import NatsMessage
+from faststream.nats import NatsBroker
+from nats.aio.msg import Msg
 from pydantic import BaseModel, SkipValidation, ValidationError
 
 from shared import refusals
+from shared.batch_consumer import (
+    BatchHandler,
+    ConsumeMetrics,
+    ConsumeSpans,
+    current_message,
+    subscribe_batches,
+)
 from shared.contracts.base import CommandResult
 from shared.errors import DomainError, TransientError
-from shared.reliability import raw_body, tolerant_decoder
+from shared.reliability import ReliableConsumer, raw_body, tolerant_decoder
 from shared.settings import ServiceSettings
-from shared.streams import consumer_config
 from shared.subjects import stream_for
 from shared.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
+    from prometheus_client import CollectorRegistry
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
@@ -44,56 +53,54 @@ class Subscriptions:
         settings: ServiceSettings,
         uow: UnitOfWork,
         on_refused: Callable[[str], None],
+        policy: ReliableConsumer,
+        registry: CollectorRegistry,
+        tracer: TracerProvider | None = None,
     ) -> None:
         self.broker = broker
         self.settings = settings
         self.uow = uow
         self.on_refused = on_refused  # counts a command payload refused with this reason code
+        self.policy = policy  # settles each consumed message (``shared.reliability``)
+        self.consume_metrics = ConsumeMetrics(registry, settings.service)
+        self.spans = None if tracer is None else ConsumeSpans(tracer)  # a span per consumed message
         self.lag_consumers: list[tuple[str, str]] = []  # (stream, durable) of every consumer
         self.bindings: list[tuple[str, str, str]] = []  # (stream, durable, subject) of every consumer
 
     def consumer(self, subject: str, purpose: str, *, batch_size: int | None = None) -> Callable[[F], F]:
         """Register a durable JetStream pull consumer named ``<service>-<purpose>``.
 
-        It fetches up to ``batch_size`` messages at a time (``DIALOGUE_BATCH_SIZE`` unless given);
-        FastStream runs their handlers concurrently, each message through its own middleware
-        chain, and the unit of work commits their outcomes together (see ``shared.unit_of_work``).
+        It fetches up to ``batch_size`` messages at a time (``DIALOGUE_BATCH_SIZE`` unless given)
+        through FastStream's batch subscriber; ``shared.batch_consumer`` runs their handlers
+        concurrently, each message with its own metrics, span and ack, and the unit of work commits
+        their outcomes together (see ``shared.unit_of_work``). The handler takes one event model
+        (validated from the message's bytes) or ``SkipValidation[...]`` (the raw bytes).
         """
-        fetch = batch_size or self.settings.batch_size
         stream = stream_for(subject).name
         durable = f"{self.settings.service}-{purpose}"
         self.lag_consumers.append((stream, durable))
         self.bindings.append((stream, durable, subject))
 
         def decorate(func: F) -> F:
-            handler, decoder = validating_json(self._committing(func))
-            self.broker.subscriber(
+            handle, model = validating_json(self._committing(func))
+            subscribe_batches(
+                self.broker,
                 subject,
-                stream=JStream(stream, declare=False),
+                BatchHandler(handle, self.policy, self.consume_metrics, self.spans),
+                model,
+                stream=stream,
                 durable=durable,
-                config=consumer_config(durable),
-                pull_sub=PullSub(batch_size=fetch, timeout=1.0),
-                # FastStream passes its own default ("_INBOX.") to nats-py, over the connection's.
-                inbox_prefix=f"{self.settings.inbox_prefix()}.".encode(),
-                ack_policy=AckPolicy.MANUAL,
-                decoder=decoder,
-                title=f"{durable}:{subject}",
-            )(handler)
+                batch_size=batch_size or self.settings.batch_size,
+                inbox_prefix=self.settings.inbox_prefix(),
+                name=func.__name__,
+            )
             return func
 
         return decorate
 
-    def current_message(self) -> NatsMessage:
-        """The JetStream message being handled, from FastStream's context.
-
-        Use this instead of a ``msg: NatsMessage`` handler parameter: FastStream resolves that
-        annotation with a synchronous function, which fast-depends runs in a worker thread, one
-        thread hop per message (11 % of intake's samples in the benchmark's profile).
-        """
-        message = self.broker.context.get_local("message")
-        if not isinstance(message, NatsMessage):
-            raise RuntimeError("current_message() called outside a JetStream consumer")
-        return message
+    def current_message(self) -> Msg:
+        """The JetStream message being handled (``shared.batch_consumer.current_message``)."""
+        return current_message()
 
     def _committing(self, func: F) -> F:
         """``func`` with its returned ``Outcome`` committed by the unit of work (signature kept)."""
@@ -173,25 +180,29 @@ def _skips_validation(annotation: Any) -> bool:
     return any(isinstance(mark, SkipValidation) for mark in marks)  # type: ignore[misc]
 
 
-def validating_json(func: Handler) -> tuple[Handler, Any]:
-    """A handler taking one event model, fed by pydantic straight from the message's JSON bytes.
+def validating_json(func: Handler) -> tuple[Callable[[bytes], Awaitable[Any]], type[BaseModel]]:
+    """A consumer's handler taking one event model, fed by pydantic straight from the JSON bytes,
+    and that model (the AsyncAPI document shows its schema).
 
-    FastStream would decode the JSON into a dict and validate it through fast-depends' wrapper
-    model; ``model_validate_json`` on the bytes does the same check in one pass (pydantic-core). The
-    parameter keeps the model as its annotation (``SkipValidation``), so the AsyncAPI document still
-    shows the payload's schema. A handler whose parameter is already ``SkipValidation[...]`` gets
-    the raw bytes undecoded; other handlers are registered as they are, with FastStream's decoder.
+    ``model_validate_json`` on the bytes checks the payload in one pass (pydantic-core); a payload
+    it refuses is a ``DomainError`` with the reason and sentence of ``shared.refusals``. A handler
+    whose parameter is ``SkipValidation[Model]`` gets the raw bytes undecoded and checks them itself
+    (intake's submissions, so a refused one still gets its outcome on ``intake.outcome.<source>``).
     """
     hints = typing.get_type_hints(func, include_extras=True)  # SkipValidation[...] stays Annotated
     params = [p for p in inspect.signature(func).parameters.values() if p.name != "return"]
-    model = hints.get(params[0].name) if len(params) == 1 else None
-    if _skips_validation(model):
-        return func, raw_body  # the handler reads and checks the raw bytes itself (intake's submissions)
-    if not (isinstance(model, type) and issubclass(model, BaseModel)):
-        return func, tolerant_decoder
-    event_model: type[BaseModel] = model
+    annotation = hints.get(params[0].name) if len(params) == 1 else None
+    if _skips_validation(annotation):
+        skipped = typing.get_args(annotation)[0]
+        return func, skipped
+    if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+        raise TypeError(
+            f"consumer {func.__name__} must take one parameter annotated with an event model "
+            "or SkipValidation[model]"
+        )
+    event_model: type[BaseModel] = annotation
 
-    async def handler(body: Any) -> Any:
+    async def handler(body: bytes) -> Any:
         try:
             event = event_model.model_validate_json(body)
         except ValidationError as exc:
@@ -201,8 +212,7 @@ def validating_json(func: Handler) -> tuple[Handler, Any]:
     handler.__name__ = func.__name__
     handler.__qualname__ = func.__qualname__
     handler.__doc__ = func.__doc__
-    handler.__annotations__ = {"body": SkipValidation[event_model], "return": Any}  # type: ignore[misc,valid-type]
-    return handler, raw_body
+    return handler, event_model
 
 
 def command_payload(model: type[M], body: Any) -> M:

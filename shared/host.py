@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from faststream.nats.message import NatsMessage
+from nats.aio.msg import Msg
 from pydantic import BaseModel
 
 from shared import connection, streams
@@ -78,7 +78,9 @@ class ServiceHost:
             publish_in_context=tracer is not None,
             observe_batch=self.metrics.batch_size.labels(self.name).observe,
         )
-        self.subscriptions = Subscriptions(self.broker, settings, self.uow, self._count_rejection)
+        self.subscriptions = Subscriptions(
+            self.broker, settings, self.uow, self._count_rejection, self.policy, self.registry, tracer
+        )
         self.lag_consumers = self.subscriptions.lag_consumers  # (stream, durable) of every consumer
         self.ops = OpsServer(settings.http_host, settings.resolved_http_port(), self.registry, self.readiness)
         self.on_start: list[Callable[[DocumentStore], Awaitable[None]]] = []
@@ -122,7 +124,7 @@ class ServiceHost:
         """Declare what this service publishes, so its AsyncAPI document shows it (no runtime effect)."""
         declare(self.broker, event_types, subject)
 
-    def current_message(self) -> NatsMessage:
+    def current_message(self) -> Msg:
         """The JetStream message being handled (see ``Subscriptions.current_message``)."""
         return self.subscriptions.current_message()
 

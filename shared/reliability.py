@@ -9,7 +9,9 @@
 - an unexpected exception (a bug) → treated as transient up to ``MAX_DELIVER`` deliveries, then
   dead-lettered with reason ``retries_exhausted``: nothing is dropped silently.
 
-Core NATS request/reply messages (operator commands) have no ack; they pass through untouched.
+A consumer's messages are settled one by one by ``ReliableConsumer.settle``, which
+``shared.batch_consumer`` calls for each message of a fetched batch. Operator commands (core NATS
+request/reply) have no ack: this module's middleware only answers a payload they cannot parse.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from faststream import BaseMiddleware
-from faststream.nats.message import NatsMessage
+from nats.aio.msg import Msg
 from pydantic import ValidationError
 
 from shared import refusals
@@ -94,15 +96,9 @@ def classify_bad_payload(
     return refusal.code, refusal.message
 
 
-async def nack_later(msg: StreamMessage[Any], delay: float) -> None:
-    """Negative ack that asks JetStream to wait ``delay`` seconds before redelivering."""
-    if isinstance(msg, NatsMessage):
-        await msg.nack(delay=delay)
-    else:
-        await msg.nack()
-
-
 Publish = Callable[[MessageRejected], Awaitable[None]]
+# The processing statuses of FastStream's Prometheus metrics (``ProcessingStatus``).
+ACKED, NACKED, REJECTED = "acked", "nacked", "rejected"
 
 
 def rejection_for(service: str, raw: Any, code: str, sentence: str, deliveries: int) -> MessageRejected:
@@ -149,13 +145,14 @@ class ReliableConsumer:
     def __call__(self, msg: Any, /, *, context: Any) -> ReliabilityMiddleware:
         return ReliabilityMiddleware(msg, context=context, policy=self)
 
-    async def reject(self, msg: StreamMessage[Any], code: str, sentence: str) -> None:
-        raw = msg.raw_message
+    async def reject(self, raw: Msg, code: str, sentence: str) -> str:
+        """Dead-letter ``raw`` with its reason and terminate it (no redelivery)."""
         rejection = rejection_for(self.service, raw, code, sentence, deliveries_of(raw))
         await self.publish_rejection(rejection)
         self.on_rejected(code)
         log.warning("rejected message on %s: %s (%s)", rejection.subject, sentence, code)
-        await msg.reject()
+        await raw.term()
+        return REJECTED
 
     async def answer_request(self, call_next: Callable[..., Awaitable[Any]], msg: StreamMessage[Any]) -> Any:
         """Core request/reply (operator commands): a payload that cannot even be parsed still gets
@@ -173,32 +170,46 @@ class ReliableConsumer:
             return None
 
     async def consume(self, call_next: Callable[..., Awaitable[Any]], msg: StreamMessage[Any]) -> Any:
+        """FastStream's middleware path: operator commands (a JetStream consumer's messages are
+        settled one by one by ``shared.batch_consumer`` instead)."""
         raw = msg.raw_message
-        if not is_jetstream(raw):
+        if not isinstance(raw, Msg) or not is_jetstream(raw):
             return await self.answer_request(call_next, msg)
-        correlation_id.set(msg.correlation_id or "")
+        result: list[Any] = []
+
+        async def call() -> None:
+            result.append(await call_next(msg))
+
+        await self.settle(call, raw, skip_parameter=True)
+        return result[0] if result else None
+
+    async def settle(
+        self, call: Callable[[], Awaitable[Any]], raw: Msg, *, skip_parameter: bool = False
+    ) -> str:
+        """Run ``call`` (the handler of ``raw``) and ack, nack or dead-letter ``raw`` as the policy
+        says; the status FastStream's metrics give it ("acked", "nacked", "rejected").
+
+        ``skip_parameter``: a ``ValidationError``'s locations start with the handler's parameter
+        (FastStream's own validation), not with a field of the payload.
+        """
+        headers = raw.headers or {}
+        correlation_id.set(headers.get("correlation_id", ""))
         try:
-            result = await call_next(msg)
+            await call()
         except ValidationError as exc:
-            code, sentence = classify_bad_payload(getattr(raw, "data", b"") or b"", exc)
-            await self.reject(msg, code, sentence)
-            return None
+            code, sentence = classify_bad_payload(raw.data or b"", exc, skip_parameter=skip_parameter)
+            return await self.reject(raw, code, sentence)
         except DomainError as exc:
-            await self.reject(msg, exc.code, exc.message)
-            return None
+            return await self.reject(raw, exc.code, exc.message)
         except Exception as exc:
             deliveries = deliveries_of(raw)
             if not isinstance(exc, TRANSIENT):
-                log.exception("handler failed on %s (delivery %d)", getattr(raw, "subject", "?"), deliveries)
+                log.exception("handler failed on %s (delivery %d)", raw.subject, deliveries)
             if deliveries >= MAX_DELIVER:
-                await self.reject(
-                    msg,
-                    "retries_exhausted",
-                    f"Message could not be processed after {deliveries} attempts: {exc}",
-                )
-                return None
-            self.on_retry(str(getattr(raw, "subject", "")))
-            await nack_later(msg, retry_delay(deliveries))
-            return None
-        await msg.ack()
-        return result
+                sentence = f"Message could not be processed after {deliveries} attempts: {exc}"
+                return await self.reject(raw, "retries_exhausted", sentence)
+            self.on_retry(raw.subject)
+            await raw.nak(delay=retry_delay(deliveries))
+            return NACKED
+        await raw.ack()
+        return ACKED

@@ -81,7 +81,7 @@ def build(settings: ServiceSettings | None = None) -> ServiceHost:
         # refused submission still gets its outcome on intake.outcome.<source>. What the handler
         # reserves in the conference's topics is confirmed by the commit of its batch, or failed
         # when the scope closes without it (see adapters/topics_cache.py).
-        raw = host.current_message().raw_message
+        raw = host.current_message()
         meta = raw.metadata
         async with deps().topics.reservations(host.uow.open_batch) as reserved:
             result: Submitted = await host.uow.run(

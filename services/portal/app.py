@@ -123,7 +123,7 @@ def build(settings: ServiceSettings | None = None) -> PortalHost:
 
     @host.consumer(Assignment.OPINION_ALL, "assignment-progress")
     async def on_assignment(event: events.AssignmentStep) -> None:
-        subject = host.current_message().raw_message.subject
+        subject = host.current_message().subject
         await lanes.apply(event.opinion_id, handlers.assignment(subject, event))
 
     @host.consumer(Notification.DELIVERY_SENT, "acknowledgements")
