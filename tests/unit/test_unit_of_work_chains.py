@@ -135,11 +135,19 @@ async def test_an_outcome_written_in_part_is_not_committed_and_the_sweep_publish
     assert await store.count(OPINIONS, {"has_unpublished": True}) == 0
 
 
+class RivalBeforeSave(SavedInOrder):
+    """Another replica records op-3 after this one decided its batch, before the batch is saved."""
+
+    async def save_batch(self, groups: Sequence[Sequence[Saved]]) -> list[Exception | None]:
+        if not self.batches:
+            await rival_recorded_op_3(self)
+        return await super().save_batch(groups)
+
+
 async def test_handlers_of_a_chain_hear_recorded_for_what_their_own_attempt_saved() -> None:
     # Before, the whole chain failed when op-3 clashed: op-1 and op-2, saved, were decided again,
     # found, and answered "already received" to the sender whose message recorded them.
-    store, published = SavedInOrder(), Published()
-    await rival_recorded_op_3(store)
+    store, published = RivalBeforeSave(), Published()
     uow = UnitOfWork(lambda: store, published, {OPINIONS}, batch_size=16)
 
     def handler(n: int) -> Awaitable[Any]:
@@ -152,6 +160,6 @@ async def test_handlers_of_a_chain_hear_recorded_for_what_their_own_attempt_save
         return uow.run(decide, f"m-{n}", batched=True)
 
     replies = await asyncio.gather(*(handler(n) for n in range(1, 6)))
+    assert store.batches[0] == 1  # the five decisions: one chain, one group
     assert replies == ["recorded", "recorded", "already received", "recorded", "recorded"]
-    assert store.batches[0] == 1  # the first five decisions: one chain, one group
     assert sorted(published.ids()) == sorted(event_for(f"m-{n}").event_id for n in (1, 2, 4, 5))
