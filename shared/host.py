@@ -77,6 +77,7 @@ class ServiceHost:
             batch_wait=settings.batch_wait_ms / 1000,
             publish_in_context=tracer is not None,
             observe_batch=self.metrics.batch_size.labels(self.name).observe,
+            sweep_min_age=settings.outbox_sweep_min_age_seconds,  # fresh events: still being published
         )
         self.subscriptions = Subscriptions(
             self.broker, settings, self.uow, self._count_rejection, self.policy, self.registry, tracer

@@ -15,6 +15,7 @@ from shared import outbox
 from shared.contracts.base import Event, derived_id
 from shared.contracts.rejections import MessageRejected
 from shared.errors import TransientError
+from shared.host import ServiceHost
 from shared.settings import ServiceSettings
 from shared.unit_of_work import Change, Outcome, UnitOfWork
 from tests.fakes import InMemoryStore
@@ -173,3 +174,9 @@ def test_the_minimum_age_is_a_setting_below_the_sweep_interval(monkeypatch: pyte
     assert 0 < defaults.outbox_sweep_min_age_seconds < defaults.outbox_sweep_seconds
     monkeypatch.setenv("DIALOGUE_OUTBOX_SWEEP_MIN_AGE_SECONDS", "1.5")
     assert ServiceSettings().outbox_sweep_min_age_seconds == 1.5
+
+
+def test_the_host_sweeps_with_the_minimum_age_of_its_settings() -> None:
+    settings = ServiceSettings(service="scheduling", outbox_sweep_min_age_seconds=2.5)
+    host = ServiceHost(settings, owned_streams=["SCHEDULING"])
+    assert host.uow.sweep_min_age == 2.5
