@@ -11,6 +11,7 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 
+from nats.errors import Error as NatsError
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
 from nats.js.client import JetStreamContext
 from nats.js.errors import BadRequestError, NotFoundError
@@ -149,3 +150,16 @@ async def _retry_until_ready(action: Callable[[], Awaitable[None]], attempts: in
                 raise
             log.info("waiting for JetStream (%s)", exc)
             await asyncio.sleep(0.5)
+
+
+async def in_flight(js: JetStreamContext, stream: str, durable: str, timeout: float = 2.0) -> bool:
+    """Whether a durable consumer still has messages to deliver or awaiting their ack; True when
+    JetStream cannot say, so that a caller deciding on it waits rather than guesses."""
+    try:
+        info = await js.consumer_info(stream, durable, timeout=timeout)
+    except (NatsError, TimeoutError) as exc:
+        log.info(
+            "could not read consumer %s on %s (%r); taking its messages as in flight", durable, stream, exc
+        )
+        return True
+    return bool(info.num_pending or info.num_ack_pending)

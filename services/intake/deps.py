@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from services.intake.adapters.repository import OpinionRepository
@@ -19,7 +19,14 @@ from shared.workdays import WorkCalendar, default_calendar
 # A submission naming a conference intake has no snapshot of is retried (the conference's event
 # may still be on its way) until it has been delivered this many times, then refused: with the
 # host's retry delays (0.5 s doubling) that is 7.5 s of waiting, far longer than the snapshot lags.
+# It is not refused while intake's snapshot consumer still has conference events to deliver or to
+# acknowledge (``snapshots_in_flight``): a snapshot held by a replica that died comes back only
+# after the consumer's ack wait (30 s), and one being committed under load may take seconds.
 UNKNOWN_CONFERENCE_DELIVERIES = 5
+
+
+async def no_snapshot_in_flight() -> bool:
+    return False
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,7 @@ class Deps:
     topics: TopicsCache = field(default_factory=TopicsCache)
     metrics: IntakeMetrics | None = None
     unknown_conference_deliveries: int = UNKNOWN_CONFERENCE_DELIVERIES
+    snapshots_in_flight: Callable[[], Awaitable[bool]] = no_snapshot_in_flight
     clock: Callable[[], dt.datetime] = utcnow
     repo: OpinionRepository = field(init=False)
 
@@ -49,7 +57,11 @@ def load_configured_rules(settings: IntakeSettings) -> RuleSet:
 
 
 def build_deps(
-    store: DocumentStore, settings: IntakeSettings, rules: RuleSet, metrics: IntakeMetrics
+    store: DocumentStore,
+    settings: IntakeSettings,
+    rules: RuleSet,
+    metrics: IntakeMetrics,
+    snapshots_in_flight: Callable[[], Awaitable[bool]] = no_snapshot_in_flight,
 ) -> Deps:
     """Wire the ports over the opened store, once per start."""
     return Deps(
@@ -58,4 +70,5 @@ def build_deps(
         known_sources=settings.known_sources(),
         grouping=GroupingPolicy(threshold=settings.intake_grouping_threshold),
         metrics=metrics,
+        snapshots_in_flight=snapshots_in_flight,
     )

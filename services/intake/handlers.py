@@ -59,14 +59,17 @@ async def keep_conference(deps: Deps, event: ConferenceSnapshot) -> Outcome[None
 
 
 async def _with_conference(
-    deps: Deps, command: d.SubmitOpinion, *, refuse_unknown: bool
+    deps: Deps, command: d.SubmitOpinion, *, refuse_unknown: bool, unless_in_flight: bool = False
 ) -> tuple[d.SubmitOpinion, ConferenceSnapshot | None]:
-    """The command with its conference's unit, and the conference; an unknown one waits or is refused."""
+    """The command with its conference's unit, and the conference; an unknown one waits or is refused.
+
+    ``unless_in_flight``: it still waits while a conference event is on its way to intake.
+    """
     if command.conference_id is None:
         return command, None
     conference = await conference_snapshot.load(deps.store, command.conference_id)
     if conference is None:
-        if refuse_unknown:
+        if refuse_unknown and not (unless_in_flight and await deps.snapshots_in_flight()):
             raise refusals.unknown_conference(command.conference_id)
         raise TransientError(
             f"conference {command.conference_id} is not known yet; its event may be on its way"
@@ -161,13 +164,16 @@ async def submit_external(
     """Accept or refuse one message of ``intake.submit.<source>``; ``key`` identifies the message.
 
     A conference intake has no snapshot of yet is waited for (``TransientError``: redelivered
-    later), and refused once the message has been delivered ``unknown_conference_deliveries`` times.
+    later), and refused once the message has been delivered ``unknown_conference_deliveries`` times
+    and no conference event is in flight to intake (``Deps.snapshots_in_flight``).
     """
     reserved.retry()  # when run again: what the earlier run reserved was not committed
     try:
         command = wire.read_submission(raw, source, deps.known_sources, deps.policy.max_content)
         refuse = deliveries >= deps.unknown_conference_deliveries
-        command, conference = await _with_conference(deps, command, refuse_unknown=refuse)
+        command, conference = await _with_conference(
+            deps, command, refuse_unknown=refuse, unless_in_flight=True
+        )
         recorded = await _record(deps, reserved, command, conference, now)
     except DomainError as error:
         events, dead_letter = wire.refusal(

@@ -13,6 +13,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, StreamConfig
 from nats.js.client import JetStreamContext
 from prometheus_client import CollectorRegistry
 
+from shared import streams
 from shared.consumer_lag import ConsumerLag
 from shared.metrics import new_registry
 from shared.nats_server import NatsServer
@@ -137,3 +138,20 @@ async def test_a_lost_connection_keeps_the_last_values_without_raising(nats_serv
     await lag.refresh(js, [(stream, durable)])
 
     assert lag_of(registry, stream, durable) == (2, 0)
+
+
+async def test_in_flight_holds_until_every_message_was_delivered_and_acked(nats_client: Client) -> None:
+    """``streams.in_flight`` (intake waits on it before refusing an unknown conference)."""
+    js = nats_client.jetstream()
+    stream, durable, subject = await stream_with_durable(js)
+    assert not await streams.in_flight(js, stream, durable)
+    await js.publish(subject, b"a conference event")
+    await caught_up(js, stream, durable, 1)
+    assert await streams.in_flight(js, stream, durable)  # not delivered yet
+
+    sub = await js.pull_subscribe_bind(durable, stream)
+    (delivered,) = await sub.fetch(1, timeout=5)
+    assert await streams.in_flight(js, stream, durable)  # delivered, not acked (a replica died)
+    await delivered.ack_sync()
+    assert not await streams.in_flight(js, stream, durable)
+    assert await streams.in_flight(js, stream, f"{SERVICE}-not-created")  # cannot say: wait

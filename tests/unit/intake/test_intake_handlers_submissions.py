@@ -185,6 +185,28 @@ async def test_an_unknown_conference_is_waited_for_until_the_last_allowed_delive
     assert refused.error.code == "unknown_conference"
 
 
+async def test_an_unknown_conference_is_not_refused_while_a_conference_event_is_in_flight() -> None:
+    """A snapshot held by a replica that died comes back after the ack wait: until intake's snapshot
+    consumer has nothing left to deliver or to see acked, the submission keeps waiting."""
+    ctx = make_context()
+    in_flight = [True]
+
+    async def snapshots_in_flight() -> bool:
+        return in_flight[0]
+
+    object.__setattr__(ctx.deps, "snapshots_in_flight", snapshots_in_flight)
+    body = raw(payload("dd-flight", conference_id="hn-chua-co"))
+    for delivery in (UNKNOWN_CONFERENCE_DELIVERIES, UNKNOWN_CONFERENCE_DELIVERIES + 3):
+        with pytest.raises(TransientError):
+            await submit_external(ctx, "demo-portal", body, key="s:f", now=NOW, deliveries=delivery)
+    in_flight[0] = False
+    refused = await submit_external(
+        ctx, "demo-portal", body, key="s:f", now=NOW, deliveries=UNKNOWN_CONFERENCE_DELIVERIES + 4
+    )
+    assert refused.error is not None
+    assert refused.error.code == "unknown_conference"
+
+
 async def test_a_conference_known_from_any_of_its_events_is_enough_and_the_newest_snapshot_wins() -> None:
     ctx = make_context(conference_known=False)
     moved = SNAPSHOT.model_copy(update={"unit_code": "xa-moi", "state": "announced", "conference_version": 2})
