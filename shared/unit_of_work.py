@@ -15,13 +15,13 @@ events staged less than ``sweep_min_age`` seconds ago (``outbox.stage`` records 
 that saved them may still be publishing them, and a second publish of the same ids while JetStream
 processes the first only makes a clustered stream answer 409 ("duplicate message id is in process").
 
-Batches: FastStream hands a JetStream consumer its fetched messages concurrently, each through its
-own middleware chain (metrics, tracing, the ack policy). With ``batch_size`` above 1, the outcomes
+Batches: a JetStream consumer's fetched messages are handled concurrently, each with its own
+metrics, span and ack policy (``shared.batch_consumer``). With ``batch_size`` above 1, the outcomes
 that the handlers of one loop turn return (or of ``batch_wait`` seconds) are committed together
 (``commit_batch``): one store call for their states (``DocumentStore.save_batch``: a transaction on
 SQLite, bulk writes on MongoDB), one publish of all their events with the PubAcks awaited
 together, one store call clearing the outboxes. Each handler then returns on its own, so each
-message is acked, nacked or dead-lettered by its own chain. A change that conflicts fails only its
+message is acked, nacked or dead-lettered on its own. A change that conflicts fails only its
 own outcome, whose handler runs again on the fresh state (in a later batch); a handler that raises
 never reaches the batch; the others are committed.
 
