@@ -5,18 +5,16 @@ recorded is still grouped against exactly the ones numbered before it."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Sequence
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.errors import TransientError
 from shared.storage.port import Saved
 from tests.unit.intake.in_flight_support import CONTENTS, Replica, recorded
 from tests.unit.intake.intake_handler_support import assert_grouped_in_sequence
-from tests.unit.intake.test_intake_in_flight_property import Racing
+from tests.unit.intake.test_intake_in_flight_property import RIVALS, Racing, races_and_fails
 from tests.unit.test_unit_of_work_chains import SavedInOrder
 
 pytestmark = pytest.mark.unit
@@ -28,34 +26,11 @@ class RacingInOrder(Racing, SavedInOrder):
 
 
 @settings(max_examples=40, deadline=None)
-@given(
-    st.lists(st.sampled_from(CONTENTS), min_size=2, max_size=20),
-    st.dictionaries(st.integers(1, 4), st.lists(st.sampled_from(CONTENTS), min_size=1, max_size=3)),
-    st.integers(0, 2),
-)
+@given(st.lists(st.sampled_from(CONTENTS), min_size=2, max_size=20), RIVALS, st.integers(0, 2))
 def test_saved_in_order_every_opinion_is_grouped_after_those_numbered_before_it(
     contents: list[str], rivals: dict[int, list[str]], failing_publishes: int
 ) -> None:
-    async def scenario() -> None:
-        store = RacingInOrder(rivals)
-        replica = await Replica(store).start()
-        replica.failing_publishes = failing_publishes
-        sent = [replica.submit(f"dd-{n}", content) for n, content in enumerate(contents)]
-        await asyncio.gather(*sent, return_exceptions=True)  # a failed publish: redelivered later
-        for n, content in enumerate(contents):  # the redeliveries, and the messages acked already
-            for _ in range(failing_publishes + 1):
-                with contextlib.suppress(TransientError):
-                    assert (await replica.submit(f"dd-{n}", content)).accepted
-                    break
-            else:
-                raise AssertionError(f"dd-{n} was never accepted")
-        docs = await recorded(store)
-        assert sorted(doc["external_id"] for doc in docs if doc["external_id"].startswith("dd-")) == sorted(
-            f"dd-{n}" for n in range(len(contents))
-        )
-        assert_grouped_in_sequence(docs)
-
-    asyncio.run(scenario())
+    asyncio.run(races_and_fails(RacingInOrder(rivals), contents, failing_publishes))
 
 
 class CodeTakenMeanwhile(SavedInOrder):

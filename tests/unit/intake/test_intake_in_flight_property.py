@@ -38,32 +38,33 @@ class Racing(InMemoryStore):
         return await super().save_batch(groups)
 
 
+async def races_and_fails(store: Racing, contents: list[str], failing_publishes: int) -> None:
+    """Send ``contents`` through one replica on ``store`` (rival replicas recording meanwhile,
+    ``failing_publishes`` publishes failing): every opinion is accepted once and grouped in order."""
+    replica = await Replica(store).start()
+    replica.failing_publishes = failing_publishes
+    sent = [replica.submit(f"dd-{n}", content) for n, content in enumerate(contents)]
+    await asyncio.gather(*sent, return_exceptions=True)  # a failed publish: redelivered later
+    for n, content in enumerate(contents):  # the redeliveries, and the messages acked already
+        for _ in range(failing_publishes + 1):
+            with contextlib.suppress(TransientError):
+                assert (await replica.submit(f"dd-{n}", content)).accepted
+                break
+        else:
+            raise AssertionError(f"dd-{n} was never accepted")
+    docs = await recorded(store)
+    assert sorted(doc["external_id"] for doc in docs if doc["external_id"].startswith("dd-")) == sorted(
+        f"dd-{n}" for n in range(len(contents))
+    )
+    assert_grouped_in_sequence(docs)
+
+
+RIVALS = st.dictionaries(st.integers(1, 4), st.lists(st.sampled_from(CONTENTS), min_size=1, max_size=3))
+
+
 @settings(max_examples=40, deadline=None)
-@given(
-    st.lists(st.sampled_from(CONTENTS), min_size=2, max_size=20),
-    st.dictionaries(st.integers(1, 4), st.lists(st.sampled_from(CONTENTS), min_size=1, max_size=3)),
-    st.integers(0, 2),
-)
+@given(st.lists(st.sampled_from(CONTENTS), min_size=2, max_size=20), RIVALS, st.integers(0, 2))
 def test_whatever_races_and_fails_every_opinion_is_grouped_after_those_numbered_before_it(
     contents: list[str], rivals: dict[int, list[str]], failing_publishes: int
 ) -> None:
-    async def scenario() -> None:
-        store = Racing(rivals)
-        replica = await Replica(store).start()
-        replica.failing_publishes = failing_publishes
-        sent = [replica.submit(f"dd-{n}", content) for n, content in enumerate(contents)]
-        await asyncio.gather(*sent, return_exceptions=True)  # a failed publish: redelivered later
-        for n, content in enumerate(contents):  # the redeliveries, and the messages acked already
-            for _ in range(failing_publishes + 1):
-                with contextlib.suppress(TransientError):
-                    assert (await replica.submit(f"dd-{n}", content)).accepted
-                    break
-            else:
-                raise AssertionError(f"dd-{n} was never accepted")
-        docs = await recorded(store)
-        assert sorted(doc["external_id"] for doc in docs if doc["external_id"].startswith("dd-")) == sorted(
-            f"dd-{n}" for n in range(len(contents))
-        )
-        assert_grouped_in_sequence(docs)
-
-    asyncio.run(scenario())
+    asyncio.run(races_and_fails(Racing(rivals), contents, failing_publishes))
