@@ -7,18 +7,15 @@ moves, not a sleep.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pytest
 
 from shared import outbox
-from shared.contracts.base import Event, derived_id
-from shared.contracts.rejections import MessageRejected
 from shared.errors import TransientError
 from shared.host import ServiceHost
 from shared.settings import ServiceSettings
 from shared.unit_of_work import Change, Outcome, UnitOfWork
 from tests.fakes import InMemoryStore
+from tests.unit.test_unit_of_work_batch import Published, event_for
 
 pytestmark = pytest.mark.unit
 
@@ -32,34 +29,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-class Published:
-    """The publish port; ``fail_next`` publishes fail as a lost PubAck does."""
-
-    def __init__(self) -> None:
-        self.events: list[Event] = []
-        self.fail_next = 0
-
-    async def __call__(self, events: Sequence[Event]) -> None:
-        if self.fail_next:
-            self.fail_next -= 1
-            raise TransientError("JetStream did not acknowledge in time")
-        self.events += events
-
-    def ids(self) -> list[str]:
-        return [e.event_id for e in self.events]
-
-
-def event_for(cause: str) -> Event:
-    return MessageRejected(
-        event_id=derived_id(cause, "counted"),
-        service="test",
-        subject="test.counted",
-        reason="counted",
-        message=cause,
-        raw_payload="",
-    )
 
 
 def world(min_age: float = 3.0) -> tuple[InMemoryStore, Published, Clock, UnitOfWork]:
