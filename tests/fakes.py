@@ -6,6 +6,8 @@ import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from shared.contracts.base import Event, derived_id
+from shared.contracts.rejections import MessageRejected
 from shared.errors import TransientError
 from shared.storage.port import (
     ConcurrencyConflict,
@@ -185,3 +187,16 @@ class InMemoryStore:
 
     async def close(self) -> None:
         return None
+
+
+def event_for(cause: str) -> Event:
+    """An event caused by ``cause`` (any contract will do: a unit of work only publishes it and
+    keeps it in an outbox)."""
+    return MessageRejected(
+        event_id=derived_id(cause, "counted"),
+        service="test",
+        subject="test.counted",
+        reason="counted",
+        message=cause,
+        raw_payload="",
+    )

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from shared import outbox
-from shared.contracts.base import derived_id
-from shared.contracts.rejections import MessageRejected
 from shared.storage import DocumentStore
+from tests.fakes import event_for
 
 pytestmark = pytest.mark.service
 
@@ -15,15 +14,7 @@ T0 = 1_800_000_000.0
 
 
 def staged(key: str, now: float | None) -> dict[str, object]:
-    event = MessageRejected(
-        event_id=derived_id(key, "e"),
-        service="test",
-        subject="test.e",
-        reason="e",
-        message=key,
-        raw_payload="",
-    )
-    doc = outbox.stage({"_id": key}, None, f"m-{key}", [event], now=T0 if now is None else now)
+    doc = outbox.stage({"_id": key}, None, f"m-{key}", [event_for(key)], now=T0 if now is None else now)
     if now is None:  # saved by a release before stamps
         del doc[outbox.STAGED_AT]
     return doc

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 
 import pytest
 
-from shared.contracts.base import Event, derived_id
-from shared.contracts.rejections import MessageRejected
+from shared.contracts.base import Event
 from shared.storage import ConcurrencyConflict, DocumentStore, DuplicateKey, Index
 from shared.storage.port import Update
 from shared.unit_of_work import Change, Outcome, UnitOfWork
+from tests.fakes import event_for
 
 pytestmark = pytest.mark.service
 
@@ -168,17 +168,6 @@ async def test_a_group_across_collections_is_saved_in_its_order(
     assert await store.get("things", "c") is None
 
 
-def counted(cause: str) -> Event:
-    return MessageRejected(
-        event_id=derived_id(cause, "recorded"),
-        service="test",
-        subject="test.recorded",
-        reason="recorded",
-        message=cause,
-        raw_payload="",
-    )
-
-
 async def test_a_chain_whose_third_of_five_documents_clashes_commits_what_was_written_before_it(
     store: DocumentStore, request: pytest.FixtureRequest
 ) -> None:
@@ -197,7 +186,7 @@ async def test_a_chain_whose_third_of_five_documents_clashes_commits_what_was_wr
                     "numbered",
                     {"_id": f"o{n}", "conference": "c", "seq": n},
                     None,
-                    [counted(f"m{n}")],
+                    [event_for(f"m{n}")],
                     f"m{n}",
                 )
             ],
@@ -211,7 +200,7 @@ async def test_a_chain_whose_third_of_five_documents_clashes_commits_what_was_wr
     committed = 2 if saves_in_order(request) else 0
     assert [r is None for r in results] == [n <= committed for n in range(1, 6)]
     assert all(isinstance(r, ConcurrencyConflict) for r in results[committed:])
-    assert [e.event_id for e in published] == [counted(f"m{n}").event_id for n in range(1, committed + 1)]
+    assert [e.event_id for e in published] == [event_for(f"m{n}").event_id for n in range(1, committed + 1)]
     assert confirmed == list(range(1, committed + 1))
     saved = sorted(doc["_id"] for doc in await store.find("numbered", {"conference": "c"}))
     assert saved == sorted(["rival", *(f"o{n}" for n in range(1, committed + 1))])

@@ -14,8 +14,8 @@ from shared.errors import TransientError
 from shared.host import ServiceHost
 from shared.settings import ServiceSettings
 from shared.unit_of_work import Change, Outcome, UnitOfWork
-from tests.fakes import InMemoryStore
-from tests.unit.test_unit_of_work_batch import Published, event_for
+from tests.fakes import InMemoryStore, event_for
+from tests.unit.test_unit_of_work_batch import Published
 
 pytestmark = pytest.mark.unit
 

@@ -17,10 +17,9 @@ import pytest
 
 from shared import outbox
 from shared.contracts.base import Event, derived_id
-from shared.contracts.rejections import MessageRejected
 from shared.errors import TransientError
 from shared.unit_of_work import Change, Outcome, UnitOfWork
-from tests.fakes import InMemoryStore
+from tests.fakes import InMemoryStore, event_for
 
 pytestmark = pytest.mark.unit
 
@@ -45,18 +44,6 @@ class Published:
 
     def ids(self) -> list[str]:
         return [e.event_id for e in self.events]
-
-
-def event_for(cause: str) -> Event:
-    # Any contract will do: the unit of work only publishes it and keeps it in the outbox.
-    return MessageRejected(
-        event_id=derived_id(cause, "counted"),
-        service="test",
-        subject="test.counted",
-        reason="counted",
-        message=cause,
-        raw_payload="",
-    )
 
 
 class Counters:

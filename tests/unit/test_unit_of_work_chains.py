@@ -16,11 +16,10 @@ from typing import Any
 
 import pytest
 
-from shared.contracts.base import Event, derived_id
-from shared.contracts.rejections import MessageRejected
 from shared.storage.port import ConcurrencyConflict, Saved, SaveRefused
 from shared.unit_of_work import Change, Outcome, UnitOfWork
-from tests.fakes import InMemoryStore
+from tests.fakes import InMemoryStore, event_for
+from tests.unit.test_unit_of_work_batch import Published
 
 pytestmark = pytest.mark.unit
 
@@ -46,28 +45,6 @@ class SavedInOrder(InMemoryStore):
                     break
             results.append(failure)
         return results
-
-
-class Published:
-    def __init__(self) -> None:
-        self.events: list[Event] = []
-
-    async def __call__(self, events: Sequence[Event]) -> None:
-        self.events += events
-
-    def ids(self) -> list[str]:
-        return [e.event_id for e in self.events]
-
-
-def event_for(cause: str) -> Event:
-    return MessageRejected(
-        event_id=derived_id(cause, "recorded"),
-        service="test",
-        subject="test.recorded",
-        reason="recorded",
-        message=cause,
-        raw_payload="",
-    )
 
 
 def new_opinion(n: int, confirmed: list[int]) -> Outcome[int]:
