@@ -51,11 +51,6 @@ def retry_delay(deliveries: int) -> float:
     return float(min(60.0, 0.5 * 2 ** max(0, deliveries - 1)))
 
 
-def is_jetstream(raw: Any) -> bool:
-    reply = getattr(raw, "reply", "") or ""
-    return bool(reply.startswith("$JS.ACK."))
-
-
 def deliveries_of(raw: Any) -> int:
     try:
         return int(raw.metadata.num_delivered)
@@ -170,34 +165,19 @@ class ReliableConsumer:
             return None
 
     async def consume(self, call_next: Callable[..., Awaitable[Any]], msg: StreamMessage[Any]) -> Any:
-        """FastStream's middleware path: operator commands (a JetStream consumer's messages are
-        settled one by one by ``shared.batch_consumer`` instead)."""
-        raw = msg.raw_message
-        if not isinstance(raw, Msg) or not is_jetstream(raw):
-            return await self.answer_request(call_next, msg)
-        result: list[Any] = []
+        """FastStream's middleware path, which only operator commands take: a JetStream consumer's
+        messages are settled one by one by ``shared.batch_consumer`` (``settle``)."""
+        return await self.answer_request(call_next, msg)
 
-        async def call() -> None:
-            result.append(await call_next(msg))
-
-        await self.settle(call, raw, skip_parameter=True)
-        return result[0] if result else None
-
-    async def settle(
-        self, call: Callable[[], Awaitable[Any]], raw: Msg, *, skip_parameter: bool = False
-    ) -> str:
+    async def settle(self, call: Callable[[], Awaitable[Any]], raw: Msg) -> str:
         """Run ``call`` (the handler of ``raw``) and ack, nack or dead-letter ``raw`` as the policy
-        says; the status FastStream's metrics give it ("acked", "nacked", "rejected").
-
-        ``skip_parameter``: a ``ValidationError``'s locations start with the handler's parameter
-        (FastStream's own validation), not with a field of the payload.
-        """
+        says; the status FastStream's metrics give it ("acked", "nacked", "rejected")."""
         headers = raw.headers or {}
         correlation_id.set(headers.get("correlation_id", ""))
         try:
             await call()
         except ValidationError as exc:
-            code, sentence = classify_bad_payload(raw.data or b"", exc, skip_parameter=skip_parameter)
+            code, sentence = classify_bad_payload(raw.data or b"", exc, skip_parameter=False)
             return await self.reject(raw, code, sentence)
         except DomainError as exc:
             return await self.reject(raw, exc.code, exc.message)
