@@ -15,6 +15,7 @@ from bench.baseline import running_baseline, running_shaped
 from bench.load import Phase, burst, median_burst, open_loop, summarise
 from bench.pipeline import Pipeline, resources, running_stack
 from bench.procstat import Usage, cpu_per_opinion, machine, own_cpu_seconds
+from bench.replicas import Replicas, run_replicas
 from bench.report import Shaped, write_plot, write_report
 from bench.shape import Counts
 from shared.nats_server import server_binary
@@ -39,6 +40,7 @@ class Results:
     shaped_cpu: dict[str, float] = field(default_factory=dict)
     pipeline_shape: Counts | None = None
     shaped_shape: Counts | None = None
+    replicas: Replicas | None = None  # two replicas of every service on a 3-node cluster
 
 
 def _env(name: str, default: str) -> str:
@@ -73,6 +75,12 @@ def arguments() -> argparse.Namespace:
     )
     p.add_argument("--batch", type=int, default=int(_env("BENCH_BATCH", "16")), help="baseline fetch batch")
     p.add_argument("--warmup", type=int, default=int(_env("BENCH_WARMUP", "50")))
+    p.add_argument(
+        "--no-replicas",
+        action="store_true",
+        default=_env("BENCH_REPLICAS", "1") == "0",
+        help="skip the two-replica cluster run (bench.replicas)",
+    )
     p.add_argument("--report", type=Path, default=Path(_env("BENCH_REPORT", "docs/benchmarks.md")))
     p.add_argument("--plot", type=Path, default=Path(_env("BENCH_PLOT", "docs/benchmarks-latency.png")))
     return p.parse_args()
@@ -192,6 +200,10 @@ async def main() -> None:
         results.framework, results.framework_cpu = await run_baseline(
             args, Path(tmp) / "framework", bodies, "faststream"
         )
+    if not args.no_replicas:
+        results.replicas = run_replicas()
+        replicas = results.replicas
+        print(f"two replicas on a cluster: passed={replicas.passed} {replicas.summary}", flush=True)
     # Other work on the machine shares its cores: say how busy it was around the run.
     results.params["load average at the end (1, 5, 15 min)"] = load_average()
     write_report(
@@ -207,6 +219,7 @@ async def main() -> None:
         results.framework,
         results.framework_cpu,
         Shaped(results.shaped, results.shaped_cpu, results.pipeline_shape, results.shaped_shape),
+        results.replicas,
     )
     write_plot(args.plot, results.pipeline)
     print(f"wrote {args.report} and {args.plot}")

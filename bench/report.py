@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bench.load import Phase, median_burst
 from bench.procstat import Usage
+from bench.replicas import Replicas
 from bench.shape import Counts, consumptions, publications
 
 NOTES = Path(__file__).with_name("profile.md")
@@ -58,6 +59,7 @@ def write_report(
     pipeline_cpu: dict[str, float], baseline_cpu: dict[str, float],
     framework: Sequence[Phase] = (), framework_cpu: dict[str, float] | None = None,
     shaped: Shaped | None = None,
+    replicas: Replicas | None = None,
 ) -> None:  # fmt: skip
     shaped = shaped or Shaped()
     top, base = median_burst(pipeline), median_burst(baseline)
@@ -102,6 +104,7 @@ def write_report(
             else "| p99 ≤ 100 ms at half the maximum throughput | not measured | — |"
         ),
         f"| ≤ 100 MB RSS per service | largest peak {worst:.0f} MB ({heaviest}) | {_verdict(worst <= 100)} |",
+        *_replicas_target(replicas),
         "",
         "## Pipeline",
         "",
@@ -137,6 +140,7 @@ def write_report(
     lines += _cpu_budget(cores, pipeline_cpu, baseline_cpu, framework_cpu or {})
     lines += _shaped_cpu(cores, shaped.cpu)
     lines += _sizing(pipeline_cpu)
+    lines += _replicas(replicas)
     if lost:
         lines += ["**Not every opinion was notified within the phase's time limit:** "
                   + ", ".join(f"{p.label} {p.completed}/{p.sent}" for p in lost), ""]  # fmt: skip
@@ -316,6 +320,42 @@ def _shaped_cpu(cores: int, cpu: dict[str, float]) -> list[str]:
 POPULATIONS = (("a province (Ninh Bình since 2025, about 4.4 million people)", 4.4e6),
                ("the whole country (about 101 million people)", 101e6))  # fmt: skip
 SHARE_PER_DAY, PEAK_HOUR_SHARE, PEAK_MINUTE_FACTOR, UTILISATION = 0.01, 0.2, 5.0, 0.5
+
+
+def _replicas_target(replicas: Replicas | None) -> list[str]:
+    target = "| 0 lost, 0 duplicated: two replicas of every service on a 3-node cluster (R3) |"
+    if replicas is None:
+        return [f"{target} not run | — |"]
+    s = replicas.summary
+    measured = (
+        f"{s.get('accepted', 0)} of {s.get('published', 0)} accepted, {s.get('assigned', 0)} assigned, "
+        f"{s.get('lost', 0)} lost, {s.get('assigned_duplicates', 0)} assigned twice, "
+        f"{s.get('email_duplicates_by_message_id', 0)} e-mailed twice"
+        if s
+        else "no counts"
+    )
+    return [f"{target} {measured} | {_verdict(replicas.passed and replicas.lost_or_doubled == 0)} |"]
+
+
+def _replicas(replicas: Replicas | None) -> list[str]:
+    """The cluster run: two replicas of every service, what each process received."""
+    if replicas is None:
+        return []
+    lines = [
+        "## Two replicas of every service on a 3-node cluster",
+        "",
+        "`tests/reliability/test_replicas_on_cluster.py`, run by `make bench` as `make test` runs it: a",
+        "loopback 3-node NATS cluster with R3 streams, two processes of every service sharing its durable",
+        "consumers and store, batched units of work on, 300 opinions at 100/s. Every accepted opinion must",
+        "be assigned once and e-mailed once, and both replicas of each consuming service must take a share.",
+        "",
+        f"- test: {'passed' if replicas.passed else '**failed**'} in {replicas.seconds:.0f} s",
+        f"- counts: {replicas.summary or 'none printed'}",
+        f"- messages received per process: {replicas.shares or 'none printed'}",
+    ]
+    if replicas.failure:
+        lines += ["", "```", replicas.failure, "```"]
+    return [*lines, ""]
 
 
 def _sizing(cpu: dict[str, float]) -> list[str]:

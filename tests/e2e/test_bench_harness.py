@@ -22,7 +22,7 @@ def test_a_small_benchmark_run_writes_the_report_with_both_baselines_and_the_plo
     env = {k: v for k, v in os.environ.items() if not k.startswith("DIALOGUE_")}
     run = subprocess.run(
         [sys.executable, "-m", "bench", "--opinions", "60", "--repeat", "1", "--step-opinions", "20",
-         "--loads", "0.5", "--warmup", "10", "--per-conference", "20",
+         "--loads", "0.5", "--warmup", "10", "--per-conference", "20", "--no-replicas",
          "--report", str(report), "--plot", str(plot)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=280,
     )  # fmt: skip
@@ -47,3 +47,8 @@ def test_a_small_benchmark_run_writes_the_report_with_both_baselines_and_the_plo
     # The same-shape relays publish and consume what the pipeline does, as JetStream counted them.
     assert "(by design 7 / 9)" in text
     assert plot.stat().st_size > 0
+    # The cluster run is the reliability layer's own test, which make test runs anyway.
+    assert (
+        "| 0 lost, 0 duplicated: two replicas of every service on a 3-node cluster (R3) | not run | — |"
+        in text
+    )
