@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from services.notification import handlers, queries
@@ -13,6 +14,7 @@ from services.notification.adapters.template_catalog import TemplateCatalog
 from services.notification.deps import Deps, build_deps
 from services.notification.metrics import NotificationMetrics
 from services.notification.settings import NotificationSettings
+from shared import streams
 from shared.conference_snapshot import ConferenceSnapshot
 from shared.contracts.assignment import (
     AnswerPublished,
@@ -37,7 +39,7 @@ from shared.contracts.scheduling import (
 from shared.host import ServiceHost
 from shared.settings import ServiceSettings
 from shared.storage.port import DocumentStore
-from shared.subjects import Assignment, Intake, Notification, Scheduling
+from shared.subjects import Assignment, Intake, Notification, Scheduling, stream_for
 from shared.timeutil import utcnow
 from shared.unit_of_work import Outcome
 from shared.wiring import Route, route
@@ -51,6 +53,9 @@ COMMANDS: dict[str, Route[Deps, Any]] = {
     "show": route(ShowDelivery, queries.show),
     "resend": route(ResendDelivery, handlers.resend),
 }
+
+
+ACKNOWLEDGEMENTS = "notification-acknowledgement"  # the durable of the "acknowledgement" consumer
 
 
 def build(settings: ServiceSettings | None = None, *, clock: Clock = utcnow) -> ServiceHost:
@@ -69,8 +74,18 @@ def build(settings: ServiceSettings | None = None, *, clock: Clock = utcnow) -> 
     host.writable.append(("DIALOGUE_DATA_DIR", settings.data_dir))  # the log channel's notices
     metrics = NotificationMetrics(host.registry)
 
+    async def contacts_in_flight() -> bool:
+        """Whether an AcknowledgementDue is still on its way to this service (see ``deps``)."""
+        js = host.broker.connection.jetstream()
+        return await streams.in_flight(
+            js, stream_for(Intake.OPINION_ACKNOWLEDGEMENT_DUE).name, ACKNOWLEDGEMENTS
+        )
+
     async def start(store: DocumentStore) -> Deps:
-        deps = build_deps(settings, store, catalog, directory, metrics, clock)
+        deps = replace(
+            build_deps(settings, store, catalog, directory, metrics, clock),
+            contacts_in_flight=contacts_in_flight,
+        )
         await deps.repo.ensure_indexes()
         return deps
 
@@ -135,7 +150,8 @@ def build(settings: ServiceSettings | None = None, *, clock: Clock = utcnow) -> 
 
     @host.consumer(Assignment.ANSWER_PUBLISHED, "answer-published")
     async def on_published(event: AnswerPublished) -> Outcome[None]:
-        return await handlers.answer_published(deps(), event)
+        deliveries = host.current_message().metadata.num_delivered or 1
+        return await handlers.answer_published(deps(), event, deliveries)
 
     @host.every(settings.notification_sweep_seconds)
     async def sweep_deliveries() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -44,6 +44,17 @@ class Renderer(Protocol):
     def render(self, trigger: Trigger, channel: Channel, context: Mapping[str, Any]) -> Rendered: ...
 
 
+# An answer published for an opinion whose contact this service has not seen waits, while its
+# acknowledgement consumer still has messages to deliver or to see acked, for this many deliveries
+# (0.5 s doubling: 15.5 s), then goes out to whoever else it reaches: a citizen who gave no consent
+# has no AcknowledgementDue, and the answer must not wait for one for ever.
+CONTACT_WAIT_DELIVERIES = 6
+
+
+async def _none_in_flight() -> bool:
+    return False
+
+
 @dataclass
 class Deps:
     repo: NotificationRepository
@@ -61,6 +72,8 @@ class Deps:
     survey_days: int = 30
     # Signs the survey's rating links (shared.rating_links); None: the survey points at the tracking page.
     rating_secret: bytes | None = None
+    # Whether an AcknowledgementDue (the citizen's contact) may still be on its way to this service.
+    contacts_in_flight: Callable[[], Awaitable[bool]] = _none_in_flight
 
     @property
     def reach(self) -> Reach:

@@ -17,7 +17,7 @@ from typing import Any
 from services.notification import queries
 from services.notification.adapters.repository import Stored
 from services.notification.adapters.views import summary
-from services.notification.deps import Deps
+from services.notification.deps import CONTACT_WAIT_DELIVERIES, Deps
 from services.notification.domain import contexts as ctx
 from services.notification.domain.addressing import citizen_data
 from services.notification.domain.delivery import Plan, claimable, intents, settle
@@ -272,9 +272,14 @@ async def opinion_overdue(deps: Deps, e: OpinionOverdue) -> Outcome[None]:
     return await _notify(deps, e, _plans(trigger, [*agency, *heads], context))
 
 
-async def answer_published(deps: Deps, e: AnswerPublished) -> Outcome[None]:
-    """The answer, then the satisfaction survey, to the citizen who consented to be contacted."""
+async def answer_published(deps: Deps, e: AnswerPublished, deliveries: int = 1) -> Outcome[None]:
+    """The answer, then the satisfaction survey, to the citizen who consented to be contacted.
+
+    A contact not seen yet may be on its way (``CONTACT_WAIT_DELIVERIES``): the event waits for it.
+    """
     contact = await deps.repo.contact(e.opinion_id)
+    if contact is None and deliveries < CONTACT_WAIT_DELIVERIES and await deps.contacts_in_flight():
+        raise TransientError(f"the contact of {e.opinion_id} may still be on its way to notification")
     citizen = contact["citizen"] if contact else None
     answer_recipients = deps.reach.citizen(Trigger.ANSWER_PUBLISHED, e.opinion_id, citizen)
     if not answer_recipients:

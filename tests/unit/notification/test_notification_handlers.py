@@ -11,11 +11,13 @@ from notification_events import acknowledgement, announced, assigned, conclusion
 from notification_handler_fakes import make_world
 
 from services.notification import handlers
+from services.notification.deps import CONTACT_WAIT_DELIVERIES
 from services.notification.domain.directory import Directory
 from services.notification.domain.triggers import Trigger
 from shared import rating_links
 from shared.conference_snapshot import ConferenceSnapshot
 from shared.contracts.notification import NotificationFailed, NotificationSent
+from shared.errors import TransientError
 from shared.rating_links import LinkCheck
 from shared.timeutil import VN_TZ, local_date
 
@@ -109,6 +111,36 @@ async def test_without_consent_the_citizen_gets_no_acknowledgement_and_no_failur
 
     assert not world.email.sent
     assert not world.published
+
+
+async def test_an_answer_waits_for_a_contact_still_on_its_way_then_goes_without_one(
+    directory: Directory, now: dt.datetime
+) -> None:
+    """The acknowledgement consumer still busy: the answer waits (redelivered), up to a bound."""
+    world = make_world(directory, now)
+    in_flight = [True]
+
+    async def contacts_in_flight() -> bool:
+        return in_flight[0]
+
+    world.deps.contacts_in_flight = contacts_in_flight
+    with pytest.raises(TransientError):
+        await world.apply(handlers.answer_published, published(), 1)
+    await world.apply(handlers.acknowledgement_due, acknowledgement())  # the contact arrives
+    await world.apply(handlers.answer_published, published(), 2)
+    assert [m.trigger for m in world.email.sent][-2:] == [
+        Trigger.ANSWER_PUBLISHED,
+        Trigger.SATISFACTION_SURVEY,
+    ]
+
+    unknown = published(opinion_id="op-khong-dong-y")
+    with pytest.raises(TransientError):
+        await world.apply(handlers.answer_published, unknown, CONTACT_WAIT_DELIVERIES - 1)
+    sent = len(world.email.sent)
+    await world.apply(handlers.answer_published, unknown, CONTACT_WAIT_DELIVERIES)  # no longer waits
+    assert len(world.email.sent) == sent  # no consent ever came: nobody to tell
+    in_flight[0] = False
+    await world.apply(handlers.answer_published, unknown, 1)  # nothing on its way: decided at once
 
 
 async def test_a_consenting_citizen_gets_the_acknowledgement_the_answer_and_the_survey(
