@@ -18,7 +18,7 @@ from faststream.nats import NatsBroker
 from nats.aio.msg import Msg
 from pydantic import BaseModel, SkipValidation, ValidationError
 
-from shared import refusals
+from shared import refusals, streams
 from shared.batch_consumer import (
     BatchHandler,
     ConsumeMetrics,
@@ -97,6 +97,12 @@ class Subscriptions:
             return func
 
         return decorate
+
+    async def in_flight(self, subject: str, purpose: str) -> bool:
+        """Whether this service's consumer ``purpose`` on ``subject`` still has messages to deliver
+        or awaiting their ack (``streams.in_flight``)."""
+        js = self.broker.connection.jetstream()
+        return await streams.in_flight(js, stream_for(subject).name, f"{self.settings.service}-{purpose}")
 
     def current_message(self) -> Msg:
         """The JetStream message being handled (``shared.batch_consumer.current_message``)."""

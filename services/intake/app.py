@@ -13,7 +13,7 @@ from services.intake.deps import Deps, build_deps, load_configured_rules
 from services.intake.handlers import Submitted
 from services.intake.metrics import IntakeMetrics
 from services.intake.settings import IntakeSettings
-from shared import conference_snapshot, outbox, streams
+from shared import conference_snapshot, outbox
 from shared.conference_snapshot import ConferenceSnapshot
 from shared.contracts import intake as intake_contracts
 from shared.contracts.intake import SubmissionOutcome, SubmitOpinion
@@ -28,7 +28,7 @@ from shared.contracts.registry import events_of
 from shared.host import ServiceHost
 from shared.settings import ServiceSettings
 from shared.storage import DocumentStore
-from shared.subjects import Intake, Scheduling, stream_for
+from shared.subjects import Intake, Scheduling
 from shared.timeutil import utcnow
 from shared.unit_of_work import Outcome
 from shared.wiring import Route, route
@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 # verb on ``intake.cmd.<verb>`` → its payload contract and the handler or query answering it; the
 # desk's ``submit`` is registered apart: like a submission from another system, its opinion is in
 # flight in the conference's topics until its outcome is committed (adapters/topics_cache.py).
-SNAPSHOTS = "conference-snapshots"  # the consumer of conference events (durable intake-conference-snapshots)
+SNAPSHOTS = "conference-snapshots"  # the consumer of conference events
 COMMANDS: dict[str, Route[Deps, Any]] = {
     "reclassify": route(ReclassifyOpinion, handlers.reclassify),
     "list": route(ListOpinions, queries.list_opinions),
@@ -59,8 +59,7 @@ def build(settings: ServiceSettings | None = None) -> ServiceHost:
 
     async def snapshots_in_flight() -> bool:
         """Whether a conference event is still on its way to intake (see ``deps``)."""
-        js = host.broker.connection.jetstream()
-        return await streams.in_flight(js, stream_for(Scheduling.CONFERENCE_ALL).name, f"intake-{SNAPSHOTS}")
+        return await host.subscriptions.in_flight(Scheduling.CONFERENCE_ALL, SNAPSHOTS)
 
     async def start(store: DocumentStore) -> Deps:
         await ensure_indexes(store)

@@ -14,7 +14,6 @@ from services.notification.adapters.template_catalog import TemplateCatalog
 from services.notification.deps import Deps, build_deps
 from services.notification.metrics import NotificationMetrics
 from services.notification.settings import NotificationSettings
-from shared import streams
 from shared.conference_snapshot import ConferenceSnapshot
 from shared.contracts.assignment import (
     AnswerPublished,
@@ -39,7 +38,7 @@ from shared.contracts.scheduling import (
 from shared.host import ServiceHost
 from shared.settings import ServiceSettings
 from shared.storage.port import DocumentStore
-from shared.subjects import Assignment, Intake, Notification, Scheduling, stream_for
+from shared.subjects import Assignment, Intake, Notification, Scheduling
 from shared.timeutil import utcnow
 from shared.unit_of_work import Outcome
 from shared.wiring import Route, route
@@ -55,7 +54,7 @@ COMMANDS: dict[str, Route[Deps, Any]] = {
 }
 
 
-ACKNOWLEDGEMENTS = "notification-acknowledgement"  # the durable of the "acknowledgement" consumer
+ACKNOWLEDGEMENTS = "acknowledgement"  # the consumer of AcknowledgementDue (the citizens' contacts)
 
 
 def build(settings: ServiceSettings | None = None, *, clock: Clock = utcnow) -> ServiceHost:
@@ -76,10 +75,7 @@ def build(settings: ServiceSettings | None = None, *, clock: Clock = utcnow) -> 
 
     async def contacts_in_flight() -> bool:
         """Whether an AcknowledgementDue is still on its way to this service (see ``deps``)."""
-        js = host.broker.connection.jetstream()
-        return await streams.in_flight(
-            js, stream_for(Intake.OPINION_ACKNOWLEDGEMENT_DUE).name, ACKNOWLEDGEMENTS
-        )
+        return await host.subscriptions.in_flight(Intake.OPINION_ACKNOWLEDGEMENT_DUE, ACKNOWLEDGEMENTS)
 
     async def start(store: DocumentStore) -> Deps:
         deps = replace(
@@ -120,7 +116,7 @@ def build(settings: ServiceSettings | None = None, *, clock: Clock = utcnow) -> 
     async def on_conclusion_reminder(event: ConclusionReminderDue) -> Outcome[None]:
         return await handlers.conclusion_reminder(deps(), event)
 
-    @host.consumer(Intake.OPINION_ACKNOWLEDGEMENT_DUE, "acknowledgement")
+    @host.consumer(Intake.OPINION_ACKNOWLEDGEMENT_DUE, ACKNOWLEDGEMENTS)
     async def on_acknowledgement(event: AcknowledgementDue) -> Outcome[None]:
         return await handlers.acknowledgement_due(deps(), event)
 
